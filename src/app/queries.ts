@@ -1,0 +1,117 @@
+import { seconds } from '../core/ids.ts';
+import type { IncidentState } from '../core/incident.ts';
+import { incidentStream, stationStream, unitStream } from '../core/streams.ts';
+import type { IncidentId, StationId, UnitId } from '../core/ids.ts';
+import { recommend, type Recommendation, type UnitWhereabouts } from '../core/recommend.ts';
+import type { StationState } from '../core/station.ts';
+import { OPEN_INCIDENT_STATUSES, type IncidentStatus } from '../core/statuses.ts';
+import type { UnitState } from '../core/unit.ts';
+import type { LatLon } from '../core/lat-lon.ts';
+import type { Samaritan } from './samaritan.ts';
+import { toTimelineEntry, type TimelineEntry } from './timeline.ts';
+
+export interface IncidentView {
+  readonly id: string;
+  readonly status: IncidentStatus;
+  readonly nature: string;
+  readonly priority: number;
+  readonly location: LatLon;
+  readonly address?: string;
+  readonly floor?: string;
+  readonly access?: string;
+  readonly callerName?: string;
+  readonly callbackNumber?: string;
+  readonly notes?: string;
+  readonly receivedAt: string;
+  readonly statusChangedAt: string;
+  readonly source?: string;
+  readonly externalId?: string;
+  readonly mergedInto?: string;
+  readonly duplicates: readonly string[];
+  readonly assignments: readonly IncidentState['assignments'][string][];
+  readonly timeline?: readonly TimelineEntry[];
+}
+
+export interface UnitView extends UnitState {
+  readonly livePosition?: { readonly lat: number; readonly lon: number; readonly at: string; readonly stale: boolean };
+}
+
+export function incidentView(s: IncidentState, timeline?: readonly TimelineEntry[]): IncidentView {
+  const { details, assignments, ...rest } = s;
+  return { ...rest, ...details, assignments: Object.values(assignments), ...(timeline ? { timeline } : {}) };
+}
+
+/** Read-side questions the edges ask. Reads come from snapshots, never from folding the log. */
+export class Queries {
+  constructor(private readonly app: Samaritan) {}
+
+  async incident(id: string): Promise<IncidentState | undefined> {
+    const snap = (await this.app.store.load([incidentStream(id as IncidentId)])).get(incidentStream(id as IncidentId));
+    return snap?.state as IncidentState | undefined;
+  }
+
+  async incidentWithTimeline(id: string): Promise<IncidentView | undefined> {
+    const s = await this.incident(id);
+    if (!s) return undefined;
+    const events = await this.app.store.readIncidentTimeline(id);
+    return incidentView(s, events.map(toTimelineEntry));
+  }
+
+  /** `open` means still needing or receiving help; newest first. */
+  async incidents(filter: { statuses?: readonly IncidentStatus[]; limit: number }): Promise<IncidentView[]> {
+    const rows = (await this.app.store.list('incident', filter.statuses, 1_000_000)) as IncidentState[];
+    return rows
+      .sort((a, b) => b.receivedAt.localeCompare(a.receivedAt))
+      .slice(0, filter.limit)
+      .map((s) => incidentView(s));
+  }
+
+  async unit(id: string): Promise<UnitState | undefined> {
+    const key = unitStream(id as UnitId);
+    return (await this.app.store.load([key])).get(key)?.state as UnitState | undefined;
+  }
+
+  async units(): Promise<UnitView[]> {
+    const now = this.app.clock();
+    const units = (await this.app.store.list('unit')) as UnitState[];
+    return units.map((u) => {
+      const fix = this.app.positions.get(u.id);
+      if (!fix) return u;
+      const stale = this.app.positions.fresh(u.id, now) === undefined;
+      return { ...u, livePosition: { ...fix.location, at: new Date(fix.at).toISOString(), stale } };
+    });
+  }
+
+  async stations(): Promise<StationState[]> {
+    return (await this.app.store.list('station')) as StationState[];
+  }
+
+  async station(id: string): Promise<StationState | undefined> {
+    const key = stationStream(id as StationId);
+    return (await this.app.store.load([key])).get(key)?.state as StationState | undefined;
+  }
+
+  /** Ranks units for an incident against its nature's response plan. */
+  async recommendation(incident: IncidentState): Promise<Recommendation> {
+    const now = this.app.clock();
+    const [units, stations] = await Promise.all([this.app.store.list('unit'), this.stations()]);
+    const home = new Map(stations.map((s) => [s.id, s]));
+    const whereabouts: UnitWhereabouts[] = [];
+    for (const u of units as UnitState[]) {
+      const fix = this.app.positions.fresh(u.id, now);
+      const station = home.get(u.stationId);
+      if (fix) whereabouts.push({ unit: u, location: fix.location, source: 'live', placeName: 'its live position' });
+      else if (station) whereabouts.push({ unit: u, location: station.location, source: 'station', placeName: station.name });
+    }
+    const profile = (t: string) => this.app.config.unitTypes.get(t);
+    return recommend({
+      incident,
+      plan: this.app.config.plans.get(incident.details.nature),
+      units: whereabouts,
+      estimator: this.app.estimator,
+      turnoutS: (t) => seconds(profile(t)?.turnoutS ?? 60),
+    });
+  }
+}
+
+export const OPEN = OPEN_INCIDENT_STATUSES;

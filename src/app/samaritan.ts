@@ -1,0 +1,77 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { decide } from '../core/decide.ts';
+import type { StreamState } from '../core/loaded.ts';
+import type { UnitState } from '../core/unit.ts';
+import { LivePositions } from '../geo/live-positions.ts';
+import { straightLineEstimator } from '../routing/straight-line.ts';
+import type { AppendRequest, EventStore } from '../store/event-store.ts';
+import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
+import type { TravelTimeEstimator } from '../core/travel-time.ts';
+import { CommandHandler } from './command-handler.ts';
+import { loadConfiguration, type Configuration } from './configuration.ts';
+import { demoCityCommands } from './demo-city.ts';
+import { EventBus } from './event-bus.ts';
+import { domainProjector } from './projector.ts';
+
+export interface SamaritanOptions {
+  readonly dataDir: string;
+  /** Epoch ms; injected so tests and the simulator control time. */
+  readonly clock?: () => number;
+  readonly demoCity?: boolean;
+}
+
+/** The running product without its HTTP edge: store, command path, live positions and configuration. */
+export interface Samaritan {
+  readonly config: Configuration;
+  readonly store: EventStore<StreamState>;
+  readonly commands: CommandHandler;
+  readonly bus: EventBus;
+  readonly positions: LivePositions;
+  readonly estimator: TravelTimeEstimator;
+  readonly clock: () => number;
+  readonly demoCityLoaded: boolean;
+  close(): Promise<void>;
+}
+
+export const DB_FILE = 'samaritan.db';
+
+/** Opens (or creates) a data directory; loads the demo city into a log that has no station yet. */
+export async function openSamaritan(options: SamaritanOptions): Promise<Samaritan> {
+  const clock = options.clock ?? (() => Date.now());
+  mkdirSync(options.dataDir, { recursive: true });
+  const config = loadConfiguration();
+  const store = new SqliteStore<StreamState>(join(options.dataDir, DB_FILE), domainProjector);
+  const bus = new EventBus();
+  const rules = { natures: new Set(config.plans.keys()) };
+  const commands = new CommandHandler(store, bus, rules);
+  const positions = new LivePositions();
+  const speeds = (t: string) => config.unitTypes.get(t)?.speedMps ?? 6;
+  const estimator = straightLineEstimator(config.detourFactor, speeds);
+
+  let demoCityLoaded = false;
+  if (options.demoCity !== false && (await store.list('station', undefined, 1)).length === 0) {
+    await store.appendAll(
+      demoCityCommands(config, clock()).map((c): AppendRequest => {
+        const d = decide(c, new Map(), rules);
+        if (!d.ok) throw new Error(`demo city: ${d.message}`);
+        return { expected: new Map(d.events.map((e) => [e.stream, 0])), events: d.events, meta: { actor: 'demo-city' } };
+      }),
+    );
+    demoCityLoaded = true;
+  }
+  for (const u of (await store.list('unit')) as UnitState[]) {
+    if (u.position) positions.seed(u.id, { location: u.position.location, at: Date.parse(u.position.at) });
+  }
+  return {
+    config,
+    store,
+    commands,
+    bus,
+    positions,
+    estimator,
+    clock,
+    demoCityLoaded,
+    close: () => store.close(),
+  };
+}

@@ -1,0 +1,50 @@
+import { importCalls } from './import-calls.ts';
+import { serve } from './serve.ts';
+
+const HELP = `samaritan: dispatch for fire and rescue
+
+Usage:
+  samaritan serve [--port <p>] [--host <h>] [--data-dir <dir>]
+      Start the server (default http://127.0.0.1:8080, data in ./var). A new data
+      directory is loaded with the San Francisco demo city.
+  samaritan import-calls <calls.csv> [--data-dir <dir>]
+      Load DataSF "Fire Department Calls for Service" rows as closed incidents with
+      their real timestamps. Safe to run twice: calls already loaded are skipped.
+  samaritan --help
+
+Environment: PORT (default port), LOG_LEVEL (info).
+Docs: README.md, docs/, and /docs on a running server.
+`;
+
+export type CliCommand = (args: string[]) => Promise<number>;
+
+const COMMANDS: Readonly<Record<string, CliCommand>> = {
+  serve,
+  'import-calls': importCalls,
+};
+
+/** Runs one CLI command; returns the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(HELP);
+    return name === undefined ? 1 : 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`samaritan: unknown command "${name}"\n\n${HELP}`);
+    return 2;
+  }
+  try {
+    return await command(rest);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`samaritan ${name}: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+/** A mistake in how the command was called: printed without a stack trace. */
+export class UsageError extends Error {}

@@ -1,0 +1,33 @@
+import { openSamaritan } from '../app/samaritan.ts';
+import { buildServer } from '../server/app.ts';
+import { DEFAULT_DATA_DIR, parse } from './args.ts';
+import { UsageError } from './main.ts';
+
+export async function serve(args: string[]): Promise<number> {
+  const { values } = parse(args, {
+    port: { type: 'string' },
+    host: { type: 'string' },
+    'data-dir': { type: 'string' },
+  });
+  const port = Number(values.port ?? process.env['PORT'] ?? 8080);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0..65535, not ${values.port}`);
+  const dataDir = values['data-dir'] ?? DEFAULT_DATA_DIR;
+  const app = await openSamaritan({ dataDir });
+  const server = await buildServer(app, { logger: { level: process.env['LOG_LEVEL'] ?? 'info' } });
+  const address = await server.listen({ port, host: values.host ?? '127.0.0.1' });
+  const [units, stations] = [(await app.store.list('unit')).length, (await app.store.list('station')).length];
+  process.stderr.write(
+    `\nSamaritan is listening on ${address}\n` +
+      `  data: ${dataDir}${app.demoCityLoaded ? ' (new: San Francisco demo city loaded)' : ''}\n` +
+      `  city: ${stations} stations, ${units} units\n` +
+      `  API docs: ${address}/docs\n\n`,
+  );
+  const stop = async () => {
+    await server.close();
+    await app.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+  return new Promise<number>(() => {}); // runs until a signal
+}

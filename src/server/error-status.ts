@@ -1,0 +1,60 @@
+import type { RejectionCode } from '../core/rejection.ts';
+
+/** Codes raised at the edge rather than by the domain. */
+export type EdgeCode =
+  | 'ValidationFailed'
+  | 'MalformedJson'
+  | 'BodyTooLarge'
+  | 'UnsupportedMediaType'
+  | 'RouteNotFound'
+  | 'MethodNotAllowed'
+  | 'VersionConflict'
+  | 'IdempotencyKeyMismatch'
+  | 'Internal';
+
+export type ErrorCode = RejectionCode | EdgeCode;
+
+/** The one table from error code to HTTP status. A code missing here fails the type check. */
+export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
+  ValidationFailed: 400,
+  MalformedJson: 400,
+  InvalidLocation: 400,
+  UnknownNature: 400,
+  NothingToChange: 400,
+  CannotMergeIntoItself: 400,
+  UnknownIncident: 404,
+  UnknownUnit: 404,
+  RouteNotFound: 404,
+  MethodNotAllowed: 405,
+  IncidentAlreadyExists: 409,
+  UnitAlreadyExists: 409,
+  StationAlreadyExists: 409,
+  IncidentClosed: 409,
+  IllegalTransition: 409,
+  UnitNotAvailable: 409,
+  UnitNotAssigned: 409,
+  IncidentHasActiveUnits: 409,
+  VersionConflict: 409,
+  BodyTooLarge: 413,
+  UnsupportedMediaType: 415,
+  IdempotencyKeyMismatch: 422,
+  Internal: 500,
+};
+
+export interface ErrorBody {
+  readonly error: { readonly code: ErrorCode; readonly message: string; readonly details?: unknown };
+}
+
+/** An error an edge handler throws to answer with a code; the error handler renders it. */
+export class HttpError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+}

@@ -1,0 +1,158 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { epochMs } from '../../core/ids.ts';
+import type { IncidentDetails } from '../../core/events.ts';
+import { INCIDENT_STATUSES, OPEN_INCIDENT_STATUSES, type IncidentStatus } from '../../core/statuses.ts';
+import type { RouteDeps } from '../app.ts';
+import { sendError } from '../error-handler.ts';
+import { failed } from '../outcome.ts';
+import {
+  CreateIncidentBody,
+  DispatchBody,
+  IdParams,
+  IncidentListQuery,
+  MergeBody,
+  ReasonBody,
+  UpdateIncidentBody,
+} from '../schemas.ts';
+
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/** A short id a dispatcher can read over the radio: date, then 6 random base-32 characters. */
+function newIncidentId(now: number): string {
+  const day = new Date(now).toISOString().slice(2, 10).replace(/-/g, '');
+  const tail = [...randomBytes(6)].map((b) => CROCKFORD[b % 32]).join('');
+  return `I${day}-${tail}`;
+}
+
+const fingerprint = (body: unknown) => createHash('sha256').update(JSON.stringify(body)).digest('hex');
+const tags = ['incidents'];
+
+function parseStatuses(q: string | undefined): readonly IncidentStatus[] | undefined {
+  if (q === undefined) return OPEN_INCIDENT_STATUSES;
+  const parts = q.split(',');
+  if (parts.includes('all')) return undefined;
+  return [...new Set(parts.flatMap((p) => (p === 'open' ? OPEN_INCIDENT_STATUSES : INCIDENT_STATUSES.filter((s) => s === p))))];
+}
+
+export const incidentRoutes =
+  ({ app, queries }: RouteDeps): FastifyPluginAsyncTypebox =>
+  async (server) => {
+    const viewOf = async (id: string) => queries.incidentWithTimeline(id);
+
+    server.post(
+      '/api/incidents',
+      {
+        schema: {
+          tags,
+          summary: 'Create an incident (send Idempotency-Key to make retries safe)',
+          body: CreateIncidentBody,
+          headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) }),
+        },
+      },
+      async (req, reply) => {
+        const now = app.clock();
+        const incidentId = newIncidentId(now);
+        const { priority, ...rest } = req.body;
+        const details: IncidentDetails = {
+          ...rest,
+          priority: priority ?? app.config.plans.get(req.body.nature)?.defaultPriority ?? 2,
+        } as IncidentDetails;
+        const key = req.headers['idempotency-key'];
+        const outcome = await app.commands.execute(
+          { type: 'ReceiveIncident', now: epochMs(now), incidentId, details },
+          {
+            meta: { reqId: req.id },
+            ...(key === undefined ? {} : { idempotency: { key: `POST /api/incidents ${key}`, fingerprint: fingerprint(req.body), result: { incidentId } } }),
+          },
+        );
+        if (failed(reply, outcome)) return reply;
+        const id = outcome.replayed === undefined ? incidentId : (outcome.replayed as { incidentId: string }).incidentId;
+        if (outcome.replayed !== undefined) reply.header('idempotent-replayed', 'true');
+        return reply.code(201).header('location', `/api/incidents/${id}`).send(await viewOf(id));
+      },
+    );
+
+    server.get(
+      '/api/incidents',
+      { schema: { tags, summary: 'List incidents, newest first', querystring: IncidentListQuery } },
+      async (req) => ({ incidents: await queries.incidents({ ...optional(parseStatuses(req.query.status)), limit: req.query.limit ?? 500 }) }),
+    );
+
+    server.get(
+      '/api/incidents/:id',
+      { schema: { tags, summary: 'An incident with its timeline', params: IdParams } },
+      async (req, reply) => {
+        const view = await viewOf(req.params.id);
+        return view ?? sendError(reply, 'UnknownIncident', `No incident has id ${req.params.id}`);
+      },
+    );
+
+    server.patch(
+      '/api/incidents/:id',
+      { schema: { tags, summary: 'Correct or complete an incident’s details', params: IdParams, body: UpdateIncidentBody } },
+      async (req, reply) => {
+        const outcome = await app.commands.execute(
+          { type: 'UpdateIncident', now: epochMs(app.clock()), incidentId: req.params.id, changes: req.body as Partial<IncidentDetails> },
+          { meta: { reqId: req.id } },
+        );
+        return failed(reply, outcome) ? reply : viewOf(req.params.id);
+      },
+    );
+
+    server.get(
+      '/api/incidents/:id/recommendation',
+      { schema: { tags, summary: 'Units to send, nearest first, with reasons and shortfalls', params: IdParams } },
+      async (req, reply) => {
+        const incident = await queries.incident(req.params.id);
+        if (!incident) return sendError(reply, 'UnknownIncident', `No incident has id ${req.params.id}`);
+        return queries.recommendation(incident);
+      },
+    );
+
+    server.post(
+      '/api/incidents/:id/dispatch',
+      { schema: { tags, summary: 'Dispatch units to an incident', params: IdParams, body: DispatchBody } },
+      async (req, reply) => {
+        const outcome = await app.commands.execute(
+          { type: 'DispatchUnits', now: epochMs(app.clock()), incidentId: req.params.id, unitIds: req.body.unitIds },
+          { meta: { reqId: req.id } },
+        );
+        return failed(reply, outcome) ? reply : viewOf(req.params.id);
+      },
+    );
+
+    for (const [verb, type, fallback] of [
+      ['cancel', 'CancelIncident', 'cancelled by dispatcher'],
+      ['resolve', 'ResolveIncident', 'resolved by dispatcher'],
+      ['close', 'CloseIncident', 'closed by dispatcher'],
+    ] as const) {
+      server.post(
+        `/api/incidents/:id/${verb}`,
+        { schema: { tags, summary: `${verb[0]!.toUpperCase()}${verb.slice(1)} an incident`, params: IdParams, body: ReasonBody } },
+        async (req, reply) => {
+          const outcome = await app.commands.execute(
+            { type, now: epochMs(app.clock()), incidentId: req.params.id, reason: req.body.reason ?? fallback },
+            { meta: { reqId: req.id } },
+          );
+          return failed(reply, outcome) ? reply : viewOf(req.params.id);
+        },
+      );
+    }
+
+    server.post(
+      '/api/incidents/:id/merge',
+      { schema: { tags, summary: 'Merge this duplicate report into another incident', params: IdParams, body: MergeBody } },
+      async (req, reply) => {
+        const outcome = await app.commands.execute(
+          { type: 'MergeIncident', now: epochMs(app.clock()), incidentId: req.params.id, into: req.body.into },
+          { meta: { reqId: req.id } },
+        );
+        return failed(reply, outcome) ? reply : viewOf(req.params.id);
+      },
+    );
+
+  };
+
+const optional = <T>(statuses: T | undefined) => (statuses === undefined ? {} : { statuses });

@@ -1,0 +1,66 @@
+import type { PendingEvent, StoredEvent } from '../core/events.ts';
+
+/**
+ * How read models are derived from the log. The store is generic: the domain passes its own
+ * `evolve` in, and the store keeps one snapshot per stream, updated in the same transaction as
+ * the append, so a read after an acknowledged write always sees it.
+ */
+export interface Projector<S> {
+  /** Bump when the shape of a snapshot changes: the store then rebuilds every snapshot from the log. */
+  readonly schemaVersion: number;
+  evolve(state: S | undefined, event: PendingEvent): S | undefined;
+  /** Streams other than the event's own whose snapshot the event changes. */
+  alsoAffects(event: PendingEvent): readonly string[];
+  /** The kind of a stream ("incident", "unit", ...) and the status of a snapshot, for listing. */
+  kindOf(stream: string): string;
+  statusOf(state: S): string | undefined;
+}
+
+export interface Snapshot<S> {
+  readonly stream: string;
+  readonly version: number;
+  readonly state: S;
+}
+
+export interface AppendRequest {
+  /** Stream → the version the decision was made against (0: the stream must not exist yet). */
+  readonly expected: ReadonlyMap<string, number>;
+  readonly events: readonly PendingEvent[];
+  readonly meta?: Readonly<Record<string, unknown>>;
+  /** Records the outcome under an Idempotency-Key in the same transaction as the events. */
+  readonly idempotency?: { readonly key: string; readonly fingerprint: string; readonly result: unknown };
+}
+
+export type AppendOutcome =
+  | { readonly ok: true; readonly events: readonly StoredEvent[] }
+  | {
+      readonly ok: false;
+      readonly code: 'VersionConflict';
+      readonly message: string;
+      readonly details: { stream: string; expected: number; actual: number };
+    }
+  | { readonly ok: false; readonly code: 'IdempotencyKeyReplayed'; readonly message: string; readonly result: unknown };
+
+export interface IdempotencyRecord {
+  readonly fingerprint: string;
+  readonly result: unknown;
+}
+
+/**
+ * The durable event log plus its snapshots. `append` resolves only once the events are on disk:
+ * an acknowledged write survives a crash of the process or the machine.
+ */
+export interface EventStore<S> {
+  append(request: AppendRequest): Promise<AppendOutcome>;
+  /** Appends many independent requests in one transaction (bulk import); all or nothing. */
+  appendAll(requests: readonly AppendRequest[]): Promise<readonly StoredEvent[]>;
+  /** Events with seq > afterSeq, in order, at most `limit`. */
+  readAfter(afterSeq: number, limit: number): Promise<readonly StoredEvent[]>;
+  /** Every event that concerns an incident: its own stream and its units' changes while assigned. */
+  readIncidentTimeline(incidentId: string): Promise<readonly StoredEvent[]>;
+  load(streams: readonly string[]): Promise<ReadonlyMap<string, Snapshot<S>>>;
+  list(kind: string, statuses?: readonly string[], limit?: number): Promise<readonly S[]>;
+  idempotency(key: string): Promise<IdempotencyRecord | undefined>;
+  headSeq(): Promise<number>;
+  close(): Promise<void>;
+}
