@@ -1,0 +1,69 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { openSamaritan, type Samaritan } from '../../src/app/samaritan.ts';
+import { buildServer } from '../../src/server/app.ts';
+
+export interface TestServer {
+  readonly base: string;
+  readonly app: Samaritan;
+  readonly server: FastifyInstance;
+  readonly dataDir: string;
+  /** A real HTTP request over a socket. JSON bodies are sent as application/json. */
+  request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<TestResponse>;
+  close(): Promise<void>;
+}
+
+export interface TestResponse {
+  readonly status: number;
+  readonly headers: Headers;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON
+  readonly body: any;
+  readonly text: string;
+}
+
+/** Starts the real product on a fresh SQLite data dir with the demo city, on a random loopback port. */
+export async function startTestServer(options: { clock?: () => number; dataDir?: string } = {}): Promise<TestServer> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'samaritan-test-'));
+  const app = await openSamaritan({ dataDir, ...(options.clock ? { clock: options.clock } : {}) });
+  const server = await buildServer(app, { logger: false });
+  const address = await server.listen({ port: 0, host: '127.0.0.1' });
+  const request = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const init: RequestInit = { method, headers: { ...headers } };
+    if (body !== undefined) {
+      init.body = typeof body === 'string' ? body : JSON.stringify(body);
+      (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
+    }
+    const res = await fetch(address + path, init);
+    const text = await res.text();
+    let parsed: unknown = undefined;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    return { status: res.status, headers: res.headers, body: parsed, text };
+  };
+  return {
+    base: address,
+    app,
+    server,
+    dataDir,
+    request,
+    close: async () => {
+      await server.close();
+      await app.close();
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const CITY_HALL_CARDIAC_ARREST = {
+  location: { lat: 37.7793, lon: -122.4193 },
+  nature: 'cardiac_arrest',
+  priority: 1,
+  address: '1 Dr Carlton B Goodlett Pl',
+  floor: '4',
+  access: 'door code 1234',
+} as const;
