@@ -5,7 +5,7 @@ import type { Projector } from '../store/event-store.ts';
 
 /** The domain's read models: one snapshot per stream, folded with the core's own `evolve`. */
 export const domainProjector: Projector<StreamState> = {
-  schemaVersion: 1,
+  schemaVersion: 2,
   evolve,
   alsoAffects,
   kindOf: (stream) => parseStream(stream)?.kind ?? 'other',

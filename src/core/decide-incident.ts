@@ -67,6 +67,7 @@ export function dispatchUnits(c: Cmd<'DispatchUnits'>, l: Loaded): Decision {
   if (s === undefined) return unknownIncident(c.incidentId);
   if (!isOpen(s)) return closed(s);
   const unitIds = [...new Set(c.unitIds)];
+  if (unitIds.length === 0) return reject('NothingToChange', 'The dispatch names no unit');
   const events: PendingEvent[] = [];
   for (const id of unitIds) {
     const u = unitIn(l, id);

@@ -52,11 +52,25 @@ export type DomainEvent =
       };
     };
 
-export type EventType = DomainEvent['type'];
-export type EventOf<T extends EventType> = Extract<DomainEvent, { type: T }>;
+/**
+ * Audit events: who signed in, which credentials were issued or revoked, whose role changed.
+ * They carry no secret (never a password, hash or token), only what an auditor needs.
+ */
+export type AuditEvent =
+  | { type: 'UserAdded'; data: { userId: string; name: string; role: string; by: string } }
+  | { type: 'UserRoleChanged'; data: { userId: string; from: string; to: string; by: string } }
+  | { type: 'TokenIssued'; data: { tokenId: string; kind: string; name: string; role: string; scopes: string[]; by: string } }
+  | { type: 'TokenRevoked'; data: { tokenId: string; by: string } }
+  | { type: 'SignedIn'; data: { userId: string; sessionId: string; ip: string } }
+  | { type: 'SignInFailed'; data: { name: string; ip: string } }
+  | { type: 'SignedOut'; data: { userId: string; sessionId: string } };
+
+export type LoggedEvent = DomainEvent | AuditEvent;
+export type EventType = LoggedEvent['type'];
+export type EventOf<T extends EventType> = Extract<LoggedEvent, { type: T }>;
 
 /** An event decided by the core but not yet stored: it names its stream and when it happened. */
-export type PendingEvent = DomainEvent & { readonly stream: string; readonly at: string };
+export type PendingEvent = LoggedEvent & { readonly stream: string; readonly at: string };
 
 /** An event as the log holds it. `seq` is the global order; `version` the order within its stream. */
 export type StoredEvent = PendingEvent & {
@@ -80,4 +94,11 @@ export const EVENT_TYPES: readonly EventType[] = [
   'IncidentMerged',
   'DuplicateMerged',
   'UnitResponseRecorded',
+  'UserAdded',
+  'UserRoleChanged',
+  'TokenIssued',
+  'TokenRevoked',
+  'SignedIn',
+  'SignInFailed',
+  'SignedOut',
 ];

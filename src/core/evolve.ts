@@ -8,9 +8,16 @@ import { evolveUnit, type UnitState } from './unit.ts';
 import type { IncidentState } from './incident.ts';
 import type { StationState } from './station.ts';
 
-/** Folds an event into the state of the stream it was written to. */
-export function evolve(state: StreamState | undefined, event: PendingEvent): StreamState | undefined {
-  switch (parseStream(event.stream)?.kind) {
+/**
+ * Folds an event into the state of `stream`: the stream it was written to by default, or another
+ * stream it also affects (see `alsoAffects`), which is folded by that stream's own kind.
+ */
+export function evolve(
+  state: StreamState | undefined,
+  event: PendingEvent,
+  stream: string = event.stream,
+): StreamState | undefined {
+  switch (parseStream(stream)?.kind) {
     case 'incident':
       return evolveIncident(state as IncidentState | undefined, event);
     case 'unit':

@@ -24,8 +24,19 @@ export function parseDataSfTime(text: string): number | undefined {
   const m = PATTERN.exec(text.trim());
   if (!m) return undefined;
   const [, mo, d, y, hh, mm, ss, ampm] = m;
+  // A 12-hour clock reads 12, 01 .. 11; Date.UTC would roll any out-of-range part into a wrong instant.
+  if (Number(hh) < 1 || Number(hh) > 12) return undefined;
   const hour = (Number(hh) % 12) + (ampm === 'PM' ? 12 : 0);
   const wall = Date.UTC(Number(y), Number(mo) - 1, Number(d), hour, Number(mm), Number(ss));
+  const back = new Date(wall);
+  if (
+    back.getUTCMonth() !== Number(mo) - 1 ||
+    back.getUTCDate() !== Number(d) ||
+    back.getUTCMinutes() !== Number(mm) ||
+    back.getUTCSeconds() !== Number(ss)
+  ) {
+    return undefined;
+  }
   // Guess with the offset at the wall time read as UTC, then correct once (DST edges).
   const first = wall - pacificOffsetMs(wall);
   return wall - pacificOffsetMs(first);

@@ -8,7 +8,8 @@ import type { PendingEvent, StoredEvent } from '../core/events.ts';
 export interface Projector<S> {
   /** Bump when the shape of a snapshot changes: the store then rebuilds every snapshot from the log. */
   readonly schemaVersion: number;
-  evolve(state: S | undefined, event: PendingEvent): S | undefined;
+  /** Folds `event` into the state of `stream`, which is the event's own stream or one it also affects. */
+  evolve(state: S | undefined, event: PendingEvent, stream: string): S | undefined;
   /** Streams other than the event's own whose snapshot the event changes. */
   alsoAffects(event: PendingEvent): readonly string[];
   /** The kind of a stream ("incident", "unit", ...) and the status of a snapshot, for listing. */
