@@ -32,4 +32,9 @@ CREATE TABLE IF NOT EXISTS meta (
   key   TEXT PRIMARY KEY,
   value TEXT NOT NULL
 );
+-- Snapshots are derived from the log: deleting any marks the projection stale, so the next open rebuilds it.
+CREATE TRIGGER IF NOT EXISTS snapshots_deleted AFTER DELETE ON snapshots
+BEGIN
+  DELETE FROM meta WHERE key = 'projected_seq';
+END;
 `;

@@ -109,6 +109,17 @@ export class SqliteStore<S> implements EventStore<S> {
     }
   }
 
+  /**
+   * Runs `change` (writes to an adapter's own tables in this database) and appends `events` in one
+   * transaction, so a credential and its audit event are written together or not at all.
+   */
+  writeWith(events: readonly PendingEvent[], change: (db: Database.Database) => void): StoredEvent[] {
+    return this.db.transaction(() => {
+      change(this.db);
+      return this.write({ expected: new Map(), events });
+    })();
+  }
+
   private write(request: AppendRequest): StoredEvent[] {
     if (request.idempotency) {
       const prior = this.q.idemGet.get(request.idempotency.key);
@@ -176,7 +187,7 @@ export class SqliteStore<S> implements EventStore<S> {
     for (const e of events) {
       for (const stream of [e.stream, ...this.projector.alsoAffects(e)]) {
         const t = current(stream);
-        t.state = this.projector.evolve(t.state, e);
+        t.state = this.projector.evolve(t.state, e, stream);
         if (stream === e.stream) t.version = e.version;
       }
     }
@@ -194,12 +205,16 @@ export class SqliteStore<S> implements EventStore<S> {
     if (last) this.q.metaPut.run('projected_seq', String(last.seq));
   }
 
-  /** Snapshots are derived data: rebuild them from the log when their shape changed or they lag it. */
+  /**
+   * Snapshots are derived data: rebuild them from the log when their shape changed, they lag it, or
+   * some are missing (deleting a snapshot row clears projected_seq, see the schema's trigger).
+   */
   private rebuildIfStale(): void {
     const schema = this.q.metaGet.get('projection_schema')?.value;
     const projected = Number(this.q.metaGet.get('projected_seq')?.value ?? 0);
     const head = this.q.head.get()?.seq ?? 0;
-    if (schema === String(this.projector.schemaVersion) && projected === head) return;
+    const emptied = head > 0 && this.db.prepare('SELECT 1 FROM snapshots LIMIT 1').get() === undefined;
+    if (schema === String(this.projector.schemaVersion) && projected === head && !emptied) return;
     this.db.transaction(() => {
       this.db.exec('DELETE FROM snapshots');
       const page = 5000;
