@@ -1,7 +1,7 @@
 import { seconds } from '../core/ids.ts';
 import type { IncidentState } from '../core/incident.ts';
-import { incidentStream, stationStream, unitStream } from '../core/streams.ts';
-import type { IncidentId, StationId, UnitId } from '../core/ids.ts';
+import { incidentStream } from '../core/streams.ts';
+import type { IncidentId } from '../core/ids.ts';
 import { recommend, type Recommendation, type UnitWhereabouts } from '../core/recommend.ts';
 import type { StationState } from '../core/station.ts';
 import { OPEN_INCIDENT_STATUSES, type IncidentStatus } from '../core/statuses.ts';
@@ -66,15 +66,13 @@ export class Queries {
       .map((s) => incidentView(s));
   }
 
-  async unit(id: string): Promise<UnitState | undefined> {
-    const key = unitStream(id as UnitId);
-    return (await this.app.store.load([key])).get(key)?.state as UnitState | undefined;
+  unit(id: string): Promise<UnitState | undefined> {
+    return Promise.resolve(this.app.fleet.unit(id));
   }
 
   async units(): Promise<UnitView[]> {
     const now = this.app.clock();
-    const units = (await this.app.store.list('unit')) as UnitState[];
-    return units.map((u) => {
+    return this.app.fleet.units().map((u) => {
       const fix = this.app.positions.get(u.id);
       if (!fix) return u;
       const stale = this.app.positions.fresh(u.id, now) === undefined;
@@ -82,24 +80,17 @@ export class Queries {
     });
   }
 
-  async stations(): Promise<StationState[]> {
-    return (await this.app.store.list('station')) as StationState[];
-  }
-
-  async station(id: string): Promise<StationState | undefined> {
-    const key = stationStream(id as StationId);
-    return (await this.app.store.load([key])).get(key)?.state as StationState | undefined;
+  stations(): Promise<StationState[]> {
+    return Promise.resolve(this.app.fleet.stations());
   }
 
   /** Ranks units for an incident against its nature's response plan. */
   async recommendation(incident: IncidentState): Promise<Recommendation> {
     const now = this.app.clock();
-    const [units, stations] = await Promise.all([this.app.store.list('unit'), this.stations()]);
-    const home = new Map(stations.map((s) => [s.id, s]));
     const whereabouts: UnitWhereabouts[] = [];
-    for (const u of units as UnitState[]) {
+    for (const u of this.app.fleet.units()) {
       const fix = this.app.positions.fresh(u.id, now);
-      const station = home.get(u.stationId);
+      const station = this.app.fleet.station(u.stationId);
       if (fix) whereabouts.push({ unit: u, location: fix.location, source: 'live', placeName: 'its live position' });
       else if (station) whereabouts.push({ unit: u, location: station.location, source: 'station', placeName: station.name });
     }

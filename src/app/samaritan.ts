@@ -2,16 +2,18 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { decide } from '../core/decide.ts';
 import type { StreamState } from '../core/loaded.ts';
-import type { UnitState } from '../core/unit.ts';
 import { LivePositions } from '../geo/live-positions.ts';
 import { straightLineEstimator } from '../routing/straight-line.ts';
 import type { AppendRequest, EventStore } from '../store/event-store.ts';
 import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
 import type { TravelTimeEstimator } from '../core/travel-time.ts';
+import { SqliteAccounts } from '../store/sqlite/sqlite-accounts.ts';
+import { Accounts } from './accounts.ts';
 import { CommandHandler } from './command-handler.ts';
 import { loadConfiguration, type Configuration } from './configuration.ts';
 import { demoCityCommands } from './demo-city.ts';
 import { EventBus } from './event-bus.ts';
+import { FleetView } from './fleet-view.ts';
 import { domainProjector } from './projector.ts';
 
 export interface SamaritanOptions {
@@ -30,6 +32,8 @@ export interface Samaritan {
   readonly positions: LivePositions;
   readonly estimator: TravelTimeEstimator;
   readonly clock: () => number;
+  readonly accounts: Accounts;
+  readonly fleet: FleetView;
   readonly demoCityLoaded: boolean;
   close(): Promise<void>;
 }
@@ -43,6 +47,7 @@ export async function openSamaritan(options: SamaritanOptions): Promise<Samarita
   const config = loadConfiguration();
   const store = new SqliteStore<StreamState>(join(options.dataDir, DB_FILE), domainProjector);
   const bus = new EventBus();
+  const accounts = new Accounts(new SqliteAccounts(store), clock);
   const rules = { natures: new Set(config.plans.keys()) };
   const commands = new CommandHandler(store, bus, rules);
   const positions = new LivePositions();
@@ -60,7 +65,8 @@ export async function openSamaritan(options: SamaritanOptions): Promise<Samarita
     );
     demoCityLoaded = true;
   }
-  for (const u of (await store.list('unit')) as UnitState[]) {
+  const fleet = await FleetView.load(store, bus);
+  for (const u of fleet.units()) {
     if (u.position) positions.seed(u.id, { location: u.position.location, at: Date.parse(u.position.at) });
   }
   return {
@@ -71,6 +77,8 @@ export async function openSamaritan(options: SamaritanOptions): Promise<Samarita
     positions,
     estimator,
     clock,
+    accounts,
+    fleet,
     demoCityLoaded,
     close: () => store.close(),
   };

@@ -30,9 +30,7 @@ export function summarize(e: StoredEvent): string {
       return `${e.data.unitId} ${words(e.data.to)}${e.data.reason ? ` (${e.data.reason})` : ''}`;
     case 'UnitResponseRecorded':
       return `${e.data.unitId} responded (dispatched ${e.data.dispatchedAt ?? '-'}, on scene ${e.data.onSceneAt ?? '-'})`;
-    case 'StationOpened':
-    case 'UnitCommissioned':
-    case 'UnitPositionRecorded':
+    default:
       return e.type;
   }
 }

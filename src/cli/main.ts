@@ -1,4 +1,7 @@
+import { token, user } from './accounts.ts';
 import { importCalls } from './import-calls.ts';
+import { calibrateCommand } from './calibrate.ts';
+import { route } from './route.ts';
 import { serve } from './serve.ts';
 
 const HELP = `samaritan: dispatch for fire and rescue
@@ -10,6 +13,16 @@ Usage:
   samaritan import-calls <calls.csv> [--data-dir <dir>]
       Load DataSF "Fire Department Calls for Service" rows as closed incidents with
       their real timestamps. Safe to run twice: calls already loaded are skipped.
+  samaritan token create --role <role> --name <name> [--scope <s>]... [--data-dir <dir>]
+      Print a new bearer token (and nothing else). Roles: call_taker, dispatcher,
+      supervisor, admin, volunteer, integration. Integrations need scopes, e.g.
+      incidents:read incidents:write units:read units:write positions:write events:read.
+  samaritan user add --role <role> --name <name> --password <pw> [--data-dir <dir>]
+      Add a console user.
+  samaritan route --from <lat,lon> --to <lat,lon> [--profile drive|walk] [--unit-type <t>] [--json]
+      The quickest road route on the San Francisco demo graph: time, distance and line.
+  samaritan calibrate <calls.csv> [--out config/drive-profile.json]
+      Fit the drive profile to real runs from own stations; print the error of the fit.
   samaritan --help
 
 Environment: PORT (default port), LOG_LEVEL (info).
@@ -21,6 +34,10 @@ export type CliCommand = (args: string[]) => Promise<number>;
 const COMMANDS: Readonly<Record<string, CliCommand>> = {
   serve,
   'import-calls': importCalls,
+  route,
+  calibrate: calibrateCommand,
+  token,
+  user,
 };
 
 /** Runs one CLI command; returns the process exit code. */

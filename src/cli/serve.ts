@@ -1,4 +1,5 @@
 import { openSamaritan } from '../app/samaritan.ts';
+import { ensureFirstAccounts } from '../app/first-start.ts';
 import { buildServer } from '../server/app.ts';
 import { DEFAULT_DATA_DIR, parse } from './args.ts';
 import { UsageError } from './main.ts';
@@ -13,6 +14,7 @@ export async function serve(args: string[]): Promise<number> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0..65535, not ${values.port}`);
   const dataDir = values['data-dir'] ?? DEFAULT_DATA_DIR;
   const app = await openSamaritan({ dataDir });
+  const created = await ensureFirstAccounts(app);
   const server = await buildServer(app, { logger: { level: process.env['LOG_LEVEL'] ?? 'info' } });
   const address = await server.listen({ port, host: values.host ?? '127.0.0.1' });
   const [units, stations] = [(await app.store.list('unit')).length, (await app.store.list('station')).length];
@@ -20,7 +22,14 @@ export async function serve(args: string[]): Promise<number> {
     `\nSamaritan is listening on ${address}\n` +
       `  data: ${dataDir}${app.demoCityLoaded ? ' (new: San Francisco demo city loaded)' : ''}\n` +
       `  city: ${stations} stations, ${units} units\n` +
-      `  API docs: ${address}/docs\n\n`,
+      `  API docs: ${address}/docs\n` +
+      (created.length > 0
+        ? `\n  Sign-in created for this data dir (shown once, only a hash is kept):\n` +
+          created.map((c) => `    ${c.role.padEnd(11)} name: ${c.name.padEnd(11)} password: ${c.password}\n`).join('') +
+          `  Sign in: curl -c cookies -XPOST ${address}/api/session -H 'content-type: application/json' -d '{"name":"…","password":"…"}'\n` +
+          `  Tokens for scripts: npx samaritan token create --data-dir ${dataDir} --role dispatcher --name my-script\n`
+        : '') +
+      '\n',
   );
   const stop = async () => {
     await server.close();

@@ -54,7 +54,7 @@ describe('shortfalls and units passed over', () => {
       assigned: 0,
       recommended: 1,
       missing: 2,
-      reason: 'every other unit with engine is busy (2) or out of service (1)',
+      reason: 'every other unit with engine is busy (2), out of service (1)',
     });
   });
 

@@ -151,7 +151,11 @@ export function recommend(input: RecommendInput): Recommendation {
           `: ${formatDuration(t.etaS)}${turnout} from ${where}`,
       });
     });
-    if (picks.length < want) shortfalls.push(shortfall(req, want, picks.length, input.units, assignedIds));
+    if (picks.length < want) {
+      const noRoute = new Set(passedOver.map((p) => p.unitId));
+      const forOtherNeeds = new Set(candidates.filter((c) => c.fills !== req.capability).map((c) => c.unitId));
+      shortfalls.push(shortfall(req, want, picks.length, input.units, assignedIds, forOtherNeeds, noRoute));
+    }
   }
   candidates.sort((a, b) => a.etaS - b.etaS);
 
@@ -174,14 +178,26 @@ function shortfall(
   got: number,
   units: readonly UnitWhereabouts[],
   assignedIds: ReadonlySet<string>,
+  forOtherNeeds: ReadonlySet<string>,
+  noRoute: ReadonlySet<string>,
 ): Shortfall {
   const withCap = units.filter((w) => w.unit.capabilities.includes(req.capability) && !assignedIds.has(w.unit.id));
-  const busy = withCap.filter((w) => !DISPATCHABLE_UNIT_STATUSES.includes(w.unit.status) && w.unit.status !== 'out_of_service').length;
-  const oos = withCap.filter((w) => w.unit.status === 'out_of_service').length;
+  const count = (p: (w: UnitWhereabouts) => boolean) => withCap.filter(p).length;
+  const dispatchable = (w: UnitWhereabouts) => DISPATCHABLE_UNIT_STATUSES.includes(w.unit.status);
+  const parts = [
+    [count((w) => !dispatchable(w) && w.unit.status !== 'out_of_service'), 'busy'],
+    [count((w) => w.unit.status === 'out_of_service'), 'out of service'],
+    [count((w) => dispatchable(w) && forOtherNeeds.has(w.unit.id)), 'recommended for another need'],
+    [count((w) => dispatchable(w) && noRoute.has(w.unit.id)), 'without a road route'],
+  ] as const;
   const why =
     withCap.length === 0
       ? `no unit in the fleet has capability ${req.capability}`
-      : `every other unit with ${req.capability} is busy (${busy}) or out of service (${oos})`;
+      : `every other unit with ${req.capability} is ` +
+        parts
+          .filter(([n]) => n > 0)
+          .map(([n, what]) => `${what} (${n})`)
+          .join(', ');
   return {
     capability: req.capability,
     needed: req.count,

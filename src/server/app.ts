@@ -1,41 +1,84 @@
 import { randomUUID } from 'node:crypto';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { Queries } from '../app/queries.ts';
 import type { Samaritan } from '../app/samaritan.ts';
+import { installAuth } from './auth.ts';
 import { installErrorHandling } from './error-handler.ts';
+import { HttpError } from './error-status.ts';
+import { installJsonParser } from './json-body.ts';
+import { NameThrottle } from './name-throttle.ts';
+import { accountRoutes } from './routes/accounts.ts';
 import { eventRoutes } from './routes/events.ts';
 import { incidentRoutes } from './routes/incidents.ts';
 import { metaRoutes } from './routes/meta.ts';
+import { sessionRoutes } from './routes/session.ts';
 import { unitRoutes } from './routes/units.ts';
 import { validatorCompiler } from './validation.ts';
 
 export interface ServerOptions {
-  readonly logger?: boolean | FastifyBaseLogger | { level: string };
+  readonly logger?: boolean | { level: string };
   /** Largest accepted body, bytes. */
   readonly bodyLimit?: number;
 }
 
+/** Secrets and personal data never reach the logs. */
+export const REDACT = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-csrf-token"]',
+  'res.headers["set-cookie"]',
+  '*.password',
+  '*.token',
+  '*.callbackNumber',
+  '*.phone',
+];
+
 /** Builds the HTTP edge around a running Samaritan. Routes validate, build commands and map outcomes. */
 export async function buildServer(app: Samaritan, options: ServerOptions = {}): Promise<FastifyInstance> {
+  const level = options.logger === false ? undefined : typeof options.logger === 'object' ? options.logger.level : 'info';
   const server = Fastify({
-    logger:
-      options.logger === undefined || options.logger === true
-        ? { level: 'info', redact: ['req.headers.authorization', 'req.headers.cookie'] }
-        : options.logger,
+    logger: level === undefined ? false : { level, redact: REDACT },
     bodyLimit: options.bodyLimit ?? 64 * 1024,
     genReqId: () => randomUUID(),
-    requestIdLogLabel: 'reqId',
     return503OnClosing: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  // The API speaks JSON only: without this, text/plain bodies would be parsed as strings and fail
+  // validation (400) instead of being refused as an unsupported media type (415).
+  server.removeContentTypeParser('text/plain');
+  installJsonParser(server);
   server.setValidatorCompiler(validatorCompiler);
   installErrorHandling(server);
   server.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });
+
+  await server.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+      },
+    },
+  });
+  await server.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_req, ctx) => new HttpError('RateLimited', `Too many requests; retry in ${ctx.after}`),
+  });
+  installAuth(server, app.accounts);
 
   await server.register(swagger, {
     openapi: {
@@ -43,15 +86,20 @@ export async function buildServer(app: Samaritan, options: ServerOptions = {}): 
         title: 'Samaritan API',
         version: '0.1.0',
         description:
-          'Dispatch for fire and rescue. Errors are {"error":{"code","message","details"}}. Coordinates are {lat, lon} in WGS84.',
+          'Dispatch for fire and rescue. Every /api route needs `Authorization: Bearer <token>` or the console session cookie ' +
+          '(with `x-csrf-token` on unsafe methods). Errors are {"error":{"code","message","details"}}. Coordinates are {lat, lon} in WGS84.',
       },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
     },
   });
-  await server.register(swaggerUi, { routePrefix: '/docs' });
+  await server.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
 
   const queries = new Queries(app);
   const deps = { app, queries };
   await server.register(metaRoutes(deps));
+  await server.register(sessionRoutes(deps, new NameThrottle(10, 15 * 60_000, app.clock)));
+  await server.register(accountRoutes(deps));
   await server.register(incidentRoutes(deps));
   await server.register(unitRoutes(deps));
   await server.register(eventRoutes(deps));

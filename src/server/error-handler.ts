@@ -40,7 +40,8 @@ export function installErrorHandling(app: FastifyInstance): void {
     }
     const status = err.statusCode ?? 500;
     if (status >= 400 && status < 500) {
-      const code: ErrorCode = status === 413 ? 'BodyTooLarge' : status === 415 ? 'UnsupportedMediaType' : status === 404 ? 'RouteNotFound' : 'ValidationFailed';
+      const code: ErrorCode =
+        status === 413 ? 'BodyTooLarge' : status === 415 ? 'UnsupportedMediaType' : status === 404 ? 'RouteNotFound' : status === 429 ? 'RateLimited' : 'ValidationFailed';
       return sendError(reply, code, err.message);
     }
     req.log.error({ err, reqId: req.id }, 'unhandled error');

@@ -10,6 +10,14 @@ export type EdgeCode =
   | 'MethodNotAllowed'
   | 'VersionConflict'
   | 'IdempotencyKeyMismatch'
+  | 'Unauthenticated'
+  | 'Forbidden'
+  | 'CsrfTokenInvalid'
+  | 'RateLimited'
+  | 'JsonTooDeep'
+  | 'UnknownToken'
+  | 'UnknownUser'
+  | 'UserAlreadyExists'
   | 'Internal';
 
 export type ErrorCode = RejectionCode | EdgeCode;
@@ -22,7 +30,15 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   UnknownNature: 400,
   NothingToChange: 400,
   CannotMergeIntoItself: 400,
+  JsonTooDeep: 400,
+  Unauthenticated: 401,
+  Forbidden: 403,
+  CsrfTokenInvalid: 403,
   UnknownIncident: 404,
+  UnknownToken: 404,
+  UnknownUser: 404,
+  UserAlreadyExists: 409,
+  RateLimited: 429,
   UnknownUnit: 404,
   RouteNotFound: 404,
   MethodNotAllowed: 405,

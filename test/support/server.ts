@@ -4,14 +4,23 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { openSamaritan, type Samaritan } from '../../src/app/samaritan.ts';
 import { buildServer } from '../../src/server/app.ts';
+import type { Role, Scope } from '../../src/core/roles.ts';
 
 export interface TestServer {
   readonly base: string;
   readonly app: Samaritan;
   readonly server: FastifyInstance;
   readonly dataDir: string;
-  /** A real HTTP request over a socket. JSON bodies are sent as application/json. */
+  /**
+   * A real HTTP request over a socket. JSON bodies are sent as application/json. It carries the
+   * server's dispatcher token unless `headers` set their own authorization (or `authorization: ''`
+   * for none).
+   */
   request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<TestResponse>;
+  /** Issues a bearer token for a role (and scopes, for integrations). */
+  token(role: Role, scopes?: Scope[]): Promise<string>;
+  /** The dispatcher token `request` uses by default. */
+  readonly dispatcherToken: string;
   close(): Promise<void>;
 }
 
@@ -27,10 +36,15 @@ export interface TestResponse {
 export async function startTestServer(options: { clock?: () => number; dataDir?: string } = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'samaritan-test-'));
   const app = await openSamaritan({ dataDir, ...(options.clock ? { clock: options.clock } : {}) });
-  const server = await buildServer(app, { logger: false });
+  const server = await buildServer(app, { logger: { level: 'error' } });
   const address = await server.listen({ port: 0, host: '127.0.0.1' });
+  const token = async (role: Role, scopes: Scope[] = []) =>
+    (await app.accounts.createToken({ name: `test-${role}`, role, scopes, by: 'test' })).token;
+  const dispatcherToken = await token('dispatcher');
   const request = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
-    const init: RequestInit = { method, headers: { ...headers } };
+    const withAuth: Record<string, string> = { authorization: `Bearer ${dispatcherToken}`, ...headers };
+    if (withAuth['authorization'] === '') delete withAuth['authorization'];
+    const init: RequestInit = { method, headers: withAuth };
     if (body !== undefined) {
       init.body = typeof body === 'string' ? body : JSON.stringify(body);
       (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
@@ -51,6 +65,8 @@ export async function startTestServer(options: { clock?: () => number; dataDir?:
     server,
     dataDir,
     request,
+    token,
+    dispatcherToken,
     close: async () => {
       await server.close();
       await app.close();

@@ -53,20 +53,27 @@ export const incidentRoutes =
       },
       async (req, reply) => {
         const now = app.clock();
-        const incidentId = newIncidentId(now);
         const { priority, ...rest } = req.body;
         const details: IncidentDetails = {
           ...rest,
           priority: priority ?? app.config.plans.get(req.body.nature)?.defaultPriority ?? 2,
         } as IncidentDetails;
         const key = req.headers['idempotency-key'];
-        const outcome = await app.commands.execute(
-          { type: 'ReceiveIncident', now: epochMs(now), incidentId, details },
-          {
-            meta: { reqId: req.id },
-            ...(key === undefined ? {} : { idempotency: { key: `POST /api/incidents ${key}`, fingerprint: fingerprint(req.body), result: { incidentId } } }),
-          },
-        );
+        const receive = (incidentId: string) =>
+          app.commands.execute(
+            { type: 'ReceiveIncident', now: epochMs(now), incidentId, details },
+            {
+              meta: { reqId: req.id },
+              ...(key === undefined ? {} : { idempotency: { key: `POST /api/incidents ${key}`, fingerprint: fingerprint(req.body), result: { incidentId } } }),
+            },
+          );
+        // Ids are random: on the rare collision with an existing incident, draw another.
+        let incidentId = newIncidentId(now);
+        let outcome = await receive(incidentId);
+        for (let retry = 0; retry < 3 && !outcome.ok && outcome.code === 'IncidentAlreadyExists'; retry++) {
+          incidentId = newIncidentId(now);
+          outcome = await receive(incidentId);
+        }
         if (failed(reply, outcome)) return reply;
         const id = outcome.replayed === undefined ? incidentId : (outcome.replayed as { incidentId: string }).incidentId;
         if (outcome.replayed !== undefined) reply.header('idempotent-replayed', 'true');
@@ -130,7 +137,13 @@ export const incidentRoutes =
     ] as const) {
       server.post(
         `/api/incidents/:id/${verb}`,
-        { schema: { tags, summary: `${verb[0]!.toUpperCase()}${verb.slice(1)} an incident`, params: IdParams, body: ReasonBody } },
+        {
+          schema: { tags, summary: `${verb[0]!.toUpperCase()}${verb.slice(1)} an incident`, params: IdParams, body: ReasonBody },
+          // The reason is optional, so an empty body is as good as {}.
+          preValidation: async (req) => {
+            req.body ??= {};
+          },
+        },
         async (req, reply) => {
           const outcome = await app.commands.execute(
             { type, now: epochMs(app.clock()), incidentId: req.params.id, reason: req.body.reason ?? fallback },

@@ -49,6 +49,7 @@ export const unitRoutes =
           params: IdParams,
           body: PositionBody,
         },
+        config: { rateLimit: { max: 1200, timeWindow: 60_000, keyGenerator: (req) => req.principal?.credentialId ?? req.ip } },
       },
       async (req, reply) => {
         const now = app.clock();

@@ -82,10 +82,17 @@ export interface TransactionalLog {
 /** Users and credentials in the same SQLite file as the log; each change and its audit event commit together. */
 export class SqliteAccounts implements AccountStore {
   private readonly db: Database.Database;
+  private readonly q;
 
   constructor(private readonly log: TransactionalLog) {
     this.db = log.database;
     this.db.exec(SCHEMA);
+    // Prepared once: token and user look-ups run on every authenticated request.
+    this.q = {
+      userByName: this.db.prepare<[string], UserRow>('SELECT * FROM users WHERE name = ?'),
+      userById: this.db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?'),
+      token: this.db.prepare<[string], CredentialRow>('SELECT * FROM credentials WHERE id = ?'),
+    };
   }
 
   addUser(u: UserRecord, audit: readonly PendingEvent[]): Promise<void> {
@@ -98,12 +105,12 @@ export class SqliteAccounts implements AccountStore {
   }
 
   userByName(name: string): Promise<UserRecord | undefined> {
-    const r = this.db.prepare<[string], UserRow>('SELECT * FROM users WHERE name = ?').get(name);
+    const r = this.q.userByName.get(name);
     return Promise.resolve(r && toUser(r));
   }
 
   userById(id: string): Promise<UserRecord | undefined> {
-    const r = this.db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?').get(id);
+    const r = this.q.userById.get(id);
     return Promise.resolve(r && toUser(r));
   }
 
@@ -129,7 +136,7 @@ export class SqliteAccounts implements AccountStore {
   }
 
   token(id: string): Promise<TokenRecord | undefined> {
-    const r = this.db.prepare<[string], CredentialRow>('SELECT * FROM credentials WHERE id = ?').get(id);
+    const r = this.q.token.get(id);
     return Promise.resolve(r && toToken(r));
   }
 

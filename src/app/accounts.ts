@@ -1,0 +1,167 @@
+import type { PendingEvent } from '../core/events.ts';
+import type { Role, Scope } from '../core/roles.ts';
+import { generatePassword, hashPassword, verifyPassword } from '../accounts/passwords.ts';
+import { issueSecret, parseSecret, secretMatches } from '../accounts/secrets.ts';
+import type { AccountStore, TokenRecord, UserRecord } from '../store/account-store.ts';
+import { randomBytes, randomUUID } from 'node:crypto';
+
+/** Who is calling, once a credential has been checked. */
+export interface Principal {
+  readonly role: Role;
+  readonly scopes: readonly Scope[];
+  readonly name: string;
+  readonly via: 'token' | 'session' | 'device';
+  readonly credentialId: string;
+  /** The user (session) or volunteer (device) acting. */
+  readonly subject?: string;
+  /** Sessions only. */
+  readonly csrf?: string;
+}
+
+export const SESSION_TTL_MS = 12 * 60 * 60 * 1000; // one operations-centre shift
+
+// A real hash to compare against when the user does not exist, so the answer takes as long
+// as for a wrong password and does not reveal which names exist.
+const DECOY_HASH = hashPassword(generatePassword());
+
+/** Users, tokens and sessions, with every change written to the audit log. */
+export class Accounts {
+  constructor(
+    private readonly store: AccountStore,
+    private readonly clock: () => number,
+  ) {}
+
+  private at(): string {
+    return new Date(this.clock()).toISOString();
+  }
+
+  private event(stream: string, e: Omit<PendingEvent, 'stream' | 'at'>): PendingEvent {
+    return { ...e, stream, at: this.at() } as PendingEvent;
+  }
+
+  async addUser(name: string, role: Role, password: string, by: string): Promise<UserRecord> {
+    const user: UserRecord = { id: randomUUID(), name, role, passwordHash: await hashPassword(password), createdAt: this.at() };
+    await this.store.addUser(user, [this.event(`user-${user.id}`, { type: 'UserAdded', data: { userId: user.id, name, role, by } })]);
+    return user;
+  }
+
+  userByName(name: string): Promise<UserRecord | undefined> {
+    return this.store.userByName(name);
+  }
+
+  users(): Promise<readonly UserRecord[]> {
+    return this.store.users();
+  }
+
+  async changeRole(user: UserRecord, role: Role, by: string): Promise<void> {
+    await this.store.setRole(user.id, role, [
+      this.event(`user-${user.id}`, { type: 'UserRoleChanged', data: { userId: user.id, from: user.role, to: role, by } }),
+    ]);
+  }
+
+  userById(id: string): Promise<UserRecord | undefined> {
+    return this.store.userById(id);
+  }
+
+  /** Issues a bearer token; the returned text is shown once and never stored. */
+  async createToken(options: {
+    name: string;
+    role: Role;
+    scopes?: readonly Scope[];
+    kind?: 'api' | 'device';
+    subject?: string;
+    by: string;
+  }): Promise<{ token: string; record: TokenRecord }> {
+    const kind = options.kind ?? 'api';
+    const secret = issueSecret(kind === 'device' ? 'dev' : 'sam');
+    const record: TokenRecord = {
+      id: secret.id,
+      kind,
+      name: options.name,
+      role: options.role,
+      scopes: options.scopes ?? [],
+      ...(options.subject === undefined ? {} : { subject: options.subject }),
+      hash: secret.hash,
+      createdAt: this.at(),
+    };
+    await this.store.addToken(record, [
+      this.event(`token-${record.id}`, {
+        type: 'TokenIssued',
+        data: { tokenId: record.id, kind, name: record.name, role: record.role, scopes: [...record.scopes], by: options.by },
+      }),
+    ]);
+    return { token: secret.token, record };
+  }
+
+  tokens(kind: TokenRecord['kind'] = 'api'): Promise<readonly TokenRecord[]> {
+    return this.store.tokens(kind);
+  }
+
+  async revokeToken(id: string, by: string): Promise<boolean> {
+    const t = await this.store.token(id);
+    if (!t || t.revokedAt !== undefined) return false;
+    await this.store.revokeToken(id, this.at(), [this.event(`token-${id}`, { type: 'TokenRevoked', data: { tokenId: id, by } })]);
+    return true;
+  }
+
+  /**
+   * Checks a name and password. On success opens a new session (a new id every time, so a
+   * session id planted before sign-in is never promoted) with its own CSRF token.
+   */
+  async signIn(name: string, password: string, ip: string): Promise<{ token: string; csrf: string; user: UserRecord } | undefined> {
+    const user = await this.store.userByName(name);
+    const ok = await verifyPassword(password, user?.passwordHash ?? (await DECOY_HASH));
+    if (!user || !ok || user.disabledAt !== undefined) {
+      await this.store.audit([this.event('audit-sign-in', { type: 'SignInFailed', data: { name, ip } })]);
+      return undefined;
+    }
+    const secret = issueSecret('ses');
+    const csrf = randomBytes(24).toString('base64url');
+    const now = this.clock();
+    await this.store.addToken(
+      {
+        id: secret.id,
+        kind: 'session',
+        name: user.name,
+        role: user.role,
+        scopes: [],
+        subject: user.id,
+        hash: secret.hash,
+        csrf,
+        createdAt: new Date(now).toISOString(),
+        expiresAt: new Date(now + SESSION_TTL_MS).toISOString(),
+      },
+      [this.event(`user-${user.id}`, { type: 'SignedIn', data: { userId: user.id, sessionId: secret.id, ip } })],
+    );
+    return { token: secret.token, csrf, user };
+  }
+
+  async signOut(p: Principal): Promise<void> {
+    await this.store.revokeToken(p.credentialId, this.at(), [
+      this.event(`user-${p.subject ?? 'unknown'}`, { type: 'SignedOut', data: { userId: p.subject ?? '', sessionId: p.credentialId } }),
+    ]);
+  }
+
+  /** Resolves a presented bearer token or session id to a principal; undefined if not valid now. */
+  async authenticate(presented: string, expect: 'bearer' | 'session'): Promise<Principal | undefined> {
+    const parsed = parseSecret(presented);
+    if (!parsed || (expect === 'session') !== (parsed.prefix === 'ses')) return undefined;
+    const t = await this.store.token(parsed.id);
+    if (!t || t.revokedAt !== undefined || !secretMatches(parsed.secret, t.hash)) return undefined;
+    if (t.expiresAt !== undefined && Date.parse(t.expiresAt) <= this.clock()) return undefined;
+    if (t.kind === 'session' && t.subject !== undefined) {
+      const user = await this.store.userById(t.subject);
+      if (!user || user.disabledAt !== undefined) return undefined;
+      // The role is read from the user, so a role change takes effect on the next request.
+      return { role: user.role, scopes: [], name: user.name, via: 'session', credentialId: t.id, subject: user.id, ...(t.csrf ? { csrf: t.csrf } : {}) };
+    }
+    return {
+      role: t.role,
+      scopes: t.scopes,
+      name: t.name,
+      via: t.kind === 'device' ? 'device' : 'token',
+      credentialId: t.id,
+      ...(t.subject === undefined ? {} : { subject: t.subject }),
+    };
+  }
+}

@@ -1,0 +1,33 @@
+import { generatePassword } from '../accounts/passwords.ts';
+import type { Samaritan } from './samaritan.ts';
+
+export interface Credential {
+  readonly name: string;
+  readonly role: string;
+  readonly password: string;
+}
+
+/**
+ * On a data dir with no admin yet, creates `admin` with a generated password; with the demo city
+ * freshly loaded, also a `dispatcher`. The passwords are returned to be printed once: only their
+ * hashes are kept.
+ */
+export async function ensureFirstAccounts(app: Samaritan): Promise<Credential[]> {
+  const created: Credential[] = [];
+  const users = await app.accounts.users();
+  if (!users.some((u) => u.role === 'admin')) {
+    const password = generatePassword();
+    const name = uniqueName('admin', users);
+    await app.accounts.addUser(name, 'admin', password, 'first-start');
+    created.push({ name, role: 'admin', password });
+  }
+  if (app.demoCityLoaded && !users.some((u) => u.name === 'dispatcher')) {
+    const password = generatePassword();
+    await app.accounts.addUser('dispatcher', 'dispatcher', password, 'demo-city');
+    created.push({ name: 'dispatcher', role: 'dispatcher', password });
+  }
+  return created;
+}
+
+const uniqueName = (base: string, users: readonly { name: string }[]) =>
+  users.some((u) => u.name === base) ? `${base}-${users.length}` : base;

@@ -1,0 +1,68 @@
+import type { Role, Scope } from '../core/roles.ts';
+
+/**
+ * The one authorization table: every route the server has, and who may call it. A route that is
+ * not listed here makes the server refuse to start (see auth.ts), so nothing is born unprotected.
+ * Integrations pass when their token carries the listed scope.
+ */
+export type Rule = 'public' | { readonly roles: readonly Role[]; readonly scope?: Scope };
+
+const CALL_TAKING: readonly Role[] = ['call_taker', 'dispatcher', 'supervisor'];
+const DISPATCHING: readonly Role[] = ['dispatcher', 'supervisor'];
+const STAFF_READ: readonly Role[] = ['call_taker', 'dispatcher', 'supervisor', 'admin'];
+const STAFF: readonly Role[] = ['call_taker', 'dispatcher', 'supervisor', 'admin'];
+const ADMIN: readonly Role[] = ['admin'];
+
+export const ACCESS: Readonly<Record<string, Rule>> = {
+  'GET /healthz': 'public',
+  'GET /openapi.json': 'public',
+  'GET /docs': 'public',
+  'GET /docs/': 'public',
+  'GET /docs/static/*': 'public',
+  'GET /docs/json': 'public',
+  'GET /docs/yaml': 'public',
+  'GET /docs/static/index.html': 'public',
+  'GET /docs/static/swagger-initializer.js': 'public',
+
+  'POST /api/session': 'public',
+  'GET /api/session': { roles: STAFF },
+  'DELETE /api/session': { roles: STAFF },
+
+  'POST /api/incidents': { roles: CALL_TAKING, scope: 'incidents:write' },
+  'GET /api/incidents': { roles: STAFF_READ, scope: 'incidents:read' },
+  'GET /api/incidents/:id': { roles: STAFF_READ, scope: 'incidents:read' },
+  'PATCH /api/incidents/:id': { roles: CALL_TAKING, scope: 'incidents:write' },
+  'GET /api/incidents/:id/recommendation': { roles: STAFF_READ, scope: 'incidents:read' },
+  'POST /api/incidents/:id/dispatch': { roles: DISPATCHING },
+  'POST /api/incidents/:id/cancel': { roles: DISPATCHING },
+  'POST /api/incidents/:id/resolve': { roles: DISPATCHING },
+  'POST /api/incidents/:id/close': { roles: DISPATCHING },
+  'POST /api/incidents/:id/merge': { roles: CALL_TAKING },
+
+  'GET /api/units': { roles: STAFF_READ, scope: 'units:read' },
+  'GET /api/units/:id': { roles: STAFF_READ, scope: 'units:read' },
+  'POST /api/units/:id/status': { roles: DISPATCHING, scope: 'units:write' },
+  'POST /api/units/:id/position': { roles: DISPATCHING, scope: 'positions:write' },
+
+  'GET /api/stations': { roles: STAFF_READ, scope: 'units:read' },
+  'GET /api/natures': { roles: STAFF_READ, scope: 'incidents:read' },
+  'GET /api/events': { roles: STAFF_READ, scope: 'events:read' },
+
+  'POST /api/tokens': { roles: ADMIN },
+  'GET /api/tokens': { roles: ADMIN },
+  'DELETE /api/tokens/:id': { roles: ADMIN },
+  'POST /api/users': { roles: ADMIN },
+  'GET /api/users': { roles: ADMIN },
+  'PATCH /api/users/:id': { roles: ADMIN },
+};
+
+/** The rule for a route, HEAD sharing GET's. */
+export function ruleFor(method: string, url: string): Rule | undefined {
+  return ACCESS[`${method === 'HEAD' ? 'GET' : method} ${url}`];
+}
+
+/** Whether a principal with this role and these scopes passes a non-public rule. */
+export function allows(rule: Exclude<Rule, 'public'>, role: Role, scopes: readonly Scope[]): boolean {
+  if (role === 'integration') return rule.scope !== undefined && scopes.includes(rule.scope);
+  return rule.roles.includes(role);
+}

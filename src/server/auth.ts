@@ -1,0 +1,72 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Accounts, Principal } from '../app/accounts.ts';
+import { allows, ruleFor } from './access.ts';
+import { HttpError } from './error-status.ts';
+
+export const SESSION_COOKIE = 'samaritan_session';
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+}
+
+/** The principal of an authenticated request; routes behind a non-public rule always have one. */
+export function principalOf(req: FastifyRequest): Principal {
+  if (!req.principal) throw new HttpError('Unauthenticated', 'Sign in or send a bearer token');
+  return req.principal;
+}
+
+function sessionCookie(req: FastifyRequest): string | undefined {
+  const header = req.headers.cookie;
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === SESSION_COOKIE) return decodeURIComponent(v.join('='));
+  }
+  return undefined;
+}
+
+/**
+ * Authenticates every request and authorizes it against the one table in access.ts, before the
+ * body is even parsed. Bearer tokens are for scripts and integrations; the console's session
+ * cookie also needs the session's CSRF token on every unsafe request.
+ */
+export function installAuth(server: FastifyInstance, accounts: Accounts): void {
+  server.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const m of methods) {
+      if (m === 'HEAD' || m === 'OPTIONS') continue;
+      if (!ruleFor(m, route.url)) throw new Error(`No authorization rule for ${m} ${route.url}: add it to src/server/access.ts`);
+    }
+  });
+
+  server.addHook('onRequest', async (req) => {
+    const url = req.routeOptions.url;
+    if (url === undefined) return; // no route: the not-found handler answers
+    const rule = ruleFor(req.method, url);
+    if (rule === undefined) throw new HttpError('Forbidden', 'This route has no authorization rule');
+    if (rule === 'public') return;
+
+    const auth = req.headers.authorization;
+    let principal: Principal | undefined;
+    if (auth !== undefined) {
+      const m = /^Bearer\s+(\S+)$/i.exec(auth);
+      principal = m ? await accounts.authenticate(m[1]!, 'bearer') : undefined;
+      if (!principal) throw new HttpError('Unauthenticated', 'The bearer token is not valid');
+    } else {
+      const cookie = sessionCookie(req);
+      if (cookie === undefined) throw new HttpError('Unauthenticated', 'Sign in or send a bearer token');
+      principal = await accounts.authenticate(cookie, 'session');
+      if (!principal) throw new HttpError('Unauthenticated', 'The session has ended; sign in again');
+      if (UNSAFE.has(req.method) && req.headers['x-csrf-token'] !== principal.csrf) {
+        throw new HttpError('CsrfTokenInvalid', 'Send the session’s CSRF token in the x-csrf-token header');
+      }
+    }
+    if (!allows(rule, principal.role, principal.scopes)) {
+      throw new HttpError('Forbidden', `Role ${principal.role} may not ${req.method} ${url}`, { role: principal.role });
+    }
+    req.principal = principal;
+  });
+}

@@ -1,0 +1,58 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import { SESSION_TTL_MS } from '../../app/accounts.ts';
+import type { RouteDeps } from '../app.ts';
+import { principalOf, SESSION_COOKIE } from '../auth.ts';
+import { sendError } from '../error-handler.ts';
+import type { NameThrottle } from '../name-throttle.ts';
+
+const SignInBody = Type.Object(
+  { name: Type.String({ minLength: 1, maxLength: 100 }), password: Type.String({ minLength: 1, maxLength: 200 }) },
+  { additionalProperties: false },
+);
+
+function cookie(req: FastifyRequest, value: string, maxAgeS: number): string {
+  const secure = req.protocol === 'https' ? '; Secure' : '';
+  return `${SESSION_COOKIE}=${encodeURIComponent(value)}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeS}${secure}`;
+}
+
+const clear = (req: FastifyRequest, reply: FastifyReply) => reply.header('set-cookie', cookie(req, '', 0));
+
+/** Console sign-in: an httpOnly, SameSite=Strict session cookie plus a CSRF token for unsafe requests. */
+export const sessionRoutes =
+  ({ app }: RouteDeps, throttle: NameThrottle): FastifyPluginAsyncTypebox =>
+  async (server) => {
+    server.post(
+      '/api/session',
+      {
+        schema: { tags: ['session'], summary: 'Sign in to the console', body: SignInBody },
+        config: { rateLimit: { max: 30, timeWindow: 60_000 } },
+      },
+      async (req, reply) => {
+        const { name, password } = req.body;
+        if (throttle.blocked(name)) return sendError(reply, 'RateLimited', 'Too many failed sign-ins for this name; wait and retry');
+        const signedIn = await app.accounts.signIn(name, password, req.ip);
+        if (!signedIn) {
+          throttle.failed(name);
+          return sendError(reply, 'Unauthenticated', 'Wrong name or password');
+        }
+        throttle.succeeded(name);
+        const { user, token, csrf } = signedIn;
+        reply.header('set-cookie', cookie(req, token, SESSION_TTL_MS / 1000));
+        return reply.code(201).send({ user: { id: user.id, name: user.name, role: user.role }, csrfToken: csrf });
+      },
+    );
+
+    server.get('/api/session', { schema: { tags: ['session'], summary: 'Who is signed in, and the CSRF token' } }, async (req) => {
+      const p = principalOf(req);
+      return { user: { id: p.subject, name: p.name, role: p.role }, via: p.via, ...(p.csrf ? { csrfToken: p.csrf } : {}) };
+    });
+
+    server.delete('/api/session', { schema: { tags: ['session'], summary: 'Sign out' } }, async (req, reply) => {
+      const p = principalOf(req);
+      if (p.via === 'session') await app.accounts.signOut(p);
+      clear(req, reply);
+      return reply.code(204).send();
+    });
+  };
