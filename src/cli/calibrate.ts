@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../app/configuration.ts';
 import { haversine, type LatLon } from '../core/lat-lon.ts';
@@ -8,7 +8,7 @@ import { calibrate, summarize, type ErrorSummary } from '../routing/calibration.
 import { DRIVEN_CLASSES, loadDriveProfile, type DriveProfile } from '../routing/drive-profile.ts';
 import { readGraphFile } from '../routing/graph-file.ts';
 import { ownStationRuns } from '../routing/own-station-runs.ts';
-import { SF_FILES } from '../routing/sf-demo.ts';
+import { SF_FILES, buildSfBundle } from '../routing/sf-demo.ts';
 import { RoadSnapper } from '../routing/snap.ts';
 import { parse } from './args.ts';
 import { UsageError } from './main.ts';
@@ -42,7 +42,9 @@ export async function calibrateCommand(args: string[]): Promise<number> {
   if (selection.runs.length < 20) throw new UsageError(`only ${selection.runs.length} own-station engine/truck runs in ${file}: too few to fit`);
 
   const start = loadDriveProfile(join(PROJECT_ROOT, SF_FILES.driveProfile));
-  const bundle = readGraphFile(join(PROJECT_ROOT, SF_FILES.graph));
+  const graphFile = join(PROJECT_ROOT, SF_FILES.graph);
+  // Calibration needs the graph, not its hierarchies: without the file, build it in memory.
+  const bundle = existsSync(graphFile) ? readGraphFile(graphFile) : buildSfBundle(PROJECT_ROOT, start);
   const started = performance.now();
   const c = calibrate(bundle.graph, new RoadSnapper(bundle.graph), selection.runs, start);
 

@@ -1,0 +1,27 @@
+import type { PathFound } from './ch-query.ts';
+import type { Seed } from './seeds.ts';
+
+/** Seconds and metres from every node to the seeds of the last `distancesTo` call. */
+export interface Distances {
+  seconds(node: number): number;
+  metres(node: number): number;
+}
+
+/**
+ * The shortest-path core a planner runs on, for one travel mode: a contraction hierarchy in
+ * production, plain Dijkstra as the reference that the hierarchy is tested against.
+ */
+export interface PathEngine {
+  readonly name: string;
+  /** The quickest path from any source seed to any target seed. */
+  shortestPath(sources: readonly Seed[], targets: readonly Seed[]): PathFound | undefined;
+  /** One forward search: time and distance from the sources to every node (Infinity if none). */
+  distancesFrom(sources: readonly Seed[]): Distances;
+  /** One reverse search: time and distance from every node to the targets (Infinity if none). */
+  distancesTo(targets: readonly Seed[]): Distances;
+  /**
+   * From each origin (by its seeds) to the targets: seconds and metres into the arrays, Infinity
+   * when none. Callers pass the same seed arrays for the same positions, so engines may cache by them.
+   */
+  manyToOne(origins: readonly (readonly Seed[])[], targets: readonly Seed[], seconds: Float64Array, metres: Float64Array): void;
+}
