@@ -3,14 +3,15 @@ import { join } from 'node:path';
 import { decide } from '../core/decide.ts';
 import type { StreamState } from '../core/loaded.ts';
 import { LivePositions } from '../geo/live-positions.ts';
-import { straightLineEstimator } from '../routing/straight-line.ts';
+import type { Router } from '../routing/router.ts';
+import { loadSfRouter } from '../routing/sf-demo.ts';
 import type { AppendRequest, EventStore } from '../store/event-store.ts';
 import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
 import type { TravelTimeEstimator } from '../core/travel-time.ts';
 import { SqliteAccounts } from '../store/sqlite/sqlite-accounts.ts';
 import { Accounts } from './accounts.ts';
 import { CommandHandler } from './command-handler.ts';
-import { loadConfiguration, type Configuration } from './configuration.ts';
+import { loadConfiguration, PROJECT_ROOT, type Configuration } from './configuration.ts';
 import { demoCityCommands } from './demo-city.ts';
 import { EventBus } from './event-bus.ts';
 import { FleetView } from './fleet-view.ts';
@@ -30,6 +31,9 @@ export interface Samaritan {
   readonly commands: CommandHandler;
   readonly bus: EventBus;
   readonly positions: LivePositions;
+  /** Road routing on the demo city's street graph. */
+  readonly router: Router;
+  /** Driving times for unit recommendations. */
   readonly estimator: TravelTimeEstimator;
   readonly clock: () => number;
   readonly accounts: Accounts;
@@ -51,8 +55,8 @@ export async function openSamaritan(options: SamaritanOptions): Promise<Samarita
   const rules = { natures: new Set(config.plans.keys()) };
   const commands = new CommandHandler(store, bus, rules);
   const positions = new LivePositions();
-  const speeds = (t: string) => config.unitTypes.get(t)?.speedMps ?? 6;
-  const estimator = straightLineEstimator(config.detourFactor, speeds);
+  const router = loadSfRouter(PROJECT_ROOT, (m) => process.stderr.write(`${m}\n`));
+  const estimator = router.estimator('drive');
 
   let demoCityLoaded = false;
   if (options.demoCity !== false && (await store.list('station', undefined, 1)).length === 0) {
@@ -75,6 +79,7 @@ export async function openSamaritan(options: SamaritanOptions): Promise<Samarita
     commands,
     bus,
     positions,
+    router,
     estimator,
     clock,
     accounts,
