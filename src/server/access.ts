@@ -1,4 +1,4 @@
-import type { Role, Scope } from '../core/roles.ts';
+import { ROLES, type Role, type Scope } from '../core/roles.ts';
 
 /**
  * The one authorization table: every route the server has, and who may call it. A route that is
@@ -10,7 +10,6 @@ export type Rule = 'public' | { readonly roles: readonly Role[]; readonly scope?
 const CALL_TAKING: readonly Role[] = ['call_taker', 'dispatcher', 'supervisor'];
 const DISPATCHING: readonly Role[] = ['dispatcher', 'supervisor'];
 const STAFF_READ: readonly Role[] = ['call_taker', 'dispatcher', 'supervisor', 'admin'];
-const STAFF: readonly Role[] = ['call_taker', 'dispatcher', 'supervisor', 'admin'];
 const ADMIN: readonly Role[] = ['admin'];
 
 export const ACCESS: Readonly<Record<string, Rule>> = {
@@ -25,8 +24,8 @@ export const ACCESS: Readonly<Record<string, Rule>> = {
   'GET /docs/static/swagger-initializer.js': 'public',
 
   'POST /api/session': 'public',
-  'GET /api/session': { roles: STAFF },
-  'DELETE /api/session': { roles: STAFF },
+  'GET /api/session': { roles: ROLES },
+  'DELETE /api/session': { roles: ROLES },
 
   'POST /api/incidents': { roles: CALL_TAKING, scope: 'incidents:write' },
   'GET /api/incidents': { roles: STAFF_READ, scope: 'incidents:read' },

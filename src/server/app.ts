@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
@@ -8,8 +10,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { Queries } from '../app/queries.ts';
 import type { Samaritan } from '../app/samaritan.ts';
 import { installAuth } from './auth.ts';
-import { installErrorHandling } from './error-handler.ts';
-import { HttpError } from './error-status.ts';
+import { installErrorHandling, sendError } from './error-handler.ts';
+import { ERROR_STATUS, HttpError, type ErrorCode } from './error-status.ts';
 import { installJsonParser } from './json-body.ts';
 import { NameThrottle } from './name-throttle.ts';
 import { accountRoutes } from './routes/accounts.ts';
@@ -24,6 +26,8 @@ export interface ServerOptions {
   readonly logger?: boolean | { level: string };
   /** Largest accepted body, bytes. */
   readonly bodyLimit?: number;
+  /** Where log lines go (default stdout); tests capture them to check what is redacted. */
+  readonly loggerStream?: { write(line: string): void };
 }
 
 /** Secrets and personal data never reach the logs. */
@@ -32,6 +36,11 @@ export const REDACT = [
   'req.headers.cookie',
   'req.headers["x-csrf-token"]',
   'res.headers["set-cookie"]',
+  // Headers logged under any other name (`{ headers: req.headers }`) too.
+  '*.authorization',
+  '*.cookie',
+  '*["x-csrf-token"]',
+  '*["set-cookie"]',
   '*.password',
   '*.token',
   '*.callbackNumber',
@@ -42,10 +51,19 @@ export const REDACT = [
 export async function buildServer(app: Samaritan, options: ServerOptions = {}): Promise<FastifyInstance> {
   const level = options.logger === false ? undefined : typeof options.logger === 'object' ? options.logger.level : 'info';
   const server = Fastify({
-    logger: level === undefined ? false : { level, redact: REDACT },
+    logger:
+      level === undefined ? false : { level, redact: REDACT, ...(options.loggerStream ? { stream: options.loggerStream } : {}) },
     bodyLimit: options.bodyLimit ?? 64 * 1024,
     genReqId: () => randomUUID(),
     return503OnClosing: true,
+    // Requests refused before routing still answer in the API's error shape.
+    frameworkErrors: (err, req, reply) => {
+      reply.header('x-request-id', req.id);
+      if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') sendError(reply, 'ValidationFailed', 'A path parameter is too long');
+      else if (err.code === 'FST_ERR_BAD_URL') sendError(reply, 'MalformedRequest', 'The URL is not valid percent-encoding');
+      else sendError(reply, 'Internal', `Internal error (request ${req.id})`);
+    },
+    clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // The API speaks JSON only: without this, text/plain bodies would be parsed as strings and fail
@@ -105,6 +123,26 @@ export async function buildServer(app: Samaritan, options: ServerOptions = {}): 
   await server.register(eventRoutes(deps));
   server.get('/openapi.json', { schema: { hide: true } }, () => server.swagger());
   return server;
+}
+
+/** Requests Node's HTTP parser refuses (an unknown method, broken headers…), answered in the API's error shape. */
+function clientErrorHandler(err: Error & { code?: string }, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const [code, message]: [ErrorCode, string] =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? ['HeadersTooLarge', 'The request headers are too large']
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? ['RequestTimeout', 'The request did not arrive in time']
+        : ['MalformedRequest', 'The request is not valid HTTP/1.1'];
+  const status = ERROR_STATUS[code];
+  const body = JSON.stringify({ error: { code, message } });
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nX-Request-Id: ${randomUUID()}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(err);
 }
 
 export interface RouteDeps {

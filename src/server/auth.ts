@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Accounts, Principal } from '../app/accounts.ts';
 import { allows, ruleFor } from './access.ts';
@@ -12,6 +13,14 @@ declare module 'fastify' {
   }
 }
 
+/** Compares a presented secret with the expected one in constant time. */
+function sameSecret(presented: string | string[] | undefined, expected: string | undefined): boolean {
+  if (typeof presented !== 'string' || expected === undefined) return false;
+  const a = Buffer.from(presented);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
 /** The principal of an authenticated request; routes behind a non-public rule always have one. */
 export function principalOf(req: FastifyRequest): Principal {
   if (!req.principal) throw new HttpError('Unauthenticated', 'Sign in or send a bearer token');
@@ -23,7 +32,12 @@ function sessionCookie(req: FastifyRequest): string | undefined {
   if (!header) return undefined;
   for (const part of header.split(';')) {
     const [k, ...v] = part.trim().split('=');
-    if (k === SESSION_COOKIE) return decodeURIComponent(v.join('='));
+    if (k !== SESSION_COOKIE) continue;
+    try {
+      return decodeURIComponent(v.join('='));
+    } catch {
+      return v.join('='); // not percent-encoding: not a session id of ours either, so 401, not 500
+    }
   }
   return undefined;
 }
@@ -60,7 +74,7 @@ export function installAuth(server: FastifyInstance, accounts: Accounts): void {
       if (cookie === undefined) throw new HttpError('Unauthenticated', 'Sign in or send a bearer token');
       principal = await accounts.authenticate(cookie, 'session');
       if (!principal) throw new HttpError('Unauthenticated', 'The session has ended; sign in again');
-      if (UNSAFE.has(req.method) && req.headers['x-csrf-token'] !== principal.csrf) {
+      if (UNSAFE.has(req.method) && !sameSecret(req.headers['x-csrf-token'], principal.csrf)) {
         throw new HttpError('CsrfTokenInvalid', 'Send the session’s CSRF token in the x-csrf-token header');
       }
     }

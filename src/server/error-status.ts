@@ -18,6 +18,9 @@ export type EdgeCode =
   | 'UnknownToken'
   | 'UnknownUser'
   | 'UserAlreadyExists'
+  | 'MalformedRequest'
+  | 'HeadersTooLarge'
+  | 'RequestTimeout'
   | 'Internal';
 
 export type ErrorCode = RejectionCode | EdgeCode;
@@ -31,6 +34,7 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   NothingToChange: 400,
   CannotMergeIntoItself: 400,
   JsonTooDeep: 400,
+  MalformedRequest: 400,
   Unauthenticated: 401,
   Forbidden: 403,
   CsrfTokenInvalid: 403,
@@ -51,9 +55,30 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   UnitNotAssigned: 409,
   IncidentHasActiveUnits: 409,
   VersionConflict: 409,
+  RequestTimeout: 408,
   BodyTooLarge: 413,
   UnsupportedMediaType: 415,
   IdempotencyKeyMismatch: 422,
+  HeadersTooLarge: 431,
+  // The volunteer registry and alert waves (src/core/decide-volunteer.ts, decide-response.ts, decide-answer.ts).
+  InvalidQualification: 400,
+  InvalidQuietHours: 400,
+  InvalidVolunteerResponse: 400,
+  UnknownVolunteer: 404,
+  UnknownQualification: 404,
+  UnknownVolunteerResponse: 404,
+  UnknownAlert: 404,
+  VolunteerAlreadyExists: 409,
+  QualificationExpired: 409,
+  VolunteersNotWanted: 409,
+  VolunteerResponseAlreadyStarted: 409,
+  VolunteerResponseEnded: 409,
+  WaveNotScheduled: 409,
+  WaveNotDue: 409,
+  AlertNotOpen: 409,
+  AlertNotExpired: 409,
+  VolunteerGone: 410,
+  VolunteerPolicyMissing: 500,
   Internal: 500,
 };
 

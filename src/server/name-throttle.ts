@@ -21,6 +21,12 @@ export class NameThrottle {
     return f.count >= this.maxFailures;
   }
 
+  /** Seconds until the name's window ends. */
+  retryAfterS(name: string): number {
+    const f = this.failures.get(name);
+    return f ? Math.max(1, Math.ceil((f.since + this.windowMs - this.clock()) / 1000)) : 0;
+  }
+
   failed(name: string): void {
     const now = this.clock();
     const f = this.failures.get(name);

@@ -36,7 +36,7 @@ export interface TestResponse {
 export async function startTestServer(options: { clock?: () => number; dataDir?: string } = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'samaritan-test-'));
   const app = await openSamaritan({ dataDir, ...(options.clock ? { clock: options.clock } : {}) });
-  const server = await buildServer(app, { logger: { level: 'error' } });
+  const server = await buildServer(app, { logger: false });
   const address = await server.listen({ port: 0, host: '127.0.0.1' });
   const token = async (role: Role, scopes: Scope[] = []) =>
     (await app.accounts.createToken({ name: `test-${role}`, role, scopes, by: 'test' })).token;

@@ -31,7 +31,10 @@ export const sessionRoutes =
       },
       async (req, reply) => {
         const { name, password } = req.body;
-        if (throttle.blocked(name)) return sendError(reply, 'RateLimited', 'Too many failed sign-ins for this name; wait and retry');
+        if (throttle.blocked(name)) {
+          reply.header('retry-after', String(throttle.retryAfterS(name)));
+          return sendError(reply, 'RateLimited', 'Too many failed sign-ins for this name; wait and retry');
+        }
         const signedIn = await app.accounts.signIn(name, password, req.ip);
         if (!signedIn) {
           throttle.failed(name);
