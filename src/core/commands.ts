@@ -1,7 +1,11 @@
+import type { AedOption } from './aed.ts';
 import type { IncidentDetails } from './events.ts';
 import type { EpochMs } from './ids.ts';
 import type { LatLon } from './lat-lon.ts';
+import type { DailyWindow } from './local-time.ts';
 import type { UnitStatus } from './statuses.ts';
+import type { IncidentPlace, QualificationKind } from './volunteer-policy.ts';
+import type { RankedCandidate, StandDownCommandReason } from './volunteer-response.ts';
 
 /** Commands are imperative and carry their own time (`now`), so the core never reads a clock. */
 export type Command =
@@ -24,7 +28,41 @@ export type Command =
   | { type: 'ResolveIncident'; now: EpochMs; incidentId: string; reason: string }
   | { type: 'CloseIncident'; now: EpochMs; incidentId: string; reason: string }
   | { type: 'MergeIncident'; now: EpochMs; incidentId: string; into: string }
-  | { type: 'ImportIncident'; now: EpochMs; incident: HistoricalIncident };
+  | { type: 'ImportIncident'; now: EpochMs; incident: HistoricalIncident }
+  | VolunteerCommand
+  | VolunteerResponseCommand;
+
+/** The volunteer registry: self-service, and a supervisor's verification. */
+export type VolunteerCommand =
+  | { type: 'RegisterVolunteer'; now: EpochMs; volunteerId: string; languages: string[]; locationConsent: boolean }
+  | { type: 'DeclareQualification'; now: EpochMs; volunteerId: string; kind: QualificationKind; expiresAt: EpochMs }
+  | { type: 'VerifyQualification'; now: EpochMs; volunteerId: string; kind: QualificationKind; by: string }
+  /** `quietHours`: absent keeps them, `null` clears them. */
+  | { type: 'SetAvailability'; now: EpochMs; volunteerId: string; available: boolean; quietHours?: DailyWindow | null }
+  | { type: 'SetLocationConsent'; now: EpochMs; volunteerId: string; consent: boolean }
+  | { type: 'DeleteVolunteer'; now: EpochMs; volunteerId: string };
+
+/**
+ * One incident's volunteer response. The app computes what needs I/O or geometry and passes it in:
+ * candidates with walking times (s, road network), the first unit's ETA (s from `now`, from the
+ * unit recommendation), the local UTC offset (minutes), and for an acceptance the nearby AEDs with
+ * walking times. Timers (`SendNextWave`, `ExpireAlert`) fire the persisted deadlines.
+ */
+export type VolunteerResponseCommand =
+  | {
+      type: 'StartVolunteerResponse';
+      now: EpochMs;
+      incidentId: string;
+      place: IncidentPlace;
+      utcOffsetMin: number;
+      firstUnitEtaS?: number;
+      candidates: RankedCandidate[];
+    }
+  | { type: 'SendNextWave'; now: EpochMs; incidentId: string; wave: number; firstUnitEtaS?: number }
+  | { type: 'AcceptAlert'; now: EpochMs; volunteerId: string; alertId: string; aeds: AedOption[] }
+  | { type: 'DeclineAlert'; now: EpochMs; volunteerId: string; alertId: string; reason?: string }
+  | { type: 'ExpireAlert'; now: EpochMs; incidentId: string; alertId: string }
+  | { type: 'StandDownVolunteers'; now: EpochMs; incidentId: string; reason: StandDownCommandReason };
 
 export type CommandType = Command['type'];
 

@@ -1,5 +1,16 @@
+import type { AedWaypoint } from './aed.ts';
 import type { LatLon } from './lat-lon.ts';
+import type { DailyWindow } from './local-time.ts';
+import type { VolunteerRole } from './response-plan.ts';
 import type { IncidentStatus, UnitStatus } from './statuses.ts';
+import type { IncidentPlace, QualificationKind, WaveParameters } from './volunteer-policy.ts';
+import type {
+  RankedCandidate,
+  ResponseStatus,
+  StandDownReason,
+  Suppression,
+  WaveStop,
+} from './volunteer-response.ts';
 
 /**
  * The event catalogue. Event names and their fields are a stored contract: never rename one.
@@ -50,6 +61,114 @@ export type DomainEvent =
         atHospitalAt?: string;
         availableAt?: string;
       };
+    }
+  | VolunteerEvent
+  | VolunteerResponseEvent;
+
+/**
+ * A volunteer's own stream, `volunteer-<id>`. No name, phone or position is ever written here:
+ * those live in an erasable table keyed by the same pseudonymous id. Times are ISO instants.
+ */
+export type VolunteerEvent =
+  | { type: 'VolunteerRegistered'; data: { volunteerId: string; languages: string[]; locationConsent: boolean } }
+  | { type: 'QualificationDeclared'; data: { volunteerId: string; kind: QualificationKind; expiresAt: string } }
+  | { type: 'QualificationVerified'; data: { volunteerId: string; kind: QualificationKind; by: string } }
+  /** `quietHours: null` means none. */
+  | { type: 'AvailabilitySet'; data: { volunteerId: string; available: boolean; quietHours: DailyWindow | null } }
+  | { type: 'LocationConsentSet'; data: { volunteerId: string; consent: boolean } }
+  | { type: 'VolunteerDeleted'; data: { volunteerId: string } };
+
+/** The fields every alert carries; `incidentId` … `policyVersion` are a fixed contract. */
+export interface VolunteerAlertedData {
+  incidentId: string;
+  volunteerId: string;
+  alertId: string;
+  wave: number;
+  /** Walking time to the scene on the road network, seconds. */
+  etaS: number;
+  policyRule: string;
+  policyVersion: string;
+  qualification: QualificationKind;
+  acceptanceProbability: number;
+  /** The persisted deadline of the alert: after it, ExpireAlert closes it. */
+  expiresAt: string;
+  nature: string;
+  place: IncidentPlace;
+  floor?: string;
+  access?: string;
+}
+
+/** One incident's volunteer response, stream `response-<incidentId>` (see volunteer-response.ts). */
+export type VolunteerResponseEvent =
+  | {
+      type: 'VolunteerResponseStarted';
+      data: {
+        incidentId: string;
+        nature: string;
+        place: IncidentPlace;
+        policyVersion: string;
+        natureRule: string;
+        roles: VolunteerRole[];
+        waves: WaveParameters;
+        /** UTC offset (minutes) of local time at the incident, for quiet hours. */
+        utcOffsetMin: number;
+        firstUnitEtaS?: number;
+        firstUnitDueAt?: string;
+        /** Ranked by walking time, cut at the policy's maximum walking time and candidate count. */
+        candidates: RankedCandidate[];
+        /** Candidates given but left out by the cut. */
+        beyondReach: number;
+      };
+    }
+  | {
+      type: 'VolunteerWaveSent';
+      data: {
+        incidentId: string;
+        wave: number;
+        volunteerIds: string[];
+        /** Volunteers expected to arrive before the first unit once this wave is out. */
+        expectedArrivals: number;
+        targetArrivals: number;
+        stop: WaveStop;
+        reason: string;
+        suppressed: Suppression[];
+        /** Set when the first unit's ETA was refreshed for this wave. */
+        firstUnitDueAt?: string;
+      };
+    }
+  | { type: 'VolunteerAlerted'; data: VolunteerAlertedData }
+  | {
+      type: 'VolunteerWaveScheduled';
+      data: { incidentId: string; wave: number; dueAt: string; expectedArrivals: number; targetArrivals: number; reason: string };
+    }
+  | { type: 'VolunteerWaveCancelled'; data: { incidentId: string; wave: number; reason: string } }
+  | { type: 'VolunteerAccepted'; data: { incidentId: string; volunteerId: string; alertId: string } }
+  | { type: 'VolunteerDeclined'; data: { incidentId: string; volunteerId: string; alertId: string; reason?: string } }
+  | { type: 'VolunteerAlertExpired'; data: { incidentId: string; volunteerId: string; alertId: string } }
+  | {
+      type: 'VolunteerRoleAssigned';
+      data: {
+        incidentId: string;
+        volunteerId: string;
+        alertId: string;
+        role: VolunteerRole;
+        /** The wanted role this fills (a `fetch_aed` with no AED open is filled by `meet_crew`). */
+        fills: VolunteerRole;
+        reason: string;
+        floor?: string;
+        access?: string;
+        aed?: AedWaypoint;
+        /** AEDs that could not be used, each with why (closed, out of service…). */
+        aedsPassedOver?: { aedId: string; reason: string }[];
+      };
+    }
+  | {
+      type: 'VolunteerStoodDown';
+      data: { incidentId: string; volunteerId: string; alertId: string; reason: StandDownReason; detail: string; wasAccepted: boolean };
+    }
+  | {
+      type: 'VolunteerResponseStatusChanged';
+      data: { incidentId: string; from: ResponseStatus; to: ResponseStatus; reason: StandDownReason; detail: string };
     };
 
 /**
@@ -94,6 +213,23 @@ export const EVENT_TYPES: readonly EventType[] = [
   'IncidentMerged',
   'DuplicateMerged',
   'UnitResponseRecorded',
+  'VolunteerRegistered',
+  'QualificationDeclared',
+  'QualificationVerified',
+  'AvailabilitySet',
+  'LocationConsentSet',
+  'VolunteerDeleted',
+  'VolunteerResponseStarted',
+  'VolunteerWaveSent',
+  'VolunteerAlerted',
+  'VolunteerWaveScheduled',
+  'VolunteerWaveCancelled',
+  'VolunteerAccepted',
+  'VolunteerDeclined',
+  'VolunteerAlertExpired',
+  'VolunteerRoleAssigned',
+  'VolunteerStoodDown',
+  'VolunteerResponseStatusChanged',
   'UserAdded',
   'UserRoleChanged',
   'TokenIssued',

@@ -7,6 +7,9 @@ import type { IncidentId } from './ids.ts';
 import { evolveUnit, type UnitState } from './unit.ts';
 import type { IncidentState } from './incident.ts';
 import type { StationState } from './station.ts';
+import { evolveVolunteer, type VolunteerState } from './volunteer.ts';
+import { evolveResponse, type ResponseState } from './volunteer-response.ts';
+import { volunteerStream } from './streams.ts';
 
 /**
  * Folds an event into the state of `stream`: the stream it was written to by default, or another
@@ -24,6 +27,10 @@ export function evolve(
       return evolveUnit(state as UnitState | undefined, event);
     case 'station':
       return evolveStation(state as StationState | undefined, event);
+    case 'volunteer':
+      return evolveVolunteer(state as VolunteerState | undefined, event);
+    case 'response':
+      return evolveResponse(state as ResponseState | undefined, event);
     case undefined:
       return state;
   }
@@ -31,11 +38,22 @@ export function evolve(
 
 /**
  * Other streams whose state an event also changes. A unit's status change while committed
- * updates that incident's assignments, so the incident's read model stays whole.
+ * updates that incident's assignments, so the incident's read model stays whole. An alert's
+ * events update the volunteer it names: their acceptance history and their active alerts.
  */
 export function alsoAffects(event: PendingEvent): string[] {
   if (event.type === 'UnitStatusChanged' && event.data.incidentId !== undefined) {
     return [incidentStream(event.data.incidentId as IncidentId)];
   }
-  return [];
+  switch (event.type) {
+    case 'VolunteerAlerted':
+    case 'VolunteerAccepted':
+    case 'VolunteerDeclined':
+    case 'VolunteerAlertExpired':
+    case 'VolunteerRoleAssigned':
+    case 'VolunteerStoodDown':
+      return [volunteerStream(event.data.volunteerId)];
+    default:
+      return [];
+  }
 }

@@ -16,7 +16,25 @@ export type RejectionCode =
   | 'IncidentHasActiveUnits'
   | 'CannotMergeIntoItself'
   | 'InvalidLocation'
-  | 'NothingToChange';
+  | 'NothingToChange'
+  | 'UnknownVolunteer'
+  | 'VolunteerAlreadyExists'
+  | 'VolunteerGone'
+  | 'UnknownQualification'
+  | 'QualificationExpired'
+  | 'InvalidQualification'
+  | 'InvalidQuietHours'
+  | 'VolunteerPolicyMissing'
+  | 'VolunteersNotWanted'
+  | 'InvalidVolunteerResponse'
+  | 'VolunteerResponseAlreadyStarted'
+  | 'UnknownVolunteerResponse'
+  | 'VolunteerResponseEnded'
+  | 'WaveNotScheduled'
+  | 'WaveNotDue'
+  | 'UnknownAlert'
+  | 'AlertNotOpen'
+  | 'AlertNotExpired';
 
 export interface Rejection {
   readonly ok: false;
