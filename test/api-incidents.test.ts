@@ -21,6 +21,7 @@ const API_ROUTES: readonly [string, string][] = [
   ['GET', '/api/units/:id'],
   ['POST', '/api/units/:id/status'],
   ['POST', '/api/units/:id/position'],
+  ['POST', '/api/positions'],
   ['GET', '/api/events'],
   ['POST', '/api/session'],
   ['GET', '/api/session'],

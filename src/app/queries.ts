@@ -73,9 +73,9 @@ export class Queries {
   async units(): Promise<UnitView[]> {
     const now = this.app.clock();
     return this.app.fleet.units().map((u) => {
-      const fix = this.app.positions.get(u.id);
+      const fix = this.app.positions.units.get(u.id);
       if (!fix) return u;
-      const stale = this.app.positions.fresh(u.id, now) === undefined;
+      const stale = this.app.positions.units.fresh(u.id, now) === undefined;
       return { ...u, livePosition: { ...fix.location, at: new Date(fix.at).toISOString(), stale } };
     });
   }
@@ -89,9 +89,11 @@ export class Queries {
     const now = this.app.clock();
     const whereabouts: UnitWhereabouts[] = [];
     for (const u of this.app.fleet.units()) {
-      const fix = this.app.positions.fresh(u.id, now);
+      const fix = this.app.positions.units.fresh(u.id, now);
+      const last = this.app.positions.units.get(u.id);
       const station = this.app.fleet.station(u.stationId);
       if (fix) whereabouts.push({ unit: u, location: fix.location, source: 'live', placeName: 'its live position' });
+      else if (last && u.status !== 'available') whereabouts.push({ unit: u, location: last.location, source: 'stale', placeName: 'its last position' });
       else if (station) whereabouts.push({ unit: u, location: station.location, source: 'station', placeName: station.name });
     }
     const profile = (t: string) => this.app.config.unitTypes.get(t);

@@ -2,7 +2,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { decide } from '../core/decide.ts';
 import type { StreamState } from '../core/loaded.ts';
-import { LivePositions } from '../geo/live-positions.ts';
+import { PositionIntake } from '../geo/position-intake.ts';
+import { ResponderAttrs } from '../geo/responder-attrs.ts';
+import { parseStream } from '../core/streams.ts';
 import type { Router } from '../routing/router.ts';
 import { loadSfRouter } from '../routing/sf-demo.ts';
 import type { AppendRequest, EventStore } from '../store/event-store.ts';
@@ -30,7 +32,8 @@ export interface Samaritan {
   readonly store: EventStore<StreamState>;
   readonly commands: CommandHandler;
   readonly bus: EventBus;
-  readonly positions: LivePositions;
+  /** The live map of moving units and volunteers; a sample of unit fixes goes to the log. */
+  readonly positions: PositionIntake;
   /** Road routing on the demo city's street graph. */
   readonly router: Router;
   /** Driving times for unit recommendations. */
@@ -54,7 +57,7 @@ export async function openSamaritan(options: SamaritanOptions): Promise<Samarita
   const accounts = new Accounts(new SqliteAccounts(store), clock);
   const rules = { natures: new Set(config.plans.keys()) };
   const commands = new CommandHandler(store, bus, rules);
-  const positions = new LivePositions();
+  const positions = new PositionIntake(new ResponderAttrs([...new Set([...config.unitTypes.values()].flatMap((t) => t.capabilities))]));
   const router = loadSfRouter(PROJECT_ROOT, (m) => process.stderr.write(`${m}\n`));
   const estimator = router.estimator('drive');
 
@@ -71,8 +74,17 @@ export async function openSamaritan(options: SamaritanOptions): Promise<Samarita
   }
   const fleet = await FleetView.load(store, bus);
   for (const u of fleet.units()) {
-    if (u.position) positions.seed(u.id, { location: u.position.location, at: Date.parse(u.position.at) });
+    const attrs = positions.attrs.unit(u.status, u.capabilities);
+    if (u.position) positions.seedUnit({ id: u.id, ...u.position.location, atMs: Date.parse(u.position.at) }, attrs);
   }
+  // Status filters in the live index follow the one event stream.
+  bus.subscribe((events) => {
+    for (const e of events) {
+      if (e.type !== 'UnitStatusChanged' || parseStream(e.stream)?.kind !== 'unit') continue;
+      const u = fleet.unit(e.data.unitId);
+      if (u) positions.setAttrs(u.id, positions.attrs.unit(u.status, u.capabilities));
+    }
+  });
   return {
     config,
     store,

@@ -10,8 +10,11 @@ import type { UnitState } from './unit.ts';
 export interface UnitWhereabouts {
   readonly unit: UnitState;
   readonly location: LatLon;
-  /** `live`: a recent fix; `station`: assumed at home because it is available and has no fix. */
-  readonly source: 'live' | 'station';
+  /**
+   * `live`: a recent fix; `station`: assumed at home because it is available and has no fresh fix;
+   * `stale`: on the road with only an old fix, so where it is now is unknown.
+   */
+  readonly source: 'live' | 'station' | 'stale';
   readonly placeName: string;
 }
 
@@ -48,7 +51,7 @@ export interface Shortfall {
   readonly reason: string;
 }
 
-export type PassOverCode = 'busy' | 'out_of_service' | 'no_route' | 'not_needed';
+export type PassOverCode = 'busy' | 'out_of_service' | 'no_route' | 'stale_position';
 export interface PassedOver {
   readonly unitId: string;
   readonly code: PassOverCode;
@@ -98,17 +101,20 @@ export function recommend(input: RecommendInput): Recommendation {
   }
 
   const needed = new Set(requirements.map((r) => r.capability));
-  const pool = input.units.filter(
-    (w) =>
-      !assignedIds.has(w.unit.id) &&
-      DISPATCHABLE_UNIT_STATUSES.includes(w.unit.status) &&
-      w.unit.capabilities.some((c) => needed.has(c)),
-  );
+  const passedOver: PassedOver[] = [];
+  const pool = input.units.filter((w) => {
+    const eligible =
+      !assignedIds.has(w.unit.id) && DISPATCHABLE_UNIT_STATUSES.includes(w.unit.status) && w.unit.capabilities.some((c) => needed.has(c));
+    if (eligible && w.source === 'stale') {
+      const straightLineM = haversine(w.location, incident.details.location);
+      passedOver.push({ unitId: w.unit.id, code: 'stale_position', reason: `${w.unit.status}, last position too old to trust`, straightLineM });
+    }
+    return eligible && w.source !== 'stale';
+  });
   const travel = estimator.travelTimes(
     incident.details.location,
     pool.map((w) => ({ id: w.unit.id, location: w.location, unitType: w.unit.unitType })),
   );
-  const passedOver: PassedOver[] = [];
   const timed = pool.flatMap((w, i) => {
     const t = travel[i];
     const straightLineM = haversine(w.location, incident.details.location);

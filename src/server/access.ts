@@ -42,6 +42,7 @@ export const ACCESS: Readonly<Record<string, Rule>> = {
   'GET /api/units/:id': { roles: STAFF_READ, scope: 'units:read' },
   'POST /api/units/:id/status': { roles: DISPATCHING, scope: 'units:write' },
   'POST /api/units/:id/position': { roles: DISPATCHING, scope: 'positions:write' },
+  'POST /api/positions': { roles: DISPATCHING, scope: 'positions:write' },
 
   'GET /api/stations': { roles: STAFF_READ, scope: 'units:read' },
   'GET /api/natures': { roles: STAFF_READ, scope: 'incidents:read' },

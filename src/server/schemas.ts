@@ -83,6 +83,24 @@ export const PositionBody = Type.Object(
   { additionalProperties: false },
 );
 
+export const PositionBatchBody = Type.Object(
+  {
+    fixes: Type.Array(
+      Type.Object(
+        {
+          unitId: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.:-]+$' }),
+          lat: LatLonSchema.properties.lat,
+          lon: LatLonSchema.properties.lon,
+          at: Type.Optional(Type.String({ format: 'date-time' })),
+        },
+        { additionalProperties: false },
+      ),
+      { minItems: 1, maxItems: 10_000 },
+    ),
+  },
+  { additionalProperties: false },
+);
+
 const statusList = [...INCIDENT_STATUSES, 'open', 'all'].join('|');
 export const IncidentListQuery = Type.Object(
   {

@@ -1,13 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { epochMs } from '../../core/ids.ts';
+import { FUTURE_TOLERANCE_MS, takeUnitFixes } from '../../app/unit-positions.ts';
 import type { RouteDeps } from '../app.ts';
 import { sendError } from '../error-handler.ts';
 import { failed } from '../outcome.ts';
-import { IdParams, PositionBody, UnitStatusBody } from '../schemas.ts';
+import { IdParams, PositionBatchBody, PositionBody, UnitStatusBody } from '../schemas.ts';
 
 const tags = ['units'];
-/** A fix stamped further ahead than this is a clock fault on the device, not a position (ms). */
-const FUTURE_TOLERANCE_MS = 60_000;
 
 export const unitRoutes =
   ({ app, queries }: RouteDeps): FastifyPluginAsyncTypebox =>
@@ -53,22 +52,39 @@ export const unitRoutes =
       },
       async (req, reply) => {
         const now = app.clock();
-        const at = req.body.at === undefined ? now : Date.parse(req.body.at);
-        if (at > now + FUTURE_TOLERANCE_MS) {
+        const atMs = req.body.at === undefined ? now : Date.parse(req.body.at);
+        if (atMs > now + FUTURE_TOLERANCE_MS) {
           return sendError(reply, 'ValidationFailed', 'The fix is stamped in the future', { at: req.body.at });
         }
-        const unit = await queries.unit(req.params.id);
-        if (!unit) return sendError(reply, 'UnknownUnit', `No unit has id ${req.params.id}`);
-        const location = { lat: req.body.lat, lon: req.body.lon };
-        const sample = app.positions.update(unit.id, { location, at });
-        if (sample) {
-          const outcome = await app.commands.execute(
-            { type: 'RecordUnitPosition', now: epochMs(at), unitId: unit.id, location },
-            { meta: { reqId: req.id } },
-          );
-          if (failed(reply, outcome)) return reply;
-        }
-        return reply.code(202).send({ unitId: unit.id, accepted: true, recorded: sample });
+        const [result] = await takeUnitFixes(app, [{ unitId: req.params.id, lat: req.body.lat, lon: req.body.lon, atMs }], { reqId: req.id });
+        if (!result || 'error' in result) return sendError(reply, 'UnknownUnit', `No unit has id ${req.params.id}`);
+        return reply.code(202).send({ unitId: result.unitId, accepted: true, recorded: result.outcome === 'record' });
+      },
+    );
+
+    server.post(
+      '/api/positions',
+      {
+        schema: {
+          tags,
+          summary: 'Report many unit positions at once (AVL feed): every fix updates the live map; a sample is written to the log',
+          body: PositionBatchBody,
+        },
+        bodyLimit: 1024 * 1024,
+        config: { rateLimit: { max: 600, timeWindow: 60_000, keyGenerator: (req) => req.principal?.credentialId ?? req.ip } },
+      },
+      async (req, reply) => {
+        const now = app.clock();
+        const fixes = req.body.fixes.map((f) => ({ unitId: f.unitId, lat: f.lat, lon: f.lon, atMs: f.at === undefined ? now : Date.parse(f.at) }));
+        const future = fixes.findIndex((f) => f.atMs > now + FUTURE_TOLERANCE_MS);
+        if (future >= 0) return sendError(reply, 'ValidationFailed', 'A fix is stamped in the future', { index: future });
+        const results = await takeUnitFixes(app, fixes, { reqId: req.id });
+        const rejected = results.flatMap((r, index) => ('error' in r ? [{ index, unitId: r.unitId, code: r.error }] : []));
+        return reply.code(202).send({
+          accepted: results.length - rejected.length,
+          recorded: results.filter((r) => 'outcome' in r && r.outcome === 'record').length,
+          rejected,
+        });
       },
     );
   };
