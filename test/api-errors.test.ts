@@ -21,12 +21,17 @@ const UNREACHABLE_OVER_HTTP: Partial<Record<ErrorCode, string>> = {
   ...Object.fromEntries(
     (
       [
-        'UnknownVolunteer', 'VolunteerAlreadyExists', 'VolunteerGone', 'UnknownQualification', 'QualificationExpired',
-        'InvalidQualification', 'InvalidQuietHours', 'VolunteerPolicyMissing', 'VolunteersNotWanted', 'InvalidVolunteerResponse',
-        'VolunteerResponseAlreadyStarted', 'UnknownVolunteerResponse', 'VolunteerResponseEnded', 'WaveNotScheduled', 'WaveNotDue',
-        'UnknownAlert', 'AlertNotOpen', 'AlertNotExpired',
+        'VolunteerAlreadyExists', 'VolunteerPolicyMissing',
       ] as const
     ).map((code) => [code, 'no HTTP route yet: the volunteer core has no API; exercise it here when its routes land']),
+  ),
+  ...Object.fromEntries(
+    (
+      [
+        'VolunteersNotWanted', 'InvalidVolunteerResponse', 'VolunteerResponseAlreadyStarted', 'UnknownVolunteerResponse',
+        'VolunteerResponseEnded', 'WaveNotScheduled', 'WaveNotDue', 'AlertNotExpired',
+      ] as const
+    ).map((code) => [code, 'raised to the response engine and its timers (src/app), never in answer to a request']),
   ),
 };
 
@@ -321,6 +326,44 @@ describe('API errors: one shape, the right status, never a 5xx', () => {
       422,
       'IdempotencyKeyMismatch',
     );
+  });
+
+  it('the volunteer registry: 404 UnknownVolunteer/UnknownQualification, 400 InvalidQualification/InvalidQuietHours, 409 QualificationExpired/LocationConsentRequired, 410 VolunteerGone', async () => {
+    const supervisor = { authorization: `Bearer ${await t.token('supervisor')}` };
+    const signedUp = await call('POST', '/api/volunteers', { name: 'Error Case', phone: '+1 415 555 0100', locationConsent: false }, { authorization: '' });
+    expect(signedUp.status).toBe(201);
+    const me = { authorization: `Bearer ${signedUp.body.token as string}` };
+    const id = signedUp.body.id as string;
+    expectError(await call('GET', '/api/volunteers/VNOSUCHONE', undefined, supervisor), 404, 'UnknownVolunteer');
+    expectError(await call('POST', `/api/volunteers/${id}/qualifications/cpr/verify`, {}, supervisor), 404, 'UnknownQualification');
+    expectError(await call('POST', '/api/volunteers/me/qualifications', { kind: 'cpr', expiresAt: '2001-01-01' }, me), 400, 'InvalidQualification');
+    expectError(await call('PATCH', '/api/volunteers/me', { quietHours: { from: '07:00', to: '07:00' } }, me), 400, 'InvalidQuietHours');
+    expectError(await call('POST', '/api/volunteers/me/position', CIVIC_CENTER, me), 409, 'LocationConsentRequired');
+    const soon = new Date(Date.now() + 800).toISOString();
+    expect((await call('POST', '/api/volunteers/me/qualifications', { kind: 'aed', expiresAt: soon }, me)).status).toBe(201);
+    await new Promise((r) => setTimeout(r, 1000));
+    expectError(await call('POST', `/api/volunteers/${id}/qualifications/aed/verify`, {}, supervisor), 409, 'QualificationExpired');
+    expect((await call('DELETE', '/api/volunteers/me', undefined, me)).status).toBe(204);
+    expectError(await call('GET', `/api/volunteers/${id}`, undefined, supervisor), 410, 'VolunteerGone');
+  });
+
+  it('volunteer alerts: 404 UnknownAlert for an alert that is not yours, 409 AlertNotOpen once answered, 426 UpgradeRequired for the stream without an upgrade', async () => {
+    const signedUp = await call('POST', '/api/volunteers', { name: 'Alert Case', phone: '+1 415 555 0100', locationConsent: true }, { authorization: '' });
+    const me = { authorization: `Bearer ${signedUp.body.token as string}` };
+    const id = signedUp.body.id as string;
+    expect((await call('POST', '/api/volunteers/me/qualifications', { kind: 'cpr', expiresAt: '2099-01-01' }, me)).status).toBe(201);
+    expect((await call('PATCH', '/api/volunteers/me', { available: true }, me)).status).toBe(200);
+    const at = { lat: CIVIC_CENTER.lat + 0.0005, lon: CIVIC_CENTER.lon };
+    expect((await call('POST', '/api/volunteers/me/position', at, me)).status).toBeLessThan(300);
+    const incident = await create({ location: CIVIC_CENTER, nature: 'cardiac_arrest', place: 'public' });
+    await t.app.responders.settle();
+    const alertId = `${incident}.${id}`;
+    expect((await call('GET', '/api/volunteers/me/alerts', undefined, me)).body.alerts.map((a: { alertId: string }) => a.alertId)).toEqual([alertId]);
+    expectError(await call('POST', `/api/volunteers/me/alerts/${incident}.VSOMEONEELSE00/accept`, undefined, me), 404, 'UnknownAlert');
+    expectError(await call('POST', `/api/volunteers/me/alerts/${alertId}/seen`, {}, { authorization: `Bearer ${await t.token('volunteer')}` }), 404, 'UnknownVolunteer');
+    expect((await call('POST', `/api/volunteers/me/alerts/${alertId}/decline`, {}, me)).status).toBe(200);
+    expectError(await call('POST', `/api/volunteers/me/alerts/${alertId}/accept`, undefined, me), 409, 'AlertNotOpen');
+    expectError(await call('GET', '/api/volunteers/me/stream', undefined, me), 426, 'UpgradeRequired');
   });
 
   it('every response carries a distinct x-request-id, errors included', () => {

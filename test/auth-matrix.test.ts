@@ -110,6 +110,8 @@ describe('the route × role matrix: every route, every kind of caller, exactly a
       .replace(/^\/api\/units\/:id/, '/api/units/E01')
       .replace(/^\/api\/tokens\/:id/, '/api/tokens/nosuchtoken0')
       .replace(/^\/api\/users\/:id/, '/api/users/nosuchuser')
+      .replace(/^\/api\/volunteers\/:id/, '/api/volunteers/VNOSUCHVOLUNTEER')
+      .replace(/:kind/, 'cpr')
       .replace(/\*$/, 'swagger-ui.css');
     const bodies: Record<string, unknown> = {
       'POST /api/session': { name: 'matrix-signin', password: PASSWORD },
@@ -122,6 +124,10 @@ describe('the route × role matrix: every route, every kind of caller, exactly a
       'POST /api/tokens': { name: 'matrix-made', role: 'integration', scopes: ['units:read'] },
       'POST /api/users': { name: `made-by-${caller.label.replace(/\W+/g, '-')}`, role: 'call_taker', password: PASSWORD },
       'PATCH /api/users/:id': { role: 'call_taker' },
+      'POST /api/volunteers': { name: 'Matrix Volunteer', phone: '+1 415 555 0100', locationConsent: true },
+      'PATCH /api/volunteers/me': { available: true },
+      'POST /api/volunteers/me/qualifications': { kind: 'cpr', expiresAt: '2030-01-01' },
+      'POST /api/volunteers/me/position': CIVIC_CENTER,
     };
     if (route in bodies) return { path, body: bodies[route] };
     return method === 'POST' ? { path, body: {} } : { path };
@@ -141,7 +147,7 @@ describe('the route × role matrix: every route, every kind of caller, exactly a
     );
     expect(documented.length).toBeGreaterThanOrEqual(27);
     expect(documented.filter((r) => !routes.includes(r))).toEqual([]);
-    expect(documented.filter((r) => r.includes('/api/') && ruleOf(r) === 'public')).toEqual(['POST /api/session']);
+    expect(documented.filter((r) => r.includes('/api/') && ruleOf(r) === 'public').sort()).toEqual(['POST /api/session', 'POST /api/volunteers']);
   });
 
   it('every route × every caller is allowed, 401 or 403 exactly as ACCESS says', async () => {

@@ -1,6 +1,5 @@
 import type { Command } from '../core/commands.ts';
-import { decide, streamsNeeded } from '../core/decide.ts';
-import type { IncidentRules } from '../core/decide-incident.ts';
+import { decide, streamsNeeded, type DecideRules } from '../core/decide.ts';
 import type { StoredEvent } from '../core/events.ts';
 import type { StreamState } from '../core/loaded.ts';
 import type { Rejection } from '../core/rejection.ts';
@@ -31,7 +30,7 @@ export class CommandHandler {
   constructor(
     private readonly store: EventStore<StreamState>,
     private readonly bus: EventBus,
-    private readonly rules: IncidentRules,
+    private readonly rules: DecideRules,
   ) {}
 
   async execute(command: Command, options: ExecuteOptions = {}): Promise<Outcome> {

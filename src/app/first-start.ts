@@ -1,4 +1,5 @@
 import { generatePassword } from '../accounts/passwords.ts';
+import { demoVolunteerId } from './demo-volunteers.ts';
 import type { Samaritan } from './samaritan.ts';
 
 export interface Credential {
@@ -31,3 +32,24 @@ export async function ensureFirstAccounts(app: Samaritan): Promise<Credential[]>
 
 const uniqueName = (base: string, users: readonly { name: string }[]) =>
   users.some((u) => u.name === base) ? `${base}-${users.length}` : base;
+
+export interface DemoVolunteerSignIn {
+  readonly volunteerId: string;
+  readonly token: string;
+}
+
+/**
+ * With the demo population freshly loaded, a device token for one on-duty demo volunteer, so the
+ * volunteer API (GET /api/volunteers/me, alerts) can be tried at once. Printed once, like passwords.
+ */
+export async function ensureDemoVolunteerToken(app: Samaritan): Promise<DemoVolunteerSignIn | undefined> {
+  if (app.demoVolunteers?.loadedNow !== true) return undefined;
+  for (let i = 0; i < app.demoVolunteers.count; i++) {
+    const volunteerId = demoVolunteerId(i);
+    const v = await app.volunteers.state(volunteerId);
+    if (!v?.available) continue;
+    const { token } = await app.accounts.createToken({ name: 'demo volunteer device', role: 'volunteer', kind: 'device', subject: volunteerId, by: 'demo-population' });
+    return { volunteerId, token };
+  }
+  return undefined;
+}

@@ -53,7 +53,9 @@ export class Queries {
   async incidentWithTimeline(id: string): Promise<IncidentView | undefined> {
     const s = await this.incident(id);
     if (!s) return undefined;
-    const events = await this.app.store.readIncidentTimeline(id);
+    // The volunteer response and its delivery receipts have their own streams and their own view
+    // (GET /api/incidents/:id/volunteers); the incident's timeline is its own events and its units'.
+    const events = (await this.app.store.readIncidentTimeline(id)).filter((e) => !/^(response|delivery)-/.test(e.stream));
     return incidentView(s, events.map(toTimelineEntry));
   }
 

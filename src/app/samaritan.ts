@@ -18,12 +18,25 @@ import { demoCityCommands } from './demo-city.ts';
 import { EventBus } from './event-bus.ts';
 import { FleetView } from './fleet-view.ts';
 import { domainProjector } from './projector.ts';
+import type { AedRegistry } from './aeds.ts';
+import { openVolunteerRegistry, type DemoVolunteersInfo } from './volunteer-registry.ts';
+import type { Volunteers } from './volunteers.ts';
+import { Queries } from './queries.ts';
+import { createResponders, firstUnitEtaFrom, type Responders, type RespondersOptions } from './responders.ts';
+import { loadVolunteerPolicy } from './volunteer-policy-config.ts';
 
 export interface SamaritanOptions {
   readonly dataDir: string;
   /** Epoch ms; injected so tests and the simulator control time. */
   readonly clock?: () => number;
   readonly demoCity?: boolean;
+  /**
+   * Synthetic demo volunteers for a new data dir with the demo city: `true` = 1 % of the city's
+   * residents (what `serve` loads), a number = that many, `false` (default) = none.
+   */
+  readonly demoVolunteers?: boolean | number;
+  /** Alert delivery and the volunteer response engine (webhook, AEDs, test hooks). */
+  readonly responders?: RespondersOptions;
 }
 
 /** The running product without its HTTP edge: store, command path, live positions and configuration. */
@@ -42,6 +55,14 @@ export interface Samaritan {
   readonly accounts: Accounts;
   readonly fleet: FleetView;
   readonly demoCityLoaded: boolean;
+  /** The volunteer registry: sign-up, self-service, verification, audited staff reads, erasure. */
+  readonly volunteers: Volunteers;
+  /** The AED registry. */
+  readonly aeds: AedRegistry;
+  /** The synthetic demo population, when this data dir has one. */
+  readonly demoVolunteers?: DemoVolunteersInfo;
+  /** The volunteer response engine, its persisted timers and the alert delivery queue. */
+  readonly responders: Responders;
   close(): Promise<void>;
 }
 
@@ -55,7 +76,8 @@ export async function openSamaritan(options: SamaritanOptions): Promise<Samarita
   const store = new SqliteStore<StreamState>(join(options.dataDir, DB_FILE), domainProjector);
   const bus = new EventBus();
   const accounts = new Accounts(new SqliteAccounts(store), clock);
-  const rules = { natures: new Set(config.plans.keys()) };
+  const volunteerPolicy = loadVolunteerPolicy();
+  const rules = { natures: new Set(config.plans.keys()), volunteerPolicy };
   const commands = new CommandHandler(store, bus, rules);
   const positions = new PositionIntake(new ResponderAttrs([...new Set([...config.unitTypes.values()].flatMap((t) => t.capabilities))]));
   const router = loadSfRouter(PROJECT_ROOT, (m) => process.stderr.write(`${m}\n`));
@@ -85,7 +107,27 @@ export async function openSamaritan(options: SamaritanOptions): Promise<Samarita
       if (u) positions.setAttrs(u.id, positions.attrs.unit(u.status, u.capabilities));
     }
   });
-  return {
+  const registry = await openVolunteerRegistry(
+    { store, commands, bus, accounts, positions, clock, rules },
+    { demoCity: options.demoCity !== false, demoVolunteers: options.demoVolunteers ?? false },
+  );
+  const responders = createResponders(
+    {
+      dataDir: options.dataDir,
+      store,
+      bus,
+      commands,
+      positions,
+      router,
+      clock,
+      policy: volunteerPolicy,
+      volunteers: registry.volunteers,
+      aeds: registry.aeds,
+      firstUnitEtaS: (incident) => firstUnitEtaFrom((i) => new Queries(app).recommendation(i), incident),
+    },
+    options.responders,
+  );
+  const app: Samaritan = {
     config,
     store,
     commands,
@@ -97,6 +139,16 @@ export async function openSamaritan(options: SamaritanOptions): Promise<Samarita
     accounts,
     fleet,
     demoCityLoaded,
-    close: () => store.close(),
+    volunteers: registry.volunteers,
+    aeds: registry.aeds,
+    ...(registry.demoVolunteers ? { demoVolunteers: registry.demoVolunteers } : {}),
+    responders,
+    close: async () => {
+      await responders.close();
+      registry.close();
+      await store.close();
+    },
   };
+  await responders.start();
+  return app;
 }

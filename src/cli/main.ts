@@ -1,4 +1,5 @@
 import { token, user } from './accounts.ts';
+import { importAeds } from './import-aeds.ts';
 import { importCalls } from './import-calls.ts';
 import { calibrateCommand } from './calibrate.ts';
 import { route } from './route.ts';
@@ -13,6 +14,9 @@ Usage:
   samaritan import-calls <calls.csv> [--data-dir <dir>]
       Load DataSF "Fire Department Calls for Service" rows as closed incidents with
       their real timestamps. Safe to run twice: calls already loaded are skipped.
+  samaritan import-aeds <aeds.csv|aeds.geojson> [--format csv|geojson] [--data-dir <dir>]
+      Load an AED registry file (id, placeName, lat, lon, floor, access, hours in
+      OSM opening_hours syntax, status). All or nothing; known ids are replaced.
   samaritan token create --role <role> --name <name> [--scope <s>]... [--data-dir <dir>]
       Print a new bearer token (and nothing else). Roles: call_taker, dispatcher,
       supervisor, admin, volunteer, integration. Integrations need scopes, e.g.
@@ -34,6 +38,7 @@ export type CliCommand = (args: string[]) => Promise<number>;
 const COMMANDS: Readonly<Record<string, CliCommand>> = {
   serve,
   'import-calls': importCalls,
+  'import-aeds': importAeds,
   route,
   calibrate: calibrateCommand,
   token,

@@ -1,5 +1,5 @@
-import { openSamaritan } from '../app/samaritan.ts';
-import { ensureFirstAccounts } from '../app/first-start.ts';
+import { openSamaritan, type Samaritan } from '../app/samaritan.ts';
+import { ensureDemoVolunteerToken, ensureFirstAccounts, type DemoVolunteerSignIn } from '../app/first-start.ts';
 import { buildServer } from '../server/app.ts';
 import { DEFAULT_DATA_DIR, parse } from './args.ts';
 import { UsageError } from './main.ts';
@@ -13,8 +13,9 @@ export async function serve(args: string[]): Promise<number> {
   const port = Number(values.port ?? process.env['PORT'] ?? 8080);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0..65535, not ${values.port}`);
   const dataDir = values['data-dir'] ?? DEFAULT_DATA_DIR;
-  const app = await openSamaritan({ dataDir });
+  const app = await openSamaritan({ dataDir, demoVolunteers: true });
   const created = await ensureFirstAccounts(app);
+  const demoVolunteer = await ensureDemoVolunteerToken(app);
   const server = await buildServer(app, { logger: { level: process.env['LOG_LEVEL'] ?? 'info' } });
   const address = await server.listen({ port, host: values.host ?? '127.0.0.1' });
   const [units, stations] = [(await app.store.list('unit')).length, (await app.store.list('station')).length];
@@ -22,6 +23,7 @@ export async function serve(args: string[]): Promise<number> {
     `\nSamaritan is listening on ${address}\n` +
       `  data: ${dataDir}${app.demoCityLoaded ? ' (new: San Francisco demo city loaded)' : ''}\n` +
       `  city: ${stations} stations, ${units} units\n` +
+      volunteerLines(app, address, demoVolunteer) +
       `  API docs: ${address}/docs\n` +
       (created.length > 0
         ? `\n  Sign-in created for this data dir (shown once, only a hash is kept):\n` +
@@ -39,4 +41,23 @@ export async function serve(args: string[]): Promise<number> {
   process.once('SIGINT', () => void stop());
   process.once('SIGTERM', () => void stop());
   return new Promise<number>(() => {}); // runs until a signal
+}
+
+const n = (x: number) => x.toLocaleString('en-US');
+
+/** The demo population and AEDs, and how to act as a demo volunteer (a token printed once). */
+function volunteerLines(app: Samaritan, address: string, signIn: DemoVolunteerSignIn | undefined): string {
+  const d = app.demoVolunteers;
+  const synthetic = app.aeds.all().filter((a) => a.synthetic).length;
+  const aeds = `  AEDs: ${n(app.aeds.size)}${synthetic > 0 ? ` (${n(synthetic)} synthetic, generated from public buildings)` : ''}\n`;
+  if (!d) return aeds;
+  return (
+    `  volunteers: ${n(d.count)} synthetic demo volunteers (1 % of ${n(d.residents)} residents), ${n(d.available)} on duty, ${n(d.placed)} placed on the live map\n` +
+    aeds +
+    (signIn
+      ? `\n  Demo volunteer (synthetic) ${signIn.volunteerId}, device token (shown once): ${signIn.token}\n` +
+        `  Act as them: curl -H 'authorization: Bearer ${signIn.token}' ${address}/api/volunteers/me\n` +
+        `  Sign up a new volunteer: curl -XPOST ${address}/api/volunteers -H 'content-type: application/json' -d '{"name":"…","phone":"…","locationConsent":true}'\n`
+      : '')
+  );
 }

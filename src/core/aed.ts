@@ -76,3 +76,42 @@ export function aedUnusable(o: AedOption, now: EpochMs): string | undefined {
   if (!onArrival.open) return `${o.aed.placeName}: closes before the volunteer gets there (${onArrival.local})`;
   return undefined;
 }
+
+/** Opening hours as the registry keeps them: per local weekday, in the time zone of the AED's place. */
+export type WeeklyHours = Omit<OpeningHours, 'utcOffsetMin'>;
+
+/**
+ * An entry of the AED registry. Its hours are in the local time of `timeZone` (an IANA name); the
+ * app turns it into an {@link Aed} with the UTC offset of that zone at the moment in question, so
+ * daylight saving stays out of the core.
+ */
+export interface AedRecord {
+  readonly id: string;
+  readonly location: LatLon;
+  readonly placeName: string;
+  readonly floor?: string;
+  readonly access?: string;
+  readonly hours: WeeklyHours;
+  readonly timeZone: string;
+  readonly status: AedStatus;
+  /** Where the entry came from (a file name, "synthetic demo set"). */
+  readonly source: string;
+  /** True for the generated demo set: not a real defibrillator. */
+  readonly synthetic: boolean;
+}
+
+export const AED_STATUSES: readonly AedStatus[] = ['in_service', 'out_of_service', 'removed'];
+export const isAedStatus = (s: string): s is AedStatus => (AED_STATUSES as readonly string[]).includes(s);
+
+/** The registry entry as the core reasons about it, `utcOffsetMin` being its zone's offset at that moment. */
+export function aedOf(r: AedRecord, utcOffsetMin: number): Aed {
+  return {
+    id: r.id,
+    location: r.location,
+    placeName: r.placeName,
+    ...(r.floor === undefined ? {} : { floor: r.floor }),
+    ...(r.access === undefined ? {} : { access: r.access }),
+    openingHours: { ...r.hours, utcOffsetMin },
+    status: r.status,
+  };
+}

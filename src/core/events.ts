@@ -23,6 +23,8 @@ export interface IncidentDetails {
   readonly access?: string;
   readonly nature: string;
   readonly priority: 1 | 2 | 3;
+  /** Public place or private home, as the call-taker marks it; absent means unknown (treated as a home). */
+  readonly place?: IncidentPlace;
   readonly callerName?: string;
   readonly callbackNumber?: string;
   readonly notes?: string;
@@ -169,6 +171,33 @@ export type VolunteerResponseEvent =
   | {
       type: 'VolunteerResponseStatusChanged';
       data: { incidentId: string; from: ResponseStatus; to: ResponseStatus; reason: StandDownReason; detail: string };
+    }
+  | DeliveryReceiptEvent;
+
+/**
+ * Delivery receipts, on an incident's delivery stream `delivery-<incidentId>`, written by the alert
+ * queue (src/alerting): one message (`alert`, `role`, `stand_down`, `expired`) of one alert was
+ * handed to channels (sent), confirmed by the receiving end (delivered), opened by the volunteer
+ * (seen), refused by the last check before sending (suppressed), or given up (undelivered).
+ * Accepted, declined and expired are the response's own events.
+ */
+export type DeliveryMessageKind = 'alert' | 'role' | 'stand_down' | 'expired';
+interface ReceiptIds {
+  incidentId: string;
+  volunteerId: string;
+  alertId: string;
+}
+export type DeliveryReceiptEvent =
+  | { type: 'VolunteerAlertSent'; data: ReceiptIds & { message: DeliveryMessageKind; messageId: number; channels: string[]; attempt: number } }
+  | { type: 'VolunteerAlertDelivered'; data: ReceiptIds & { message: DeliveryMessageKind; messageId: number; channel: string } }
+  | { type: 'VolunteerAlertSeen'; data: ReceiptIds & { via: 'api' | 'websocket' } }
+  | {
+      type: 'VolunteerAlertSuppressed';
+      data: ReceiptIds & { message: DeliveryMessageKind; messageId: number; reason: string; rule?: string; attempt: number };
+    }
+  | {
+      type: 'VolunteerAlertUndelivered';
+      data: ReceiptIds & { message: DeliveryMessageKind; messageId: number; reason: string; attempts: number };
     };
 
 /**
@@ -182,7 +211,11 @@ export type AuditEvent =
   | { type: 'TokenRevoked'; data: { tokenId: string; by: string } }
   | { type: 'SignedIn'; data: { userId: string; sessionId: string; ip: string } }
   | { type: 'SignInFailed'; data: { name: string; ip: string } }
-  | { type: 'SignedOut'; data: { userId: string; sessionId: string } };
+  | { type: 'SignedOut'; data: { userId: string; sessionId: string } }
+  /** Staff read volunteers' personal data (name, phone, languages): whose, who read it, and why. */
+  | { type: 'VolunteerDataRead'; data: { volunteerIds: string[]; by: string; purpose: string } }
+  /** The AED registry was loaded from a file (CLI or POST /api/aeds/import). */
+  | { type: 'AedsImported'; data: { source: string; format: 'csv' | 'geojson'; created: number; updated: number; by: string } };
 
 export type LoggedEvent = DomainEvent | AuditEvent;
 export type EventType = LoggedEvent['type'];
@@ -230,6 +263,11 @@ export const EVENT_TYPES: readonly EventType[] = [
   'VolunteerRoleAssigned',
   'VolunteerStoodDown',
   'VolunteerResponseStatusChanged',
+  'VolunteerAlertSent',
+  'VolunteerAlertDelivered',
+  'VolunteerAlertSeen',
+  'VolunteerAlertSuppressed',
+  'VolunteerAlertUndelivered',
   'UserAdded',
   'UserRoleChanged',
   'TokenIssued',
@@ -237,4 +275,6 @@ export const EVENT_TYPES: readonly EventType[] = [
   'SignedIn',
   'SignInFailed',
   'SignedOut',
+  'VolunteerDataRead',
+  'AedsImported',
 ];

@@ -11,6 +11,10 @@ const CALL_TAKING: readonly Role[] = ['call_taker', 'dispatcher', 'supervisor'];
 const DISPATCHING: readonly Role[] = ['dispatcher', 'supervisor'];
 const STAFF_READ: readonly Role[] = ['call_taker', 'dispatcher', 'supervisor', 'admin'];
 const ADMIN: readonly Role[] = ['admin'];
+/** Personal data of volunteers: supervisors only, every read audited. */
+const SUPERVISING: readonly Role[] = ['supervisor'];
+/** A volunteer's own device token; the route resolves the volunteer from it, never from the path. */
+const VOLUNTEER: readonly Role[] = ['volunteer'];
 
 export const ACCESS: Readonly<Record<string, Rule>> = {
   'GET /healthz': 'public',
@@ -47,6 +51,32 @@ export const ACCESS: Readonly<Record<string, Rule>> = {
   'GET /api/stations': { roles: STAFF_READ, scope: 'units:read' },
   'GET /api/natures': { roles: STAFF_READ, scope: 'incidents:read' },
   'GET /api/events': { roles: STAFF_READ, scope: 'events:read' },
+
+  // The volunteer registry (src/server/routes/volunteers.ts): sign-up is public and rate-limited.
+  'POST /api/volunteers': 'public',
+  'GET /api/volunteers/me': { roles: VOLUNTEER },
+  'PATCH /api/volunteers/me': { roles: VOLUNTEER },
+  'DELETE /api/volunteers/me': { roles: VOLUNTEER },
+  'POST /api/volunteers/me/qualifications': { roles: VOLUNTEER },
+  'POST /api/volunteers/me/position': { roles: VOLUNTEER },
+  'GET /api/volunteers': { roles: SUPERVISING },
+  'GET /api/volunteers/:id': { roles: SUPERVISING },
+  'POST /api/volunteers/:id/qualifications/:kind/verify': { roles: SUPERVISING },
+
+  // Volunteer alerts (src/server/routes/volunteer-alerts.ts, responder-socket.ts): a volunteer's own,
+  // resolved from the device token; the dispatcher's view of an incident's volunteer response.
+  'GET /api/volunteers/me/alerts': { roles: VOLUNTEER },
+  'POST /api/volunteers/me/alerts/:alertId/accept': { roles: VOLUNTEER },
+  'POST /api/volunteers/me/alerts/:alertId/decline': { roles: VOLUNTEER },
+  'POST /api/volunteers/me/alerts/:alertId/seen': { roles: VOLUNTEER },
+  'GET /api/volunteers/me/push-subscription': { roles: VOLUNTEER },
+  'POST /api/volunteers/me/push-subscription': { roles: VOLUNTEER },
+  'GET /api/volunteers/me/stream': { roles: VOLUNTEER },
+  'GET /api/incidents/:id/volunteers': { roles: DISPATCHING },
+
+  // The AED registry (src/server/routes/aeds.ts).
+  'GET /api/aeds': { roles: STAFF_READ },
+  'POST /api/aeds/import': { roles: ADMIN },
 
   'POST /api/tokens': { roles: ADMIN },
   'GET /api/tokens': { roles: ADMIN },

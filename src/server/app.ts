@@ -15,11 +15,15 @@ import { ERROR_STATUS, HttpError, type ErrorCode } from './error-status.ts';
 import { installJsonParser } from './json-body.ts';
 import { NameThrottle } from './name-throttle.ts';
 import { accountRoutes } from './routes/accounts.ts';
+import { aedRoutes } from './routes/aeds.ts';
 import { eventRoutes } from './routes/events.ts';
 import { incidentRoutes } from './routes/incidents.ts';
 import { metaRoutes } from './routes/meta.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { unitRoutes } from './routes/units.ts';
+import { volunteerRoutes } from './routes/volunteers.ts';
+import { volunteerAlertRoutes } from './routes/volunteer-alerts.ts';
+import { installResponderSocket, installWebSocket } from './responder-socket.ts';
 import { validatorCompiler } from './validation.ts';
 
 export interface ServerOptions {
@@ -96,6 +100,7 @@ export async function buildServer(app: Samaritan, options: ServerOptions = {}): 
     global: false,
     errorResponseBuilder: (_req, ctx) => new HttpError('RateLimited', `Too many requests; retry in ${ctx.after}`),
   });
+  await installWebSocket(server);
   installAuth(server, app.accounts);
 
   await server.register(swagger, {
@@ -121,6 +126,10 @@ export async function buildServer(app: Samaritan, options: ServerOptions = {}): 
   await server.register(incidentRoutes(deps));
   await server.register(unitRoutes(deps));
   await server.register(eventRoutes(deps));
+  await server.register(volunteerRoutes(deps));
+  await server.register(aedRoutes(deps));
+  await server.register(volunteerAlertRoutes(deps));
+  installResponderSocket(server, app);
   server.get('/openapi.json', { schema: { hide: true } }, () => server.swagger());
   return server;
 }

@@ -21,6 +21,8 @@ export type EdgeCode =
   | 'MalformedRequest'
   | 'HeadersTooLarge'
   | 'RequestTimeout'
+  | 'UpgradeRequired'
+  | 'LocationConsentRequired'
   | 'Internal';
 
 export type ErrorCode = RejectionCode | EdgeCode;
@@ -56,6 +58,7 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   IncidentHasActiveUnits: 409,
   VersionConflict: 409,
   RequestTimeout: 408,
+  UpgradeRequired: 426,
   BodyTooLarge: 413,
   UnsupportedMediaType: 415,
   IdempotencyKeyMismatch: 422,
@@ -78,6 +81,7 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   AlertNotOpen: 409,
   AlertNotExpired: 409,
   VolunteerGone: 410,
+  LocationConsentRequired: 409,
   VolunteerPolicyMissing: 500,
   Internal: 500,
 };

@@ -33,9 +33,15 @@ export interface TestResponse {
 }
 
 /** Starts the real product on a fresh SQLite data dir with the demo city, on a random loopback port. */
-export async function startTestServer(options: { clock?: () => number; dataDir?: string } = {}): Promise<TestServer> {
+export async function startTestServer(
+  options: { clock?: () => number; dataDir?: string; demoVolunteers?: boolean | number } = {},
+): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'samaritan-test-'));
-  const app = await openSamaritan({ dataDir, ...(options.clock ? { clock: options.clock } : {}) });
+  const app = await openSamaritan({
+    dataDir,
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.demoVolunteers === undefined ? {} : { demoVolunteers: options.demoVolunteers }),
+  });
   const server = await buildServer(app, { logger: false });
   const address = await server.listen({ port: 0, host: '127.0.0.1' });
   const token = async (role: Role, scopes: Scope[] = []) =>

@@ -1,0 +1,89 @@
+/**
+ * What the delivery queue carries to a volunteer's devices, and the channels it hands them to.
+ * A message is derived from one event of the log (an alert, a role, a stand-down, an expiry); its
+ * body is the frame the responder app receives, the same on every channel.
+ */
+export const MESSAGE_KINDS = ['alert', 'role', 'stand_down', 'expired'] as const;
+export type MessageKind = (typeof MESSAGE_KINDS)[number];
+
+export const CHANNEL_NAMES = ['websocket', 'web_push', 'webhook'] as const;
+export type ChannelName = (typeof CHANNEL_NAMES)[number];
+
+/** The stream receipts are written to: one per incident, apart from the response's own stream. */
+export const deliveryStream = (incidentId: string): string => `delivery-${incidentId}`;
+
+/** A message as the outbox holds it. */
+export interface OutboxMessage {
+  /** The outbox row id: the message id devices acknowledge. */
+  readonly id: number;
+  /** The seq of the log event it was derived from. */
+  readonly seq: number;
+  readonly kind: MessageKind;
+  readonly incidentId: string;
+  readonly volunteerId: string;
+  readonly alertId: string;
+  /** The frame's content; empty once the message is done (it may hold a route from the volunteer's position). */
+  readonly body: Readonly<Record<string, unknown>>;
+  readonly attempts: number;
+  readonly createdAt: number;
+}
+
+/** The frame a device receives: `{type, id, alertId, incidentId, ...body}`. */
+export type Frame = Readonly<Record<string, unknown>> & {
+  readonly type: MessageKind;
+  readonly id: number;
+  readonly alertId: string;
+  readonly incidentId: string;
+};
+
+export const frameOf = (m: OutboxMessage): Frame => ({
+  ...m.body,
+  type: m.kind,
+  id: m.id,
+  alertId: m.alertId,
+  incidentId: m.incidentId,
+});
+
+/** Whom a send is for: the volunteer and the device credentials that are still signed in. */
+export interface Target {
+  readonly volunteerId: string;
+  /** Ids of the volunteer's active device tokens; a device whose token was revoked gets nothing. */
+  readonly credentials: ReadonlySet<string>;
+}
+
+export type SendResult =
+  /** `delivered`: the receiving end confirmed it (push service, gateway); a WebSocket waits for the app's ack. */
+  | { readonly ok: true; readonly delivered: boolean; readonly detail?: string }
+  | { readonly ok: false; readonly retry: boolean; readonly error: string };
+
+/**
+ * One way to reach a volunteer. `app` channels (WebSocket, Web Push) reach the responder app;
+ * a `fallback` channel (the SMS or voice gateway webhook) is used when no app channel took it.
+ */
+export interface Channel {
+  readonly name: ChannelName;
+  readonly tier: 'app' | 'fallback';
+  /** Whether the channel could reach the target now, without sending anything. */
+  reaches(target: Target): boolean;
+  send(frame: Frame, message: OutboxMessage, target: Target): Promise<SendResult>;
+}
+
+/** A short text for SMS and notifications. */
+export function textOf(frame: Frame): string {
+  const words = (s: unknown) => String(s ?? '').replace(/_/g, ' ');
+  const where = [frame['address'], frame['floor'] === undefined ? undefined : `floor ${String(frame['floor'])}`]
+    .filter((x) => x !== undefined && x !== '')
+    .join(', ');
+  switch (frame.type) {
+    case 'alert': {
+      const eta = typeof frame['etaS'] === 'number' ? `, ${Math.max(1, Math.round(frame['etaS'] / 60))} min walk` : '';
+      return `Samaritan alert: ${words(frame['nature'])}${where ? ` at ${where}` : ''}${eta}. Open the app to accept or decline.`;
+    }
+    case 'role':
+      return `Samaritan: your role is ${words(frame['role'])}. ${String(frame['reason'] ?? '')}`.trim();
+    case 'stand_down':
+      return `Samaritan: stand down (${words(frame['reason'])}). ${String(frame['detail'] ?? '')}`.trim();
+    case 'expired':
+      return 'Samaritan: the alert has expired; no answer is needed any more.';
+  }
+}

@@ -1,0 +1,176 @@
+import { frameOf, type Channel, type ChannelName, type OutboxMessage, type Target } from './messages.ts';
+import type { AlertOutbox } from './outbox.ts';
+import type { Receipts } from './receipts.ts';
+
+/**
+ * The last check before a message leaves the queue, asked right before each send and each retry
+ * with the states of that moment (see core/alert-delivery.ts `deliverable`).
+ * `skip`: nothing to tell (no receipt); otherwise a refusal is recorded as suppressed.
+ */
+export type GateAnswer =
+  | { readonly deliver: true; readonly target: Target }
+  | { readonly deliver: false; readonly reason: string; readonly rule?: string; readonly skip?: boolean };
+
+export interface DeliveryGate {
+  check(m: OutboxMessage, now: number): GateAnswer | Promise<GateAnswer>;
+}
+
+export interface WorkerOptions {
+  /** First retry after this many ms; doubled each time up to `maxBackoffMs`. */
+  readonly backoffMs?: number;
+  readonly maxBackoffMs?: number;
+  /** Attempts before a message is given up as undelivered. */
+  readonly maxAttempts?: number;
+  readonly batch?: number;
+  /** Called when a message is handed to a channel (the latency benchmark's clock). */
+  readonly onHandOff?: (m: OutboxMessage, channel: ChannelName, atMs: number) => void;
+  readonly onError?: (err: unknown) => void;
+}
+
+/**
+ * Drains the outbox: right after an append (`kick`, on setImmediate, never inside the request that
+ * appended), and when a retry falls due. Messages of one volunteer go out in order; different
+ * volunteers in parallel. For each message: check the gate; hand it to every app channel that
+ * reaches the volunteer (WebSocket, Web Push), and to the fallback (the SMS/voice webhook) only
+ * when no app channel took it. Failures are retried with exponential backoff and jitter.
+ */
+export class DeliveryWorker {
+  private running: Promise<void> | undefined;
+  private again = false;
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+  private paused = false;
+  private readonly o: Required<Omit<WorkerOptions, 'onHandOff' | 'onError'>> & Pick<WorkerOptions, 'onHandOff' | 'onError'>;
+
+  constructor(
+    private readonly outbox: AlertOutbox,
+    private readonly channels: readonly Channel[],
+    private readonly gate: DeliveryGate,
+    private readonly receipts: Receipts,
+    private readonly clock: () => number,
+    options: WorkerOptions = {},
+  ) {
+    this.o = { backoffMs: 1000, maxBackoffMs: 30_000, maxAttempts: 12, batch: 200, ...options };
+  }
+
+  /** Schedules a drain on the next turn of the event loop. */
+  kick(): void {
+    if (this.closed || this.paused) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.loop())
+      .catch((e: unknown) => this.o.onError?.(e))
+      .finally(() => {
+        this.running = undefined;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        } else this.arm();
+      });
+  }
+
+  /** Drains now and resolves when nothing due is left (tests with a manual clock, the benchmark). */
+  async drain(): Promise<void> {
+    this.kick();
+    while (this.running) await this.running;
+  }
+
+  /** Stops sending until resume() (tests use it to change a volunteer between decision and delivery). */
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.kick();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    while (this.running) await this.running;
+  }
+
+  private arm(): void {
+    if (this.closed || this.paused) return;
+    if (this.timer) clearTimeout(this.timer);
+    const next = this.outbox.nextDueAt();
+    if (next === undefined) return;
+    this.timer = setTimeout(() => this.kick(), Math.min(2 ** 31 - 1, Math.max(0, next - this.clock())));
+    this.timer.unref();
+  }
+
+  private async loop(): Promise<void> {
+    for (;;) {
+      this.again = false;
+      const due = this.outbox.due(this.clock(), this.o.batch);
+      if (due.length === 0 || this.closed || this.paused) return;
+      const byVolunteer = new Map<string, OutboxMessage[]>();
+      for (const m of due) byVolunteer.set(m.volunteerId, [...(byVolunteer.get(m.volunteerId) ?? []), m]);
+      await Promise.all(
+        [...byVolunteer.values()].map(async (queue) => {
+          for (const m of queue) await this.deliver(m).catch((e: unknown) => this.o.onError?.(e));
+        }),
+      );
+      if (due.length < this.o.batch && !this.again) return;
+    }
+  }
+
+  private async deliver(m: OutboxMessage): Promise<void> {
+    const now = this.clock();
+    const attempt = m.attempts + 1;
+    const verdict = await this.gate.check(m, now);
+    if (!verdict.deliver) {
+      if (verdict.skip === true) this.outbox.finish(m.id, 'skipped', attempt, now, undefined, verdict.reason);
+      else {
+        this.receipts.suppressed(m, verdict.reason, verdict.rule, attempt, now, () =>
+          this.outbox.finish(m.id, 'suppressed', attempt, now, undefined, verdict.reason),
+        );
+      }
+      return;
+    }
+    const frame = frameOf(m);
+    const took: ChannelName[] = [];
+    const confirmed: ChannelName[] = [];
+    const errors: string[] = [];
+    let retryable = false;
+    const tryTier = async (tier: 'app' | 'fallback') => {
+      const reaching = this.channels.filter((c) => c.tier === tier && c.reaches(verdict.target));
+      const results = await Promise.all(
+        reaching.map(async (c) => {
+          this.o.onHandOff?.(m, c.name, performance.now());
+          return { c, r: await c.send(frame, m, verdict.target).catch((e: unknown) => ({ ok: false as const, retry: true, error: String(e) })) };
+        }),
+      );
+      for (const { c, r } of results) {
+        if (r.ok) {
+          took.push(c.name);
+          if (r.delivered) confirmed.push(c.name);
+        } else {
+          errors.push(`${c.name}: ${r.error}`);
+          retryable ||= r.retry;
+        }
+      }
+      return reaching.length;
+    };
+    const appReached = await tryTier('app');
+    if (took.length === 0) await tryTier('fallback');
+    const done = this.clock();
+    if (took.length > 0) {
+      this.receipts.sent(m, took, attempt, done, () => this.outbox.finish(m.id, 'sent', attempt, done, took));
+      for (const c of confirmed) this.receipts.delivered(m, c, done);
+      return;
+    }
+    const error = errors.length > 0 ? errors.join('; ') : appReached === 0 ? 'no channel reaches the volunteer' : 'no channel took it';
+    if (attempt >= this.o.maxAttempts || (errors.length > 0 && !retryable)) {
+      this.receipts.undelivered(m, error, attempt, done, () => this.outbox.finish(m.id, 'undelivered', attempt, done, undefined, error));
+      return;
+    }
+    const backoff = Math.min(this.o.maxBackoffMs, this.o.backoffMs * 2 ** (attempt - 1));
+    const jitter = backoff * (0.8 + Math.random() * 0.4);
+    this.outbox.retry(m.id, attempt, Math.round(done + jitter), error);
+  }
+}

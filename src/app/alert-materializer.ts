@@ -1,0 +1,204 @@
+import type { StoredEvent } from '../core/events.ts';
+import type { IncidentState } from '../core/incident.ts';
+import type { IncidentId } from '../core/ids.ts';
+import { haversine } from '../core/lat-lon.ts';
+import type { StreamState } from '../core/loaded.ts';
+import { incidentStream } from '../core/streams.ts';
+import type { AlertPosition, AlertPositionAudit } from '../alerting/alert-audit.ts';
+import type { AlertOutbox, NewMessage } from '../alerting/outbox.ts';
+import type { MovingPointIndex } from '../geo/moving-point-index.ts';
+import type { Router } from '../routing/router.ts';
+import type { EventStore } from '../store/event-store.ts';
+import { walkingRoute } from './walking-route.ts';
+
+/** The events that become messages to a volunteer. */
+const MESSAGE_EVENTS = new Set(['VolunteerAlerted', 'VolunteerRoleAssigned', 'VolunteerStoodDown', 'VolunteerAlertExpired']);
+const PAGE = 1000;
+
+export interface MaterializerDeps {
+  readonly store: EventStore<StreamState>;
+  readonly outbox: AlertOutbox;
+  readonly audit: AlertPositionAudit;
+  /** Where volunteers are now (the live index): the audit's position and the start of a role's route. */
+  readonly index: MovingPointIndex;
+  readonly router: Router;
+  readonly clock: () => number;
+}
+
+/**
+ * Turns the log into queued messages (see outbox.ts for why the queue is derived from the log).
+ * Triggered by the bus right after an append that holds a message event, on setImmediate, so the
+ * command path never waits for it; at start-up it catches up from the cursor. With each alert it
+ * records the volunteer's position in the alert audit, in the same transaction.
+ */
+export class AlertMaterializer {
+  private running: Promise<void> | undefined;
+  private again = false;
+
+  constructor(
+    private readonly d: MaterializerDeps,
+    private readonly queued: () => void,
+    private readonly onError: (e: unknown) => void = () => {},
+  ) {}
+
+  /** On a new queue, starts at the log's head: what happened before delivery existed is not sent. */
+  async init(): Promise<void> {
+    if (this.d.outbox.cursor() === undefined) this.d.outbox.enqueue([], await this.d.store.headSeq(), this.d.clock());
+  }
+
+  /** Called with each published batch: queues messages when the batch holds a message event. */
+  notice(events: readonly StoredEvent[]): void {
+    if (events.some((e) => MESSAGE_EVENTS.has(e.type))) this.kick();
+  }
+
+  kick(): void {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.catchUp())
+      .then((added) => {
+        if (added > 0) this.queued();
+      })
+      .catch((e: unknown) => this.onError(e))
+      .finally(() => {
+        this.running = undefined;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        }
+      });
+  }
+
+  get busy(): boolean {
+    return this.running !== undefined;
+  }
+
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  /** Reads the log after the cursor and queues what it calls for; returns the messages added. */
+  async catchUp(): Promise<number> {
+    let added = 0;
+    for (;;) {
+      const after = this.d.outbox.cursor() ?? 0;
+      const events = await this.d.store.readAfter(after, PAGE);
+      if (events.length === 0) return added;
+      const incidents = new Map<string, IncidentState | undefined>();
+      const incident = async (id: string) => {
+        if (!incidents.has(id)) {
+          const s = incidentStream(id as IncidentId);
+          incidents.set(id, (await this.d.store.load([s])).get(s)?.state as IncidentState | undefined);
+        }
+        return incidents.get(id);
+      };
+      const messages: NewMessage[] = [];
+      const positions: AlertPosition[] = [];
+      for (const e of events) {
+        if (!MESSAGE_EVENTS.has(e.type)) continue;
+        const m = await this.messageOf(e, incident, positions);
+        if (m) messages.push(m);
+      }
+      added += this.d.outbox.enqueue(messages, events[events.length - 1]!.seq, this.d.clock(), () => this.d.audit.record(positions));
+      if (events.length < PAGE) return added;
+    }
+  }
+
+  private async messageOf(
+    e: StoredEvent,
+    incident: (id: string) => Promise<IncidentState | undefined>,
+    positions: AlertPosition[],
+  ): Promise<NewMessage | undefined> {
+    const base = { seq: e.seq, incidentId: '', volunteerId: '', alertId: '' };
+    switch (e.type) {
+      case 'VolunteerAlerted': {
+        const d = e.data;
+        const i = await incident(d.incidentId);
+        const fix = this.d.index.get(d.volunteerId);
+        const scene = i?.details.location;
+        positions.push({
+          alertId: d.alertId,
+          incidentId: d.incidentId,
+          volunteerId: d.volunteerId,
+          alertedAt: e.at,
+          ...(fix === undefined ? {} : { position: { lat: fix.lat, lon: fix.lon, fixAt: new Date(fix.atMs).toISOString() } }),
+          ...(fix === undefined || scene === undefined ? {} : { distanceM: haversine(scene, fix) }),
+        });
+        return {
+          ...base,
+          kind: 'alert',
+          incidentId: d.incidentId,
+          volunteerId: d.volunteerId,
+          alertId: d.alertId,
+          body: {
+            wave: d.wave,
+            etaS: d.etaS,
+            expiresAt: d.expiresAt,
+            nature: d.nature,
+            place: d.place,
+            policyRule: d.policyRule,
+            ...(i === undefined ? {} : sceneOf(i)),
+            ...(d.floor === undefined ? {} : { floor: d.floor }),
+            ...(d.access === undefined ? {} : { access: d.access }),
+          },
+        };
+      }
+      case 'VolunteerRoleAssigned': {
+        const d = e.data;
+        const i = await incident(d.incidentId);
+        const fix = this.d.index.get(d.volunteerId);
+        const from = fix ?? this.d.audit.positionOf(d.alertId);
+        const route = i === undefined ? undefined : walkingRoute(this.d.router, from, i.details.location, d.aed?.location);
+        return {
+          ...base,
+          kind: 'role',
+          incidentId: d.incidentId,
+          volunteerId: d.volunteerId,
+          alertId: d.alertId,
+          body: {
+            role: d.role,
+            fills: d.fills,
+            reason: d.reason,
+            ...(i === undefined ? {} : sceneOf(i)),
+            ...(d.floor === undefined ? {} : { floor: d.floor }),
+            ...(d.access === undefined ? {} : { access: d.access }),
+            ...(d.aed === undefined ? {} : { aed: d.aed }),
+            ...(route === undefined ? {} : { route }),
+          },
+        };
+      }
+      case 'VolunteerStoodDown': {
+        const d = e.data;
+        // Volunteers who withdrew themselves (off duty, consent, deletion) are not told what they did.
+        if (d.reason === 'volunteer_withdrew') return undefined;
+        return {
+          ...base,
+          kind: 'stand_down',
+          incidentId: d.incidentId,
+          volunteerId: d.volunteerId,
+          alertId: d.alertId,
+          body: { reason: d.reason, detail: d.detail, wasAccepted: d.wasAccepted },
+        };
+      }
+      case 'VolunteerAlertExpired': {
+        const d = e.data;
+        return { ...base, kind: 'expired', incidentId: d.incidentId, volunteerId: d.volunteerId, alertId: d.alertId, body: {} };
+      }
+      default:
+        return undefined;
+    }
+  }
+}
+
+/** What a volunteer needs of the scene: where, and how to get in. Never the caller's name or number. */
+export function sceneOf(i: IncidentState): Record<string, unknown> {
+  const d = i.details;
+  return {
+    location: d.location,
+    ...(d.address === undefined ? {} : { address: d.address }),
+    ...(d.floor === undefined ? {} : { floor: d.floor }),
+    ...(d.access === undefined ? {} : { access: d.access }),
+  };
+}

@@ -1,0 +1,207 @@
+import type { IncidentState } from '../core/incident.ts';
+import type { StreamState } from '../core/loaded.ts';
+import type { VolunteerPolicy } from '../core/volunteer-policy.ts';
+import { AlertPositionAudit } from '../alerting/alert-audit.ts';
+import type { Channel } from '../alerting/messages.ts';
+import { AlertOutbox } from '../alerting/outbox.ts';
+import { Receipts } from '../alerting/receipts.ts';
+import { loadOrCreateVapidKeys, WebPushChannel } from '../alerting/web-push.ts';
+import { WebhookChannel, type PhoneBook, type WebhookConfig } from '../alerting/webhook.ts';
+import { ResponderSockets } from '../alerting/websocket.ts';
+import { DeliveryWorker, type WorkerOptions } from '../alerting/worker.ts';
+import type { MovingPointIndex } from '../geo/moving-point-index.ts';
+import type { PositionIntake } from '../geo/position-intake.ts';
+import type { Router } from '../routing/router.ts';
+import type { SqliteStore } from '../store/sqlite/sqlite-store.ts';
+import { registryDirectory, type AedDirectory } from './aed-directory.ts';
+import type { AedRegistry } from './aeds.ts';
+import { AlertMaterializer } from './alert-materializer.ts';
+import type { CommandHandler } from './command-handler.ts';
+import { deliveryGate } from './delivery-gate.ts';
+import { DeviceSessions } from './device-sessions.ts';
+import type { EventBus } from './event-bus.ts';
+import { PushDevices } from './push-devices.ts';
+import { DEMO_TIME_ZONE } from './time-zone.ts';
+import type { Volunteers } from './volunteers.ts';
+import { ResponseEngine, type StartTimings } from './response-engine.ts';
+import { TimerScheduler } from './timer-scheduler.ts';
+
+/** How alerts are delivered and responses run; every field has a default (env for the webhook). */
+export interface RespondersOptions {
+  /** The SMS/voice gateway: default from SAMARITAN_ALERT_WEBHOOK_URL and SAMARITAN_ALERT_WEBHOOK_SECRET. */
+  readonly webhook?: WebhookConfig | null;
+  /** VAPID subject (mailto: or https:), default SAMARITAN_VAPID_SUBJECT or a placeholder. */
+  readonly vapidSubject?: string;
+  readonly worker?: WorkerOptions;
+  readonly aeds?: AedDirectory;
+  readonly timeZone?: string;
+  readonly auditRetentionMs?: number;
+  /** Overrides the first unit's ETA (tests); default: the unit recommendation's fastest candidate. */
+  readonly firstUnitEtaS?: (incident: IncidentState) => Promise<number | undefined>;
+  readonly phoneOf?: PhoneBook;
+  /** The index candidates are searched in (default the live index); the benchmark's baseline swaps it. */
+  readonly candidateIndex?: MovingPointIndex;
+  readonly onTimings?: (t: StartTimings) => void;
+  /** Do not deliver until `worker.resume()` (tests that change a volunteer between decision and delivery). */
+  readonly paused?: boolean;
+}
+
+export interface RespondersDeps {
+  readonly dataDir: string;
+  readonly store: SqliteStore<StreamState>;
+  readonly bus: EventBus;
+  readonly commands: CommandHandler;
+  readonly positions: PositionIntake;
+  readonly router: Router;
+  readonly clock: () => number;
+  readonly policy: VolunteerPolicy;
+  readonly volunteers: Volunteers;
+  readonly aeds: AedRegistry;
+  /** The first unit's ETA from the unit recommendation (Queries.recommendation). */
+  readonly firstUnitEtaS: (incident: IncidentState) => Promise<number | undefined>;
+}
+
+/** The volunteer response engine, its timers and the alert delivery queue, running together. */
+export interface Responders {
+  readonly policy: VolunteerPolicy;
+  readonly engine: ResponseEngine;
+  readonly timers: TimerScheduler;
+  readonly outbox: AlertOutbox;
+  readonly worker: DeliveryWorker;
+  readonly receipts: Receipts;
+  readonly sockets: ResponderSockets;
+  readonly push: WebPushChannel;
+  readonly pushDevices: PushDevices;
+  readonly webhook: WebhookChannel | undefined;
+  readonly audit: AlertPositionAudit;
+  readonly aeds: AedDirectory;
+  readonly devices: DeviceSessions;
+  readonly timeZone: string;
+  /** Catches up (queue intake, due timers, responses the process died before starting); call once the app is assembled. */
+  start(): Promise<void>;
+  /** Resolves once the engine, the queue's intake and the worker have nothing in flight. */
+  settle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const report = (what: string) => (e: unknown) => process.stderr.write(`${what}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+
+function webhookFromEnv(): WebhookConfig | undefined {
+  const url = process.env['SAMARITAN_ALERT_WEBHOOK_URL'];
+  const secret = process.env['SAMARITAN_ALERT_WEBHOOK_SECRET'];
+  return url && secret ? { url, secret } : undefined;
+}
+
+export function createResponders(d: RespondersDeps, o: RespondersOptions = {}): Responders {
+  const db = d.store.database;
+  const outbox = new AlertOutbox(db);
+  const audit = new AlertPositionAudit(db, o.auditRetentionMs);
+  const receipts = new Receipts(outbox, {
+    write: (events, change) => d.bus.publish(d.store.writeWith(events, () => change())),
+  });
+  const devices = new DeviceSessions(db, d.clock);
+  const sockets = new ResponderSockets();
+  const pushDevices = new PushDevices(d.volunteers);
+  const vapid = loadOrCreateVapidKeys(d.dataDir, o.vapidSubject ?? process.env['SAMARITAN_VAPID_SUBJECT']);
+  const push = new WebPushChannel(pushDevices, vapid, d.clock);
+  const hook = o.webhook === null ? undefined : (o.webhook ?? webhookFromEnv());
+  const webhook = hook === undefined ? undefined : new WebhookChannel(hook, d.clock, o.phoneOf ?? ((id) => d.volunteers.profile(id)?.phone));
+  const channels: Channel[] = [sockets, push, ...(webhook ? [webhook] : [])];
+  const worker = new DeliveryWorker(outbox, channels, deliveryGate(d.store, d.policy, devices, outbox, (id, active) => sockets.prune(id, active)), receipts, d.clock, {
+    onError: report('alert delivery'),
+    ...o.worker,
+  });
+  if (o.paused === true) worker.pause();
+  const timeZone = o.timeZone ?? DEMO_TIME_ZONE;
+  const aeds = o.aeds ?? registryDirectory(d.aeds);
+  const engine = new ResponseEngine(
+    {
+      store: d.store,
+      policy: d.policy,
+      index: o.candidateIndex ?? d.positions.index,
+      positions: d.positions.index,
+      available: d.positions.attrs.availableVolunteers(),
+      walk: d.router.estimator('walk'),
+      commands: d.commands,
+      router: d.router,
+      aeds,
+      clock: d.clock,
+      timeZone,
+      firstUnitEtaS: o.firstUnitEtaS ?? d.firstUnitEtaS,
+      onError: report('volunteer response'),
+      ...(o.onTimings ? { onTimings: o.onTimings } : {}),
+    },
+    d.policy,
+  );
+  const materializer = new AlertMaterializer(
+    { store: d.store, outbox, audit, index: d.positions.index, router: d.router, clock: d.clock },
+    () => worker.kick(),
+    report('alert queue'),
+  );
+  const timers = new TimerScheduler({
+    store: d.store,
+    commands: d.commands,
+    clock: d.clock,
+    housekeeping: (now) => audit.purge(now),
+    onError: report('volunteer timers'),
+  });
+
+  const unsubscribe = d.bus.subscribe((events) => {
+    for (const e of events) {
+      if (e.type !== 'VolunteerDeleted') continue;
+      // The alert audit is anonymised with the account (push devices go with the personal data).
+      audit.anonymise(e.data.volunteerId);
+    }
+    engine.notice(events);
+    timers.notice(events);
+    materializer.notice(events);
+  });
+
+  return {
+    policy: d.policy,
+    engine,
+    timers,
+    outbox,
+    worker,
+    receipts,
+    sockets,
+    push,
+    pushDevices,
+    webhook,
+    audit,
+    aeds,
+    devices,
+    timeZone,
+    async start() {
+      sockets.startHeartbeat();
+      await materializer.init();
+      await materializer.catchUp();
+      worker.kick();
+      await timers.start();
+      await engine.catchUp();
+    },
+    async settle() {
+      for (let i = 0; i < 20; i++) {
+        await engine.idle();
+        await materializer.idle();
+        await worker.drain();
+        await new Promise((r) => setImmediate(r));
+        if (!engine.busy && !materializer.busy) return;
+      }
+    },
+    async close() {
+      unsubscribe();
+      await engine.close();
+      await timers.close();
+      await materializer.idle();
+      await worker.close();
+      sockets.closeAll();
+    },
+  };
+}
+
+/** The first unit's ETA (s) from a unit recommendation: its fastest candidate. */
+export async function firstUnitEtaFrom(recommend: (i: IncidentState) => Promise<{ candidates: readonly { etaS: number }[] }>, incident: IncidentState): Promise<number | undefined> {
+  const r = await recommend(incident);
+  return r.candidates.length === 0 ? undefined : Math.min(...r.candidates.map((c) => c.etaS));
+}

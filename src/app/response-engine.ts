@@ -1,0 +1,196 @@
+import type { Command } from '../core/commands.ts';
+import type { StoredEvent } from '../core/events.ts';
+import { epochMs, type EpochMs, type IncidentId } from '../core/ids.ts';
+import { isOpen, type IncidentState } from '../core/incident.ts';
+import type { StreamState } from '../core/loaded.ts';
+import { incidentOfAlert } from '../core/response-steps.ts';
+import { incidentStream, responseStream } from '../core/streams.ts';
+import { volunteersWanted, type VolunteerPolicy } from '../core/volunteer-policy.ts';
+import type { ResponseState, StandDownCommandReason } from '../core/volunteer-response.ts';
+import { rolesLeft } from '../core/volunteer-roles.ts';
+import type { MovingPointIndex } from '../geo/moving-point-index.ts';
+import type { Router } from '../routing/router.ts';
+import type { AedDirectory } from './aed-directory.ts';
+import type { CommandHandler, ExecuteOptions, Outcome } from './command-handler.ts';
+import { utcOffsetMinAt } from './time-zone.ts';
+import { aedOptions, findCandidates, type CandidateDeps, type SearchTimings } from './volunteer-candidates.ts';
+
+/** Where the time of one response start went (ms), for the latency benchmark. */
+export interface StartTimings extends SearchTimings {
+  readonly incidentId: string;
+  /** performance.now() when the engine took the incident up, and when its decision was appended. */
+  readonly startedAt: number;
+  readonly appendedAt: number;
+  readonly firstUnitMs: number;
+  readonly decideAppendMs: number;
+  readonly alerted: number;
+}
+
+export interface EngineDeps extends CandidateDeps {
+  readonly commands: CommandHandler;
+  readonly router: Router;
+  readonly aeds: AedDirectory;
+  readonly clock: () => number;
+  /** The IANA zone of the incidents' local time (quiet hours, AED opening hours). */
+  readonly timeZone: string;
+  /** Seconds until the first unit is on scene, from the unit recommendation; undefined when none. */
+  readonly firstUnitEtaS: (incident: IncidentState) => Promise<number | undefined>;
+  /** Where a volunteer is now (live index). */
+  readonly positions: MovingPointIndex;
+  readonly onTimings?: (t: StartTimings) => void;
+  readonly onError?: (e: unknown) => void;
+}
+
+/** How recent an incident must be for a response to be started when the process (re)starts. */
+const CATCH_UP_MS = 5 * 60_000;
+const META = { actor: 'response-engine' } as const;
+
+/**
+ * The volunteer response engine: it listens to the event bus and turns incidents into volunteer
+ * responses, never inside the request that appended them (each reaction runs on setImmediate,
+ * one incident's reactions in order).
+ * - IncidentReceived (or a correction making the nature one that wants volunteers) → candidates
+ *   near the scene, walking times, the first unit's ETA, the local UTC offset → StartVolunteerResponse,
+ *   which sends wave 1 in the same decision.
+ * - A unit of the incident on scene → StandDownVolunteers(first_unit_on_scene); the incident
+ *   cancelled → (incident_cancelled); resolved or closed → (incident_resolved).
+ * It also builds a volunteer's AcceptAlert with the AEDs they could fetch.
+ */
+export class ResponseEngine {
+  private readonly chains = new Map<string, Promise<void>>();
+  private closed = false;
+
+  constructor(
+    private readonly d: EngineDeps,
+    private readonly policy: VolunteerPolicy,
+  ) {}
+
+  notice(events: readonly StoredEvent[]): void {
+    for (const e of events) {
+      switch (e.type) {
+        case 'IncidentReceived':
+          this.queue(e.data.incidentId, () => this.start(e.data.incidentId));
+          break;
+        case 'IncidentDetailsUpdated':
+          if (e.data.changes.nature !== undefined) this.queue(e.data.incidentId, () => this.start(e.data.incidentId));
+          break;
+        case 'UnitStatusChanged':
+          if (e.data.to === 'on_scene' && e.data.incidentId !== undefined) {
+            const id = e.data.incidentId;
+            this.queue(id, () => this.standDown(id, 'first_unit_on_scene'));
+          }
+          break;
+        case 'IncidentStatusChanged': {
+          const id = e.data.incidentId;
+          if (e.data.to === 'on_scene') this.queue(id, () => this.standDown(id, 'first_unit_on_scene'));
+          if (e.data.to === 'cancelled') this.queue(id, () => this.standDown(id, 'incident_cancelled'));
+          if (e.data.to === 'resolved' || e.data.to === 'closed') this.queue(id, () => this.standDown(id, 'incident_resolved'));
+          break;
+        }
+        default:
+          break;
+      }
+    }
+  }
+
+  /** Runs `task` after the incident's earlier reactions, on a later turn of the event loop. */
+  private queue(incidentId: string, task: () => Promise<unknown>): void {
+    if (this.closed) return;
+    const prior = this.chains.get(incidentId) ?? Promise.resolve();
+    const next = prior
+      .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
+      .then(async () => {
+        if (!this.closed) await task();
+      })
+      .catch((e: unknown) => this.d.onError?.(e))
+      .finally(() => {
+        if (this.chains.get(incidentId) === next) this.chains.delete(incidentId);
+      });
+    this.chains.set(incidentId, next);
+  }
+
+  get busy(): boolean {
+    return this.chains.size > 0;
+  }
+
+  /** Resolves once no reaction is in flight. */
+  async idle(): Promise<void> {
+    while (this.chains.size > 0) await Promise.all([...this.chains.values()]);
+  }
+
+  async close(): Promise<void> {
+    await this.idle();
+    this.closed = true;
+  }
+
+  /** At start-up: recent open incidents that want volunteers but have no response (the process died first). */
+  async catchUp(): Promise<void> {
+    const now = this.d.clock();
+    const open = (await this.d.store.list('incident', ['received', 'dispatched', 'en_route'])) as IncidentState[];
+    for (const i of open) {
+      if (now - Date.parse(i.receivedAt) <= CATCH_UP_MS && volunteersWanted(this.policy, i.details.nature)) this.queue(i.id, () => this.start(i.id));
+    }
+  }
+
+  private async load<T extends StreamState>(stream: string): Promise<T | undefined> {
+    return (await this.d.store.load([stream])).get(stream)?.state as T | undefined;
+  }
+
+  private async execute(command: Command, options: ExecuteOptions = { meta: META }): Promise<Outcome> {
+    return this.d.commands.execute(command, options);
+  }
+
+  /** Starts the volunteer response to an incident, if its nature wants volunteers and none is started. */
+  async start(incidentId: string): Promise<Outcome | undefined> {
+    const startedAt = performance.now();
+    const incident = await this.load<IncidentState>(incidentStream(incidentId as IncidentId));
+    if (incident === undefined || !isOpen(incident) || incident.status === 'on_scene') return undefined;
+    if (!volunteersWanted(this.policy, incident.details.nature)) return undefined;
+    if ((await this.load<ResponseState>(responseStream(incidentId))) !== undefined) return undefined;
+    const now = epochMs(this.d.clock());
+    const utcOffsetMin = utcOffsetMinAt(this.d.timeZone, now);
+    const place = incident.details.place ?? 'unknown';
+    const { candidates, timings } = await findCandidates(this.d, incident, place, now, utcOffsetMin);
+    const t0 = performance.now();
+    const firstUnitEtaS = await this.d.firstUnitEtaS(incident);
+    const t1 = performance.now();
+    const outcome = await this.execute({
+      type: 'StartVolunteerResponse',
+      now,
+      incidentId,
+      place,
+      utcOffsetMin,
+      ...(firstUnitEtaS === undefined ? {} : { firstUnitEtaS }),
+      candidates,
+    });
+    const t2 = performance.now();
+    const alerted = outcome.ok ? (outcome.events?.filter((e) => e.type === 'VolunteerAlerted').length ?? 0) : 0;
+    this.d.onTimings?.({ incidentId, startedAt, appendedAt: t2, ...timings, firstUnitMs: t1 - t0, decideAppendMs: t2 - t1, alerted });
+    return outcome;
+  }
+
+  private async standDown(incidentId: string, reason: StandDownCommandReason): Promise<void> {
+    const s = await this.load<ResponseState>(responseStream(incidentId));
+    if (s === undefined || s.status === 'stood_down') return;
+    if (s.status === 'complete' && (reason === 'first_unit_on_scene' || reason === 'enough_accepted')) return;
+    await this.execute({ type: 'StandDownVolunteers', now: epochMs(this.d.clock()), incidentId, reason });
+  }
+
+  /**
+   * A volunteer accepts their alert: the AEDs they could fetch are computed when `fetch_aed` is
+   * still wanted (nearest open ones, walking volunteer → AED → scene), then AcceptAlert decides.
+   */
+  async accept(volunteerId: string, alertId: string, options: ExecuteOptions = {}): Promise<Outcome> {
+    const now: EpochMs = epochMs(this.d.clock());
+    const incidentId = incidentOfAlert(alertId, volunteerId);
+    const s = incidentId === undefined ? undefined : await this.load<ResponseState>(responseStream(incidentId));
+    const incident = incidentId === undefined ? undefined : await this.load<IncidentState>(incidentStream(incidentId as IncidentId));
+    const wantsAed = s !== undefined && rolesLeft(s.roles, s.assignments.map((a) => a.fills)).includes('fetch_aed');
+    const fix = this.d.positions.get(volunteerId);
+    const aeds =
+      wantsAed && incident !== undefined
+        ? aedOptions(this.d.router, this.d.aeds, this.policy, fix, incident.details.location, now)
+        : [];
+    return this.execute({ type: 'AcceptAlert', now, volunteerId, alertId, aeds }, options);
+  }
+}

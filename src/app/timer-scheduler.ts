@@ -1,0 +1,155 @@
+import type { Command } from '../core/commands.ts';
+import type { StoredEvent } from '../core/events.ts';
+import { epochMs } from '../core/ids.ts';
+import type { StreamState } from '../core/loaded.ts';
+import { deadlinesOf, dueTimers } from '../core/response-timers.ts';
+import { responseStream } from '../core/streams.ts';
+import type { ResponseState } from '../core/volunteer-response.ts';
+import type { EventStore } from '../store/event-store.ts';
+import type { CommandHandler } from './command-handler.ts';
+
+export interface TimerDeps {
+  readonly store: EventStore<StreamState>;
+  readonly commands: CommandHandler;
+  readonly clock: () => number;
+  /** Periodic housekeeping (the alert audit's retention purge), run at start and every `housekeepingMs`. */
+  readonly housekeeping?: (now: number) => void;
+  readonly housekeepingMs?: number;
+  readonly onError?: (e: unknown) => void;
+}
+
+const META = { actor: 'timer' } as const;
+/** After a version conflict a deadline is tried again this much later. */
+const CONFLICT_RETRY_MS = 200;
+
+/**
+ * Fires the persisted deadlines of volunteer responses: the next wave's `dueAt`
+ * (VolunteerWaveScheduled) and each alert's `expiresAt` (VolunteerAlerted). The deadlines live in
+ * the responses' snapshots, not here: this only keeps the earliest one per incident and a single
+ * setTimeout to the earliest of all. When it fires, the response's snapshot is read again and
+ * `dueTimers` gives the commands due; the core accepts each once and rejects a repeat
+ * (WaveNotScheduled, AlertNotOpen), so after a restart — which re-reads every alerting
+ * response — a due wave or expiry happens exactly once.
+ */
+export class TimerScheduler {
+  /** Incident → epoch ms of its earliest deadline. */
+  private readonly earliest = new Map<string, number>();
+  /** Deadlines the core refused for a reason other than "already done", not to be retried in this process. */
+  private readonly refused = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+  private housekeepingTimer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private closed = false;
+
+  constructor(private readonly d: TimerDeps) {}
+
+  /** Reads every alerting response, arms its deadlines and fires those already due. */
+  async start(): Promise<void> {
+    const alerting = (await this.d.store.list('response', ['alerting'], 1_000_000)) as ResponseState[];
+    for (const s of alerting) this.track(s);
+    if (this.d.housekeeping) {
+      this.d.housekeeping(this.d.clock());
+      this.housekeepingTimer = setInterval(() => this.d.housekeeping?.(this.d.clock()), this.d.housekeepingMs ?? 60 * 60_000);
+      this.housekeepingTimer.unref();
+    }
+    await this.fireDue();
+  }
+
+  /** Bus subscriber: a scheduled wave or a new alert brings a deadline. */
+  notice(events: readonly StoredEvent[]): void {
+    let changed = false;
+    for (const e of events) {
+      const due =
+        e.type === 'VolunteerWaveScheduled'
+          ? { incidentId: e.data.incidentId, at: e.data.dueAt }
+          : e.type === 'VolunteerAlerted'
+            ? { incidentId: e.data.incidentId, at: e.data.expiresAt }
+            : undefined;
+      if (due === undefined) continue;
+      const ms = Date.parse(due.at);
+      const prior = this.earliest.get(due.incidentId);
+      if (prior === undefined || ms < prior) {
+        this.earliest.set(due.incidentId, ms);
+        changed = true;
+      }
+    }
+    if (changed) this.arm();
+  }
+
+  /** The deadlines armed (incident → earliest ISO time), for tests and the status page. */
+  armed(): Record<string, string> {
+    return Object.fromEntries([...this.earliest].map(([k, v]) => [k, new Date(v).toISOString()]));
+  }
+
+  private track(s: ResponseState): void {
+    const next = deadlinesOf(s).find((d) => !this.refused.has(keyOf(d.command)));
+    if (next === undefined) this.earliest.delete(s.incidentId);
+    else this.earliest.set(s.incidentId, Date.parse(next.at));
+  }
+
+  private arm(): void {
+    if (this.closed) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.earliest.size === 0) return;
+    const first = Math.min(...this.earliest.values());
+    this.timer = setTimeout(() => void this.fireDue(), Math.min(2 ** 31 - 1, Math.max(0, first - this.d.clock())));
+    this.timer.unref();
+  }
+
+  /** Fires every deadline due at the clock's now (tests with a manual clock call this after moving it). */
+  async fireDue(): Promise<void> {
+    while (this.running) await this.running;
+    if (this.closed) return;
+    this.running = this.fire().finally(() => {
+      this.running = undefined;
+      this.arm();
+    });
+    await this.running;
+  }
+
+  private async fire(): Promise<void> {
+    const now = this.d.clock();
+    const due = [...this.earliest].filter(([, at]) => at <= now).map(([id]) => id);
+    for (const incidentId of due) {
+      try {
+        await this.fireIncident(incidentId, now);
+      } catch (e) {
+        this.d.onError?.(e);
+      }
+    }
+  }
+
+  private async fireIncident(incidentId: string, now: number): Promise<void> {
+    const stream = responseStream(incidentId);
+    const load = async () => (await this.d.store.load([stream])).get(stream)?.state as ResponseState | undefined;
+    let s = await load();
+    for (const command of s === undefined ? [] : dueTimers(s, epochMs(now)).filter((c) => !this.refused.has(keyOf(c)))) {
+      const outcome = await this.d.commands.execute(command, { meta: META });
+      if (!outcome.ok) {
+        if (outcome.code === 'VersionConflict') {
+          this.earliest.set(incidentId, now + CONFLICT_RETRY_MS);
+          return;
+        }
+        // Already done elsewhere (AlertNotOpen, WaveNotScheduled…) or no longer possible: do not fire again here.
+        this.refused.add(keyOf(command));
+      }
+    }
+    s = await load();
+    if (s === undefined) this.earliest.delete(incidentId);
+    else this.track(s);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    if (this.housekeepingTimer) clearInterval(this.housekeepingTimer);
+    while (this.running) await this.running;
+  }
+}
+
+function keyOf(c: Command): string {
+  if (c.type === 'SendNextWave') return `wave:${c.incidentId}:${c.wave}`;
+  if (c.type === 'ExpireAlert') return `expire:${c.alertId}`;
+  return c.type;
+}

@@ -1,0 +1,68 @@
+import websocket from '@fastify/websocket';
+import type { FastifyInstance } from 'fastify';
+import { ownAlert } from '../app/alert-views.ts';
+import type { Samaritan } from '../app/samaritan.ts';
+import { parseClientFrame } from '../alerting/websocket.ts';
+import { sendError } from './error-handler.ts';
+
+export const STREAM_ROUTE = '/api/volunteers/me/stream';
+
+/**
+ * The responder app's live channel: `GET /api/volunteers/me/stream` upgraded to a WebSocket,
+ * authenticated like every route (the device token in `Authorization: Bearer`, checked by the
+ * onRequest hook before the upgrade). The server sends `{"type":"ready"}`, then queued frames:
+ * `alert`, `role` (with the walking route), `stand_down`, `expired`, each with a message `id`. The
+ * app answers `{"type":"ack","id":…}` (a delivered receipt) and `{"type":"seen","alertId":…}`.
+ * A plain HTTP GET is answered 426.
+ */
+export async function installWebSocket(server: FastifyInstance): Promise<void> {
+  // Registered before the auth hook: its onRequest marks upgrade requests first, so that an upgrade
+  // refused with 401/403 has its socket destroyed after the answer instead of left open.
+  await server.register(websocket, { options: { maxPayload: 4096 } });
+}
+
+/** The stream route; {@link installWebSocket} must have run first. */
+export function installResponderSocket(server: FastifyInstance, app: Samaritan): void {
+  const r = app.responders;
+  server.route({
+    method: 'GET',
+    url: STREAM_ROUTE,
+    schema: {
+      tags: ['volunteer alerts'],
+      summary: 'WebSocket (upgrade): your alerts, roles and stand-downs as they happen; send {"type":"ack","id"} and {"type":"seen","alertId"}',
+    },
+    handler: async (_req, reply) => sendError(reply, 'UpgradeRequired', 'Open this route as a WebSocket (Connection: Upgrade)'),
+    wsHandler: (socket, req) => {
+      const p = req.principal;
+      if (p?.subject === undefined) {
+        socket.close(4404, 'this token is not bound to a volunteer');
+        return;
+      }
+      const volunteerId = p.subject;
+      const detach = r.sockets.attach(volunteerId, p.credentialId, socket);
+      socket.on('close', detach);
+      socket.on('pong', () => r.sockets.heard(volunteerId, socket));
+      socket.on('message', (data) => {
+        r.sockets.heard(volunteerId, socket);
+        const f = parseClientFrame(data);
+        if (f === undefined) return;
+        if (f.type === 'ping') {
+          socket.send(JSON.stringify({ type: 'pong' }));
+        } else if (f.type === 'ack') {
+          const m = r.outbox.get(f.id);
+          if (m !== undefined && m.volunteerId === volunteerId) r.receipts.delivered(m, 'websocket', app.clock());
+        } else {
+          ownAlert(app, volunteerId, f.alertId)
+            .then((own) => {
+              if (own) r.receipts.seen({ alertId: f.alertId, incidentId: own.incidentId, volunteerId }, 'websocket', app.clock());
+            })
+            .catch((e: unknown) => req.log.warn({ err: e }, 'seen receipt not recorded'));
+        }
+      });
+      socket.send(JSON.stringify({ type: 'ready', volunteerId }));
+      // Anything still waiting for this volunteer goes out now, over this socket too.
+      r.outbox.hurry(volunteerId, app.clock());
+      r.worker.kick();
+    },
+  });
+}
