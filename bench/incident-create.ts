@@ -56,7 +56,7 @@ interface Target {
   readonly readPath: (id: string) => string;
   /** Sent with every request: Samaritan's bearer token, when it has accounts. */
   readonly headers: Readonly<Record<string, string>>;
-  /** Durable records in its store: events (Samaritan) or rows (baseline). */
+  /** Durable records in its store: IncidentReceived events (Samaritan) or rows (baseline). */
   readonly records: () => Promise<number>;
   /** Creates acknowledged with 2xx so far, warm-ups and seeding included. */
   acked: number;
@@ -120,7 +120,7 @@ async function main(): Promise<void> {
         createPath: '/api/incidents',
         readPath: (id) => `/api/incidents/${id}/recommendation`,
         headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
-        records: async () => Number((await getJson(`${samaritan.base}/healthz`))['head']),
+        records: () => countIncidents(samaritan.base, token === undefined ? {} : { authorization: `Bearer ${token}` }),
         acked: 0,
         sent: 0,
       },
@@ -288,3 +288,20 @@ async function main(): Promise<void> {
 }
 
 await main();
+
+/**
+ * Incidents in Samaritan's log, counted as IncidentReceived events: a create of a nature that
+ * wants volunteers also writes the volunteer response's events, so the log head is no count.
+ */
+async function countIncidents(base: string, headers: Record<string, string>): Promise<number> {
+  let after = 0;
+  let n = 0;
+  for (;;) {
+    const res = await fetch(`${base}/api/events?after=${after}&limit=1000`, { headers });
+    const body = (await res.json()) as { events?: { seq: number; type: string }[] };
+    const events = body.events ?? [];
+    if (events.length === 0) return n;
+    n += events.filter((e) => e.type === 'IncidentReceived').length;
+    after = events[events.length - 1]!.seq;
+  }
+}
