@@ -13,7 +13,7 @@
  * and hours are invented. The file and every feature say so.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { seededRandom } from '../src/app/population-density.ts';
+import { seededRandom } from '../src/core/seeded-random.ts';
 import { parseCsvRecords } from '../src/interop/csv.ts';
 
 const OUT = 'data/sf/aeds-synthetic.geojson';

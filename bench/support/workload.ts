@@ -1,4 +1,8 @@
 // Request bodies for the write load: what a call-taker sends when creating an incident.
+import { seededRandom } from '../../src/core/seeded-random.ts';
+
+/** Deterministic (mulberry32), so two runs send the same bodies. */
+export const prng = seededRandom;
 
 export const NATURES = ['cardiac_arrest', 'medical', 'structure_fire'] as const;
 
@@ -6,18 +10,6 @@ export const NATURES = ['cardiac_arrest', 'medical', 'structure_fire'] as const;
 const SF = { south: 37.708, north: 37.81, west: -122.513, east: -122.357 };
 
 const STREETS = ['Market St', 'Mission St', 'Valencia St', 'Geary Blvd', 'Van Ness Ave', 'Irving St', 'Divisadero St', 'Folsom St'];
-
-/** Small deterministic PRNG (mulberry32), so two runs send the same bodies. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** `count` JSON bodies for POST /api/incidents: random SF location, one of three natures, sometimes details. */
 export function incidentBodies(count: number, seed = 1): string[] {

@@ -9,7 +9,8 @@ import { volunteerStream } from '../core/streams.ts';
 import type { QualificationKind } from '../core/volunteer-policy.ts';
 import type { DemoPopulationRecord, VolunteerProfile } from '../store/volunteer-profile-store.ts';
 import { PROJECT_ROOT } from './configuration.ts';
-import { apportion, pointIn, readBlockGroups, seededRandom, totalResidents } from './population-density.ts';
+import { seededRandom } from '../core/seeded-random.ts';
+import { apportion, pointIn, readBlockGroups, totalResidents } from './population-density.ts';
 
 /**
  * The synthetic demo population of citizen responders: 1 % of San Francisco's residents, placed
