@@ -37,6 +37,11 @@ export interface SamaritanOptions {
   readonly demoVolunteers?: boolean | number;
   /** Alert delivery and the volunteer response engine (webhook, AEDs, test hooks). */
   readonly responders?: RespondersOptions;
+  /**
+   * Start the response engine, timers and delivery worker (default true). CLI commands that only
+   * write records turn it off, so they never fire timers or send alerts beside a running server.
+   */
+  readonly background?: boolean;
 }
 
 /** The running product without its HTTP edge: store, command path, live positions and configuration. */
@@ -149,6 +154,6 @@ export async function openSamaritan(options: SamaritanOptions): Promise<Samarita
       await store.close();
     },
   };
-  await responders.start();
+  if (options.background !== false) await responders.start();
   return app;
 }

@@ -9,12 +9,13 @@ import { UsageError } from './main.ts';
  */
 export async function token(args: string[]): Promise<number> {
   const [verb, ...rest] = args;
-  if (verb !== 'create') throw new UsageError('usage: samaritan token create --role <role> --name <name> [--scope <scope>]... [--data-dir <dir>]');
+  if (verb !== 'create') throw new UsageError('usage: samaritan token create --role <role> --name <name> [--scope <scope>]... [--volunteer <id>] [--data-dir <dir>]');
   const { values } = parse(rest, {
     'data-dir': { type: 'string' },
     role: { type: 'string' },
     name: { type: 'string' },
     scope: { type: 'string', multiple: true },
+    volunteer: { type: 'string' },
   });
   const role = values.role ?? '';
   if (!isRole(role)) throw new UsageError(`--role must be one of call_taker, dispatcher, supervisor, admin, volunteer, integration`);
@@ -22,9 +23,21 @@ export async function token(args: string[]): Promise<number> {
   const scopes = values.scope ?? [];
   const bad = scopes.find((s) => !isScope(s));
   if (bad !== undefined) throw new UsageError(`unknown scope ${bad}`);
-  const app = await openSamaritan({ dataDir: values['data-dir'] ?? DEFAULT_DATA_DIR, demoCity: false });
+  const volunteer = values.volunteer;
+  if (volunteer !== undefined && role !== 'volunteer') throw new UsageError('--volunteer needs --role volunteer');
+  const app = await openSamaritan({ dataDir: values['data-dir'] ?? DEFAULT_DATA_DIR, demoCity: false, background: false });
   try {
-    const { token } = await app.accounts.createToken({ name: values.name, role, scopes: scopes as Scope[], by: 'cli' });
+    if (volunteer !== undefined && !(await app.store.load([`volunteer-${volunteer}`])).has(`volunteer-${volunteer}`)) {
+      throw new UsageError(`no volunteer has id ${volunteer}`);
+    }
+    // A token bound to a volunteer is that volunteer's device token: it acts as them (e.g. a demo volunteer).
+    const { token } = await app.accounts.createToken({
+      name: values.name,
+      role,
+      scopes: scopes as Scope[],
+      by: 'cli',
+      ...(volunteer === undefined ? {} : { kind: 'device' as const, subject: volunteer }),
+    });
     process.stdout.write(`${token}\n`);
   } finally {
     await app.close();
@@ -46,7 +59,7 @@ export async function user(args: string[]): Promise<number> {
   if (!isRole(role)) throw new UsageError(`--role must be one of call_taker, dispatcher, supervisor, admin, volunteer, integration`);
   if (!values.name) throw new UsageError('--name is required');
   if (!values.password || values.password.length < 12) throw new UsageError('--password must have at least 12 characters');
-  const app = await openSamaritan({ dataDir: values['data-dir'] ?? DEFAULT_DATA_DIR, demoCity: false });
+  const app = await openSamaritan({ dataDir: values['data-dir'] ?? DEFAULT_DATA_DIR, demoCity: false, background: false });
   try {
     if (await app.accounts.userByName(values.name)) throw new UsageError(`user ${values.name} already exists`);
     const u = await app.accounts.addUser(values.name, role, values.password, 'cli');

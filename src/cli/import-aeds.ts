@@ -38,7 +38,7 @@ export async function importAeds(args: string[]): Promise<number> {
     for (const p of parsed.problems) process.stderr.write(`  ${format === 'csv' ? 'line' : 'feature'} ${p.row}${p.field ? ` ${p.field}` : ''}: ${p.message}\n`);
     return 1;
   }
-  const app = await openSamaritan({ dataDir: values['data-dir'] ?? DEFAULT_DATA_DIR, demoCity: false });
+  const app = await openSamaritan({ dataDir: values['data-dir'] ?? DEFAULT_DATA_DIR, demoCity: false, background: false });
   try {
     const { created, updated, total } = app.aeds.save(parsed.records, { source: basename(file), format, by: 'cli' });
     process.stdout.write(`Imported ${parsed.records.length} AEDs from ${file}: ${created} new, ${updated} replaced; the registry holds ${total}.\n`);

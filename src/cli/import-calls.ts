@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { decide } from '../core/decide.ts';
 import { epochMs } from '../core/ids.ts';
-import { formatDuration } from '../core/recommend.ts';
 import { incidentStream } from '../core/streams.ts';
 import type { IncidentId } from '../core/ids.ts';
 import { PROJECT_ROOT } from '../app/configuration.ts';
@@ -30,7 +29,7 @@ export async function importCalls(args: string[]): Promise<number> {
   const callTypes = JSON.parse(readFileSync(`${PROJECT_ROOT}config/sf-call-types.json`, 'utf8')) as Record<string, string>;
   const parsed = callsToIncidents(records, callTypes);
 
-  const app = await openSamaritan({ dataDir: values['data-dir'] ?? DEFAULT_DATA_DIR });
+  const app = await openSamaritan({ dataDir: values['data-dir'] ?? DEFAULT_DATA_DIR, demoCity: false, background: false });
   const rules = { natures: new Set(app.config.plans.keys()) };
   const started = performance.now();
   const bar = progressBar(parsed.incidents.length, 'incidents');
@@ -74,7 +73,7 @@ export async function importCalls(args: string[]): Promise<number> {
     first && last ? `Received between ${new Date(first.receivedAt).toISOString()} and ${new Date(last.receivedAt).toISOString()}.` : '',
     `Natures: ${top}.`,
     parsed.unmappedCallTypes.size > 0 ? `Call types with no nature (imported as other): ${[...parsed.unmappedCallTypes].join('; ')}.` : '',
-    `Took ${formatDuration((performance.now() - started) / 1000)}.`,
+    `Took ${((performance.now() - started) / 1000).toFixed(1)} s.`,
   ];
   process.stdout.write(lines.filter(Boolean).join('\n') + '\n');
   for (const r of parsed.rejected.slice(0, 10)) process.stderr.write(`  rejected row ${r.row}: ${r.reason}\n`);

@@ -17,10 +17,12 @@ Usage:
   samaritan import-aeds <aeds.csv|aeds.geojson> [--format csv|geojson] [--data-dir <dir>]
       Load an AED registry file (id, placeName, lat, lon, floor, access, hours in
       OSM opening_hours syntax, status). All or nothing; known ids are replaced.
-  samaritan token create --role <role> --name <name> [--scope <s>]... [--data-dir <dir>]
+  samaritan token create --role <role> --name <name> [--scope <s>]... [--volunteer <id>] [--data-dir <dir>]
       Print a new bearer token (and nothing else). Roles: call_taker, dispatcher,
       supervisor, admin, volunteer, integration. Integrations need scopes, e.g.
       incidents:read incidents:write units:read units:write positions:write events:read.
+      --role volunteer --volunteer <id> makes that volunteer's device token (to act as
+      a demo volunteer, e.g. one alerted for an incident).
   samaritan user add --role <role> --name <name> --password <pw> [--data-dir <dir>]
       Add a console user.
   samaritan route --from <lat,lon> --to <lat,lon> [--profile drive|walk] [--unit-type <t>] [--json]
