@@ -34,6 +34,7 @@ import type { SqliteStore } from '../src/store/sqlite/sqlite-store.ts';
 import type { StreamState } from '../src/core/loaded.ts';
 import { buildServer } from '../src/server/app.ts';
 import { fmtMs, machineFacts, table } from './support/report.ts';
+import { seededRandom } from '../src/core/seeded-random.ts';
 
 const env = (name: string, fallback: number): number => {
   const raw = process.env[name];
@@ -46,18 +47,8 @@ const INCIDENTS = Math.round(env('BENCH_INCIDENTS', 200));
 const AVAILABLE = env('BENCH_AVAILABLE', 0.2);
 const BOX = { lat0: 37.708, lat1: 37.812, lon0: -122.515, lon1: -122.357 };
 
-/** mulberry32: the same seed, the same volunteers and incidents. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const random = seeded(2025_06_01);
+// The same seed, the same volunteers and incidents.
+const random = seededRandom(2025_06_01);
 const inBox = () => ({
   lat: Math.round((BOX.lat0 + random() * (BOX.lat1 - BOX.lat0)) * 1e6) / 1e6,
   lon: Math.round((BOX.lon0 + random() * (BOX.lon1 - BOX.lon0)) * 1e6) / 1e6,

@@ -1,35 +1,14 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CIVIC_CENTER, expectError } from './support/api.ts';
 import { bearer, tokenIdOf } from './support/auth.ts';
 import { killAllServers, spawnServer } from './support/child-server.ts';
+import { samaritan } from './support/cli.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
 
 /** Bearer tokens: issued by admins or the CLI, shown once, stored as a hash, listed, revoked, scoped. */
-
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the real CLI, `node bin/samaritan.js ...`. */
-async function samaritan(...args: string[]): Promise<Run> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['bin/samaritan.js', ...args], { cwd: ROOT });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 describe('bearer tokens over the API', () => {
   let t: TestServer;

@@ -1,24 +1,10 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSamaritan } from '../src/app/samaritan.ts';
+import { samaritan } from './support/cli.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
-
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
-
-async function samaritan(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['bin/samaritan.js', ...args], { cwd: ROOT });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 describe('token create --volunteer: acting as a (demo) volunteer', () => {
   const dir = mkdtempSync(join(tmpdir(), 'samaritan-volunteer-token-'));

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,31 +8,10 @@ import { incidentId } from '../src/core/ids.ts';
 import type { IncidentState } from '../src/core/incident.ts';
 import { incidentStream } from '../src/core/streams.ts';
 import { parseCsvRecords } from '../src/interop/csv.ts';
+import { samaritan, type CliRun } from './support/cli.ts';
 
 const CALLS = 'data/sf/sf_fire_calls_2016-12-31_to_2017-01-03.csv';
 const SOURCE = 'DataSF calls for service';
-
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs the real CLI, `node bin/samaritan.js ...`, from the repository root. */
-function samaritan(...args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/samaritan.js', ...args], {
-      cwd: PROJECT_ROOT,
-      env: { ...process.env, NO_COLOR: '1' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 /** The calls of the bundled CSV, counted independently of the importer: one per distinct Call Number. */
 const distinctCalls = () =>
@@ -77,7 +55,7 @@ describe('samaritan CLI', () => {
 
 describe('samaritan import-calls on the bundled DataSF calls', () => {
   let dir: string;
-  let first: Run;
+  let first: CliRun;
   const calls = distinctCalls();
 
   beforeAll(async () => {

@@ -1,8 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PROJECT_ROOT } from '../app/configuration.ts';
-import { haversine, type LatLon } from '../core/lat-lon.ts';
-import { parseCsvRecords } from '../interop/csv.ts';
+import { loadConfiguration, PROJECT_ROOT } from '../app/configuration.ts';
+import type { LatLon } from '../core/lat-lon.ts';
 import { parseDataSfTime } from '../interop/datasf-time.ts';
 import { calibrate, summarize, type ErrorSummary } from '../routing/calibration.ts';
 import { DRIVEN_CLASSES, loadDriveProfile, type DriveProfile } from '../routing/drive-profile.ts';
@@ -10,7 +9,9 @@ import { readGraphFile } from '../routing/graph-file.ts';
 import { ownStationRuns } from '../routing/own-station-runs.ts';
 import { SF_FILES, buildSfBundle } from '../routing/sf-demo.ts';
 import { RoadSnapper } from '../routing/snap.ts';
+import { straightLineEstimator } from '../routing/straight-line.ts';
 import { parse } from './args.ts';
+import { readCallsFile } from './calls-file.ts';
 import { UsageError } from './main.ts';
 
 const fmt = (e: ErrorSummary) => `median ${Math.round(e.medianAbsErrorS)} s, p90 ${Math.round(e.p90AbsErrorS)} s (bias ${Math.round(e.medianBiasS)} s, n=${e.n})`;
@@ -25,14 +26,7 @@ export async function calibrateCommand(args: string[]): Promise<number> {
   const file = positionals[0];
   if (!file || positionals.length > 1) throw new UsageError('give exactly one DataSF calls CSV file');
   const out = values.out ?? join(PROJECT_ROOT, SF_FILES.driveProfile);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new UsageError(`cannot read ${file}: ${(e as Error).message}`);
-  }
-  const records = parseCsvRecords(text);
-  if (records.length === 0 || !('On Scene DtTm' in records[0]!)) throw new UsageError(`${file} has no "On Scene DtTm" column: not a DataSF calls file`);
+  const records = readCallsFile(file, 'On Scene DtTm');
 
   const stations = JSON.parse(readFileSync(join(PROJECT_ROOT, 'data/sf/stations.json'), 'utf8')) as { id: string; location: LatLon }[];
   const fleet = JSON.parse(readFileSync(join(PROJECT_ROOT, 'data/sf/fleet.json'), 'utf8')) as { id: string; unitType: string; stationId: string }[];
@@ -49,9 +43,13 @@ export async function calibrateCommand(args: string[]): Promise<number> {
   const c = calibrate(bundle.graph, new RoadSnapper(bundle.graph), selection.runs, start);
 
   // The stand-in it replaces: straight line × detour factor at one speed per unit type.
-  const types = JSON.parse(readFileSync(join(PROJECT_ROOT, 'config/unit-types.json'), 'utf8')) as { types: Record<string, { speedMps: number }>; detourFactor: number };
+  const config = loadConfiguration();
+  const straightLine = straightLineEstimator(config.detourFactor, (t) => config.unitTypes.get(t)?.speedMps ?? 6);
   const straight = summarize(
-    selection.runs.map((r) => (haversine(r.origin, r.destination) * types.detourFactor) / (types.types[r.unitType]?.speedMps ?? 6)),
+    selection.runs.map((r) => {
+      const [t] = straightLine.travelTimes(r.destination, [{ id: 'run', location: r.origin, unitType: r.unitType }]);
+      return t?.ok ? t.travelS : Infinity;
+    }),
     selection.runs.map((r) => r.travelS),
   );
   const profile: DriveProfile & { $comment: string } = {
@@ -84,7 +82,7 @@ export async function calibrateCommand(args: string[]): Promise<number> {
     `  calibrated profile:         ${fmt(c.fit)}`,
     `  held out (two-fold):        ${fmt(c.heldOut)}`,
     `  profile before calibration: ${fmt(c.before)}`,
-    `  straight line × ${types.detourFactor}:        ${fmt(straight)}`,
+    `  straight line × ${config.detourFactor}:        ${fmt(straight)}`,
     `Wrote ${out}. Rebuild the graph with its speeds: npx tsx scripts/build-graph.ts`,
   ];
   process.stdout.write(lines.join('\n') + '\n');

@@ -6,11 +6,11 @@ import type { IncidentId } from '../core/ids.ts';
 import { PROJECT_ROOT } from '../app/configuration.ts';
 import { openSamaritan } from '../app/samaritan.ts';
 import type { AppendRequest } from '../store/event-store.ts';
-import { parseCsvRecords } from '../interop/csv.ts';
 import { callsToIncidents } from '../interop/datasf-calls.ts';
 import { DEFAULT_DATA_DIR, parse } from './args.ts';
 import { UsageError } from './main.ts';
 import { progressBar } from './progress.ts';
+import { readCallsFile } from './calls-file.ts';
 
 const BATCH = 250;
 
@@ -18,14 +18,7 @@ export async function importCalls(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, { 'data-dir': { type: 'string' } }, true);
   const file = positionals[0];
   if (!file || positionals.length > 1) throw new UsageError('give exactly one DataSF calls CSV file');
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new UsageError(`cannot read ${file}: ${(e as Error).message}`);
-  }
-  const records = parseCsvRecords(text);
-  if (records.length === 0 || !('Call Number' in records[0]!)) throw new UsageError(`${file} has no "Call Number" column`);
+  const records = readCallsFile(file, 'Call Number');
   const callTypes = JSON.parse(readFileSync(`${PROJECT_ROOT}config/sf-call-types.json`, 'utf8')) as Record<string, string>;
   const parsed = callsToIncidents(records, callTypes);
 

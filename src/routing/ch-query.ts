@@ -1,7 +1,7 @@
 import { ManyToOne } from './ch-many.ts';
 import { ranks, unpackArc, type Hierarchy } from './hierarchy.ts';
 import { MinHeap } from './min-heap.ts';
-import type { Distances, PathEngine } from './path-engine.ts';
+import { bestOverSeeds, type Distances, type PathEngine } from './path-engine.ts';
 import type { Seed } from './seeds.ts';
 
 export interface PathFound {
@@ -240,16 +240,6 @@ export class HierarchyEngine implements PathEngine {
     }
     const d = this.distancesTo(targets);
     this.many.warm(origins, NEW_SPACES_PER_QUERY);
-    origins.forEach((seeds, i) => {
-      seconds[i] = Infinity;
-      metres[i] = Infinity;
-      for (const s of seeds) {
-        const total = s.weight + d.seconds(s.node);
-        if (total < seconds[i]!) {
-          seconds[i] = total;
-          metres[i] = s.length + d.metres(s.node);
-        }
-      }
-    });
+    bestOverSeeds(origins, d, seconds, metres);
   }
 }

@@ -1,7 +1,7 @@
 import type { ArcGraph } from './arc-graph.ts';
 import type { PathFound } from './ch-query.ts';
 import { MinHeap } from './min-heap.ts';
-import type { Distances, PathEngine } from './path-engine.ts';
+import { bestOverSeeds, type Distances, type PathEngine } from './path-engine.ts';
 import type { Seed } from './seeds.ts';
 
 /**
@@ -139,16 +139,6 @@ export class DijkstraEngine implements PathEngine {
 
   manyToOne(origins: readonly (readonly Seed[])[], targets: readonly Seed[], seconds: Float64Array, metres: Float64Array): void {
     const d = this.distancesTo(targets);
-    origins.forEach((seeds, i) => {
-      seconds[i] = Infinity;
-      metres[i] = Infinity;
-      for (const s of seeds) {
-        const total = s.weight + d.seconds(s.node);
-        if (total < seconds[i]!) {
-          seconds[i] = total;
-          metres[i] = s.length + d.metres(s.node);
-        }
-      }
-    });
+    bestOverSeeds(origins, d, seconds, metres);
   }
 }

@@ -25,3 +25,21 @@ export interface PathEngine {
    */
   manyToOne(origins: readonly (readonly Seed[])[], targets: readonly Seed[], seconds: Float64Array, metres: Float64Array): void;
 }
+
+/**
+ * For each origin, the best of its seeds (a snapped point reaches two nodes) over distances
+ * already computed to the target: seconds and metres, Infinity when no seed is reached.
+ */
+export function bestOverSeeds(origins: readonly (readonly Seed[])[], d: Distances, seconds: Float64Array, metres: Float64Array): void {
+  origins.forEach((seeds, i) => {
+    seconds[i] = Infinity;
+    metres[i] = Infinity;
+    for (const s of seeds) {
+      const total = s.weight + d.seconds(s.node);
+      if (total < seconds[i]!) {
+        seconds[i] = total;
+        metres[i] = s.length + d.metres(s.node);
+      }
+    }
+  });
+}
