@@ -72,14 +72,22 @@ export class Queries {
     return Promise.resolve(this.app.fleet.unit(id));
   }
 
-  async units(): Promise<UnitView[]> {
+  units(): Promise<UnitView[]> {
     const now = this.app.clock();
-    return this.app.fleet.units().map((u) => {
-      const fix = this.app.positions.units.get(u.id);
-      if (!fix) return u;
-      const stale = this.app.positions.units.fresh(u.id, now) === undefined;
-      return { ...u, livePosition: { ...fix.location, at: new Date(fix.at).toISOString(), stale } };
-    });
+    return Promise.resolve(this.app.fleet.units().map((u) => this.unitView(u, now)));
+  }
+
+  /** One unit with its live position, or undefined. */
+  unitWithPosition(id: string): Promise<UnitView | undefined> {
+    const u = this.app.fleet.unit(id);
+    return Promise.resolve(u && this.unitView(u, this.app.clock()));
+  }
+
+  private unitView(u: UnitState, now: number): UnitView {
+    const fix = this.app.positions.units.get(u.id);
+    if (!fix) return u;
+    const stale = this.app.positions.units.fresh(u.id, now) === undefined;
+    return { ...u, livePosition: { ...fix.location, at: new Date(fix.at).toISOString(), stale } };
   }
 
   stations(): Promise<StationState[]> {

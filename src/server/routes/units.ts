@@ -16,7 +16,7 @@ export const unitRoutes =
     }));
 
     server.get('/api/units/:id', { schema: { tags, summary: 'One unit', params: IdParams } }, async (req, reply) => {
-      const unit = (await queries.units()).find((u) => u.id === req.params.id);
+      const unit = await queries.unitWithPosition(req.params.id);
       return unit ?? sendError(reply, 'UnknownUnit', `No unit has id ${req.params.id}`);
     });
 
