@@ -83,6 +83,7 @@ export async function calibrateCommand(args: string[]): Promise<number> {
     `  held out (two-fold):        ${fmt(c.heldOut)}`,
     `  profile before calibration: ${fmt(c.before)}`,
     `  straight line × ${config.detourFactor}:        ${fmt(straight)}`,
+    ...(c.keptStart ? ['The fit did not beat the starting profile, so the starting profile was written unchanged.'] : []),
     `Wrote ${out}. Rebuild the graph with its speeds: npx tsx scripts/build-graph.ts`,
   ];
   process.stdout.write(lines.join('\n') + '\n');

@@ -30,6 +30,8 @@ export interface Calibration {
   readonly classShare: Readonly<Record<DrivenClass, number>>;
   /** Runs per unit type behind each fitted factor. */
   readonly runsByUnitType: Readonly<Record<string, number>>;
+  /** True when the fit did not beat the starting profile, which is then returned unchanged. */
+  readonly keptStart: boolean;
 }
 
 /** A class with less than this share of the runs' metres keeps its speed's ratio to `arterial` from the start profile. */
@@ -69,8 +71,13 @@ export function calibrate(g: RoadGraph, snapper: RoadSnapper, runs: readonly Run
   const routedStart = startPaths.filter((p): p is RunPath => p !== undefined);
   const before = summarize(routed.map((r, i) => predict(start, r, routedStart[i]!)), routed.map((r) => r.travelS));
 
-  const { profile, paths } = fit(g, snapper, routed, start);
-  const fitted = summarize(routed.map((r, i) => predict(profile, r, paths[i]!)), routed.map((r) => r.travelS));
+  const fitted0 = fit(g, snapper, routed, start);
+  const fitted0Summary = summarize(routed.map((r, i) => predict(fitted0.profile, r, fitted0.paths[i]!)), routed.map((r) => r.travelS));
+  // The fit is a local search from `start`: run again from a fitted profile it can land on a
+  // worse one. Never trade a profile for a worse fit (least absolute error: compare medians).
+  const keptStart = fitted0Summary.medianAbsErrorS > before.medianAbsErrorS;
+  const { profile, paths } = keptStart ? { profile: start, paths: routedStart } : fitted0;
+  const fitted = keptStart ? before : fitted0Summary;
 
   const halves = [routed.filter((_, i) => i % 2 === 0), routed.filter((_, i) => i % 2 === 1)];
   const heldPredicted: number[] = [];
@@ -99,6 +106,7 @@ export function calibrate(g: RoadGraph, snapper: RoadSnapper, runs: readonly Run
     unrouted: runs.length - routed.length,
     classShare: Object.fromEntries(DRIVEN_CLASSES.map((c) => [c, totals[c] / sum])) as Record<DrivenClass, number>,
     runsByUnitType,
+    keptStart,
   };
 }
 
