@@ -26,7 +26,7 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['node:*', 'fs', 'path', 'http', 'crypto', 'os', 'child_process'], message: 'src/core does no I/O.' },
-            { group: ['**/store/**', '**/routing/**', '**/geo/**', '**/alerting/**', '**/interop/**', '**/server/**', '**/cli/**', '**/sim/**', '**/app/**', '**/web/**'], message: 'src/core imports nothing from adapters or entry points.' },
+            { group: ['**/store/**', '**/routing/**', '**/geo/**', '**/alerting/**', '**/interop/**', '**/server/**', '**/cli/**', '**/sim/**', '**/log/**', '**/read-models/**', '**/reactors/**', '**/fleet/**', '**/volunteers/**', '**/config/*.ts', '**/composition/**', '**/accounts/**', '**/web/**'], message: 'src/core imports nothing from adapters or entry points.' },
             { group: ['better-sqlite3', 'pg', 'fastify', 'fastify/*', '@fastify/*', 'ws', 'pino'], message: 'src/core imports no infrastructure.' },
           ],
         },
@@ -43,7 +43,7 @@ export default tseslint.config(
     // Adapters do not reach up into entry points.
     files: ['src/store/**/*.ts', 'src/routing/**/*.ts', 'src/geo/**/*.ts', 'src/interop/**/*.ts', 'src/alerting/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/server/**', '**/cli/**', '**/sim/**', '**/app/**'], message: 'Adapters depend only on the core.' }] }],
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/server/**', '**/cli/**', '**/sim/**', '**/log/**', '**/read-models/**', '**/reactors/**', '**/fleet/**', '**/volunteers/**', '**/config/*.ts', '**/composition/**'], message: 'Adapters depend only on the core.' }] }],
     },
   },
   { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { utcOffsetMinAt } from '../src/app/time-zone.ts';
+import { utcOffsetMinAt } from '../src/geo/time-zone.ts';
 import { manualClock } from './support/api.ts';
 import { connectApp, pushClient, startEndpoint, type AppSocket, type LocalEndpoint } from './support/channels.ts';
 import { addVolunteer, bearer, CITY_HALL, offset, ofType, postIncident, startResponderServer, type ResponderServer, type TestVolunteer } from './support/responders.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InMemoryAedDirectory } from '../src/app/aed-directory.ts';
+import { InMemoryAedDirectory } from '../src/volunteers/aed-directory.ts';
 import { manualClock } from './support/api.ts';
 import { connectApp } from './support/channels.ts';
 import { addVolunteer, bearer, CITY_HALL, eventually, offset, ofType, postIncident, startResponderServer, type ResponderServer } from './support/responders.ts';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSamaritan, type Samaritan } from '../src/app/samaritan.ts';
+import { openSamaritan, type Samaritan } from '../src/composition/samaritan.ts';
 import { buildServer } from '../src/server/app.ts';
 import { CIVIC_CENTER } from './support/api.ts';
 import { cookieFor } from './support/auth.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SESSION_TTL_MS } from '../src/app/accounts.ts';
+import { SESSION_TTL_MS } from '../src/accounts/accounts.ts';
 import { CIVIC_CENTER, createIncident, expectError, manualClock } from './support/api.ts';
 import { bearer, sessionHeaders, signIn, type SignedIn } from './support/auth.ts';
 import { startTestServer, type TestResponse, type TestServer } from './support/server.ts';

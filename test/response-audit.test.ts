@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { DB_FILE } from '../src/app/samaritan.ts';
+import { DB_FILE } from '../src/composition/samaritan.ts';
 import { manualClock } from './support/api.ts';
 import { addVolunteer, CITY_HALL, offset, ofType, postIncident, startResponderServer, type ResponderServer } from './support/responders.ts';
 
@@ -53,7 +53,7 @@ describe('the alert-position audit', () => {
     clock.advance(1 * DAY + 1);
     // The timer scheduler's housekeeping purges at start and every hour.
     await t.app.responders.timers.close();
-    const { TimerScheduler } = await import('../src/app/timer-scheduler.ts');
+    const { TimerScheduler } = await import('../src/reactors/timer-scheduler.ts');
     const scheduler = new TimerScheduler({
       store: t.app.store,
       commands: t.app.commands,

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../src/app/configuration.ts';
-import { loadVolunteerPolicy, validateVolunteerPolicy, VOLUNTEER_POLICY_FILE } from '../src/app/volunteer-policy-config.ts';
+import { PROJECT_ROOT } from '../src/config/configuration.ts';
+import { loadVolunteerPolicy, validateVolunteerPolicy, VOLUNTEER_POLICY_FILE } from '../src/config/volunteer-policy-config.ts';
 
 /** config/volunteer-policy.json is loaded and checked at start-up; a bad file names its bad field. */
 const raw = () => JSON.parse(readFileSync(`${PROJECT_ROOT}${VOLUNTEER_POLICY_FILE}`, 'utf8')) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSamaritan } from '../src/app/samaritan.ts';
+import { openSamaritan } from '../src/composition/samaritan.ts';
 import type { StoredEvent } from '../src/core/events.ts';
 import { epochMs } from '../src/core/ids.ts';
 import { manualClock } from './support/api.ts';

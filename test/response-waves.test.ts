@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InMemoryAedDirectory } from '../src/app/aed-directory.ts';
+import { InMemoryAedDirectory } from '../src/volunteers/aed-directory.ts';
 import type { Aed } from '../src/core/aed.ts';
 import { manualClock } from './support/api.ts';
 import {

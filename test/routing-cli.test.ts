@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../src/app/configuration.ts';
+import { PROJECT_ROOT } from '../src/config/configuration.ts';
 
 const samaritan = (...args: string[]) => {
   const r = spawnSync(process.execPath, ['bin/samaritan.js', ...args], { cwd: PROJECT_ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });

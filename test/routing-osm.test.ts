@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../src/app/configuration.ts';
+import { PROJECT_ROOT } from '../src/config/configuration.ts';
 import { haversine, type LatLon } from '../src/core/lat-lon.ts';
 import { buildBundle } from '../src/routing/build-bundle.ts';
 import { referenceRouter, routerFromBundle } from '../src/routing/bundle-router.ts';

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../src/app/configuration.ts';
+import { PROJECT_ROOT } from '../src/config/configuration.ts';
 import type { LatLon } from '../src/core/lat-lon.ts';
 import { referenceRouter, routerFromBundle } from '../src/routing/bundle-router.ts';
 import { loadDriveProfile, speedsKey } from '../src/routing/drive-profile.ts';

@@ -1,5 +1,5 @@
 import { isRole, isScope, type Scope } from '../core/roles.ts';
-import { openSamaritan } from '../app/samaritan.ts';
+import { openSamaritan } from '../composition/samaritan.ts';
 import { DEFAULT_DATA_DIR, parse } from './args.ts';
 import { UsageError } from './main.ts';
 

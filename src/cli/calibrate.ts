@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfiguration, PROJECT_ROOT } from '../app/configuration.ts';
+import { loadConfiguration, PROJECT_ROOT } from '../config/configuration.ts';
 import type { LatLon } from '../core/lat-lon.ts';
 import { parseDataSfTime } from '../interop/datasf-time.ts';
 import { calibrate, summarize, type ErrorSummary } from '../routing/calibration.ts';

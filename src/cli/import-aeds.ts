@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
-import { AedRegistry, type AedFormat } from '../app/aeds.ts';
-import { openSamaritan } from '../app/samaritan.ts';
+import { AedRegistry, type AedFormat } from '../volunteers/aeds.ts';
+import { openSamaritan } from '../composition/samaritan.ts';
 import { DEFAULT_DATA_DIR, parse } from './args.ts';
 import { UsageError } from './main.ts';
 

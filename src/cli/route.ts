@@ -1,4 +1,4 @@
-import { PROJECT_ROOT } from '../app/configuration.ts';
+import { PROJECT_ROOT } from '../config/configuration.ts';
 import { formatDuration } from '../core/recommend.ts';
 import { isValidLatLon, type LatLon } from '../core/lat-lon.ts';
 import { loadSfRouter } from '../routing/sf-demo.ts';

@@ -1,5 +1,5 @@
-import { openSamaritan, type Samaritan } from '../app/samaritan.ts';
-import { ensureDemoVolunteerToken, ensureFirstAccounts, type DemoVolunteerSignIn } from '../app/first-start.ts';
+import { openSamaritan, type Samaritan } from '../composition/samaritan.ts';
+import { ensureDemoVolunteerToken, ensureFirstAccounts, type DemoVolunteerSignIn } from '../composition/first-start.ts';
 import { buildServer } from '../server/app.ts';
 import { DEFAULT_DATA_DIR, parse } from './args.ts';
 import { UsageError } from './main.ts';

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Accounts, Principal } from '../app/accounts.ts';
+import type { Accounts, Principal } from '../accounts/accounts.ts';
 import { allows, ruleFor } from './access.ts';
 import { HttpError } from './error-status.ts';
 

@@ -1,5 +1,5 @@
 import type { FastifyReply } from 'fastify';
-import type { Outcome } from '../app/command-handler.ts';
+import type { Outcome } from '../log/writer.ts';
 import { sendError, sendRejection } from './error-handler.ts';
 
 /** Sends the error for a failed outcome and returns true, or returns false when it succeeded. */

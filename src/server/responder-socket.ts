@@ -1,7 +1,7 @@
 import websocket from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
-import { ownAlert } from '../app/alert-views.ts';
-import type { Samaritan } from '../app/samaritan.ts';
+import { ownAlert } from '../read-models/alert-views.ts';
+import type { Samaritan } from '../composition/samaritan.ts';
 import { parseClientFrame } from '../alerting/websocket.ts';
 import { sendError } from './error-handler.ts';
 

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { PROJECT_ROOT } from '../../src/app/configuration.ts';
+import { PROJECT_ROOT } from '../../src/config/configuration.ts';
 
 export interface CliRun {
   readonly code: number | null;

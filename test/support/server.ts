@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { openSamaritan, type Samaritan } from '../../src/app/samaritan.ts';
+import { openSamaritan, type Samaritan } from '../../src/composition/samaritan.ts';
 import { buildServer } from '../../src/server/app.ts';
 import type { Role, Scope } from '../../src/core/roles.ts';
 

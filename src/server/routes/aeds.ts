@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import sjson from 'secure-json-parse';
 import { Type } from 'typebox';
-import { AedRegistry, type AedFormat } from '../../app/aeds.ts';
+import { AedRegistry, type AedFormat } from '../../volunteers/aeds.ts';
 import { AED_STATUSES } from '../../core/aed.ts';
 import type { RouteDeps } from '../app.ts';
 import { principalOf } from '../auth.ts';

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { SESSION_TTL_MS } from '../../app/accounts.ts';
+import { SESSION_TTL_MS } from '../../accounts/accounts.ts';
 import type { RouteDeps } from '../app.ts';
 import { principalOf, SESSION_COOKIE } from '../auth.ts';
 import { sendError } from '../error-handler.ts';

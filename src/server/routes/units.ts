@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { epochMs } from '../../core/ids.ts';
-import { FUTURE_TOLERANCE_MS, takeUnitFixes } from '../../app/unit-positions.ts';
+import { FUTURE_TOLERANCE_MS, takeUnitFixes } from '../../fleet/unit-positions.ts';
 import type { RouteDeps } from '../app.ts';
 import { sendError } from '../error-handler.ts';
 import { failed } from '../outcome.ts';

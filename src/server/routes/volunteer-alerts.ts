@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { incidentVolunteers, myAlert, myAlerts, ownAlert } from '../../app/alert-views.ts';
+import { incidentVolunteers, myAlert, myAlerts, ownAlert } from '../../read-models/alert-views.ts';
 import { epochMs } from '../../core/ids.ts';
 import type { RouteDeps } from '../app.ts';
 import { principalOf } from '../auth.ts';

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { FUTURE_TOLERANCE_MS } from '../../app/unit-positions.ts';
-import type { Result, VolunteerFailure } from '../../app/volunteers.ts';
+import { FUTURE_TOLERANCE_MS } from '../../fleet/unit-positions.ts';
+import type { Result, VolunteerFailure } from '../../volunteers/volunteers.ts';
 import { QUALIFICATION_KINDS, type QualificationKind } from '../../core/volunteer-policy.ts';
 import type { RouteDeps } from '../app.ts';
 import { principalOf } from '../auth.ts';

@@ -9,7 +9,7 @@ import type { OutboxMessage } from '../alerting/messages.ts';
 import type { AlertOutbox } from '../alerting/outbox.ts';
 import type { DeliveryGate, GateAnswer } from '../alerting/worker.ts';
 import type { EventStore } from '../store/event-store.ts';
-import type { DeviceSessions } from './device-sessions.ts';
+import type { DeviceSessions } from '../accounts/device-sessions.ts';
 
 /** Rule id recorded when a message is suppressed because the volunteer has no signed-in device. */
 export const LOGGED_OUT_RULE = 'delivery.logged_out';

@@ -1,7 +1,7 @@
 import type { PendingEvent } from '../core/events.ts';
 import type { Role, Scope } from '../core/roles.ts';
-import { generatePassword, hashPassword, verifyPassword } from '../accounts/passwords.ts';
-import { issueSecret, parseSecret, secretMatches } from '../accounts/secrets.ts';
+import { generatePassword, hashPassword, verifyPassword } from './passwords.ts';
+import { issueSecret, parseSecret, secretMatches } from './secrets.ts';
 import type { AccountStore, TokenRecord, UserRecord } from '../store/account-store.ts';
 import { randomBytes, randomUUID } from 'node:crypto';
 

@@ -13,18 +13,18 @@ import type { MovingPointIndex } from '../geo/moving-point-index.ts';
 import type { PositionIntake } from '../geo/position-intake.ts';
 import type { Router } from '../routing/router.ts';
 import type { SqliteStore } from '../store/sqlite/sqlite-store.ts';
-import { registryDirectory, type AedDirectory } from './aed-directory.ts';
-import type { AedRegistry } from './aeds.ts';
-import { AlertMaterializer } from './alert-materializer.ts';
-import type { CommandHandler } from './command-handler.ts';
-import { deliveryGate } from './delivery-gate.ts';
-import { DeviceSessions } from './device-sessions.ts';
-import type { EventBus } from './event-bus.ts';
-import { PushDevices } from './push-devices.ts';
-import { DEMO_TIME_ZONE } from './time-zone.ts';
-import type { Volunteers } from './volunteers.ts';
-import { ResponseEngine, type StartTimings } from './response-engine.ts';
-import { TimerScheduler } from './timer-scheduler.ts';
+import { registryDirectory, type AedDirectory } from '../volunteers/aed-directory.ts';
+import type { AedRegistry } from '../volunteers/aeds.ts';
+import { AlertMaterializer } from '../reactors/alert-materializer.ts';
+import type { CommandHandler } from '../log/writer.ts';
+import { deliveryGate } from '../reactors/delivery-gate.ts';
+import { DeviceSessions } from '../accounts/device-sessions.ts';
+import type { EventBus } from '../log/event-bus.ts';
+import { PushDevices } from '../volunteers/push-devices.ts';
+import { DEMO_TIME_ZONE } from '../geo/time-zone.ts';
+import type { Volunteers } from '../volunteers/volunteers.ts';
+import { ResponseEngine, type StartTimings } from '../reactors/response-engine.ts';
+import { TimerScheduler } from '../reactors/timer-scheduler.ts';
 
 /** How alerts are delivered and responses run; every field has a default (env for the webhook). */
 export interface RespondersOptions {

@@ -4,7 +4,7 @@ import { parseStream } from '../core/streams.ts';
 import type { UnitState } from '../core/unit.ts';
 import type { StreamState } from '../core/loaded.ts';
 import type { EventStore } from '../store/event-store.ts';
-import type { EventBus } from './event-bus.ts';
+import type { EventBus } from '../log/event-bus.ts';
 
 /**
  * Units and stations held in memory, kept current from the event bus, because every

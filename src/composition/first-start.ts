@@ -1,5 +1,5 @@
 import { generatePassword } from '../accounts/passwords.ts';
-import { demoVolunteerId } from './demo-volunteers.ts';
+import { demoVolunteerId } from '../volunteers/demo-volunteers.ts';
 import type { Samaritan } from './samaritan.ts';
 
 export interface Credential {

@@ -7,7 +7,7 @@ import type { StationState } from '../core/station.ts';
 import { OPEN_INCIDENT_STATUSES, type IncidentStatus } from '../core/statuses.ts';
 import type { UnitState } from '../core/unit.ts';
 import type { LatLon } from '../core/lat-lon.ts';
-import type { Samaritan } from './samaritan.ts';
+import type { Samaritan } from '../composition/samaritan.ts';
 import { toTimelineEntry, type TimelineEntry } from './timeline.ts';
 
 export interface IncidentView {

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import type { Command } from '../core/commands.ts';
 import { epochMs } from '../core/ids.ts';
 import type { LatLon } from '../core/lat-lon.ts';
-import type { Configuration } from './configuration.ts';
-import { PROJECT_ROOT } from './configuration.ts';
+import type { Configuration } from '../config/configuration.ts';
+import { PROJECT_ROOT } from '../config/configuration.ts';
 
 interface StationRow {
   id: string;

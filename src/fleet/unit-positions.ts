@@ -4,7 +4,7 @@ import { epochMs } from '../core/ids.ts';
 import type { AppendRequest } from '../store/event-store.ts';
 import { unitStream } from '../core/streams.ts';
 import type { UnitId } from '../core/ids.ts';
-import type { Samaritan } from './samaritan.ts';
+import type { Samaritan } from '../composition/samaritan.ts';
 
 export interface UnitFix {
   readonly unitId: string;

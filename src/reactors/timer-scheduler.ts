@@ -6,7 +6,7 @@ import { deadlinesOf, dueTimers } from '../core/response-timers.ts';
 import { responseStream } from '../core/streams.ts';
 import type { ResponseState } from '../core/volunteer-response.ts';
 import type { EventStore } from '../store/event-store.ts';
-import type { CommandHandler } from './command-handler.ts';
+import type { CommandHandler } from '../log/writer.ts';
 
 export interface TimerDeps {
   readonly store: EventStore<StreamState>;

@@ -8,7 +8,7 @@ import type { StreamState } from '../core/loaded.ts';
 import { volunteerStream } from '../core/streams.ts';
 import type { QualificationKind } from '../core/volunteer-policy.ts';
 import type { DemoPopulationRecord, VolunteerProfile } from '../store/volunteer-profile-store.ts';
-import { PROJECT_ROOT } from './configuration.ts';
+import { PROJECT_ROOT } from '../config/configuration.ts';
 import { seededRandom } from '../core/seeded-random.ts';
 import { apportion, pointIn, readBlockGroups, totalResidents } from './population-density.ts';
 

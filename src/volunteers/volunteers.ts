@@ -11,12 +11,12 @@ import { isDeleted, type VolunteerState } from '../core/volunteer.ts';
 import type { QualificationKind } from '../core/volunteer-policy.ts';
 import type { EventStore } from '../store/event-store.ts';
 import { StreamMoved, type VolunteerDevice, type VolunteerProfile, type VolunteerProfileStore } from '../store/volunteer-profile-store.ts';
-import type { Accounts } from './accounts.ts';
-import type { CommandHandler } from './command-handler.ts';
+import type { Accounts } from '../accounts/accounts.ts';
+import type { CommandHandler } from '../log/writer.ts';
 import { isDemoVolunteerId } from './demo-volunteers.ts';
-import type { EventBus } from './event-bus.ts';
+import type { EventBus } from '../log/event-bus.ts';
 import type { VolunteerLiveIndex } from './volunteer-live-index.ts';
-import { registryView, selfView, staffView, type SelfView, type StaffView } from './volunteer-views.ts';
+import { registryView, selfView, staffView, type SelfView, type StaffView } from '../read-models/volunteer-views.ts';
 
 /** A registry refusal: the core's, or one of the registry's own (mapped to HTTP by the server). */
 export type VolunteerFailure =

@@ -10,10 +10,10 @@ import type { ResponseState, StandDownCommandReason } from '../core/volunteer-re
 import { rolesLeft } from '../core/volunteer-roles.ts';
 import type { MovingPointIndex } from '../geo/moving-point-index.ts';
 import type { Router } from '../routing/router.ts';
-import type { AedDirectory } from './aed-directory.ts';
-import type { CommandHandler, ExecuteOptions, Outcome } from './command-handler.ts';
-import { utcOffsetMinAt } from './time-zone.ts';
-import { aedOptions, findCandidates, type CandidateDeps, type SearchTimings } from './volunteer-candidates.ts';
+import type { AedDirectory } from '../volunteers/aed-directory.ts';
+import type { CommandHandler, ExecuteOptions, Outcome } from '../log/writer.ts';
+import { utcOffsetMinAt } from '../geo/time-zone.ts';
+import { aedOptions, findCandidates, type CandidateDeps, type SearchTimings } from '../volunteers/volunteer-candidates.ts';
 
 /** Where the time of one response start went (ms), for the latency benchmark. */
 export interface StartTimings extends SearchTimings {

@@ -9,7 +9,7 @@ import type { AlertOutbox, NewMessage } from '../alerting/outbox.ts';
 import type { MovingPointIndex } from '../geo/moving-point-index.ts';
 import type { Router } from '../routing/router.ts';
 import type { EventStore } from '../store/event-store.ts';
-import { walkingRoute } from './walking-route.ts';
+import { walkingRoute } from '../volunteers/walking-route.ts';
 
 /** The events that become messages to a volunteer. */
 const MESSAGE_EVENTS = new Set(['VolunteerAlerted', 'VolunteerRoleAssigned', 'VolunteerStoodDown', 'VolunteerAlertExpired']);

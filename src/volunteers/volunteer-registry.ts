@@ -6,11 +6,11 @@ import type { EventStore } from '../store/event-store.ts';
 import { SqliteAeds } from '../store/sqlite/sqlite-aeds.ts';
 import { SqliteVolunteerProfiles, type EventLogWriter } from '../store/sqlite/sqlite-volunteer-profiles.ts';
 import type { DemoPopulationRecord } from '../store/volunteer-profile-store.ts';
-import type { Accounts } from './accounts.ts';
+import type { Accounts } from '../accounts/accounts.ts';
 import { AedRegistry } from './aeds.ts';
-import type { CommandHandler } from './command-handler.ts';
+import type { CommandHandler } from '../log/writer.ts';
 import { demoRegistryWrites, generateDemoPopulation, isDemoVolunteerId, type DemoPopulation } from './demo-volunteers.ts';
-import type { EventBus } from './event-bus.ts';
+import type { EventBus } from '../log/event-bus.ts';
 import { VolunteerLiveIndex } from './volunteer-live-index.ts';
 import { Volunteers } from './volunteers.ts';
 

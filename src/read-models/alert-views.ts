@@ -7,10 +7,10 @@ import { incidentStream, responseStream, volunteerStream } from '../core/streams
 import type { VolunteerState } from '../core/volunteer.ts';
 import type { ResponseState, VolunteerAlert } from '../core/volunteer-response.ts';
 import type { ReceiptRow } from '../alerting/outbox.ts';
-import { sceneOf } from './alert-materializer.ts';
-import type { Samaritan } from './samaritan.ts';
-import { searchRadiusM } from './volunteer-candidates.ts';
-import { walkingRoute, type RouteLeg } from './walking-route.ts';
+import { sceneOf } from '../reactors/alert-materializer.ts';
+import type { Samaritan } from '../composition/samaritan.ts';
+import { searchRadiusM } from '../volunteers/volunteer-candidates.ts';
+import { walkingRoute, type RouteLeg } from '../volunteers/walking-route.ts';
 
 /**
  * Read models of volunteer alerts: a volunteer's own open alerts with what their role needs, and a
