@@ -25,6 +25,7 @@ import { volunteerRoutes } from './routes/volunteers.ts';
 import { volunteerAlertRoutes } from './routes/volunteer-alerts.ts';
 import { installResponderSocket, installWebSocket } from './responder-socket.ts';
 import { validatorCompiler } from './validation.ts';
+export type { RouteDeps } from './route-deps.ts';
 
 export interface ServerOptions {
   readonly logger?: boolean | { level: string };
@@ -152,9 +153,4 @@ function clientErrorHandler(err: Error & { code?: string }, socket: Duplex): voi
     );
   }
   socket.destroy(err);
-}
-
-export interface RouteDeps {
-  readonly app: Samaritan;
-  readonly queries: Queries;
 }

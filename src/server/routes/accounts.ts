@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ROLES, SCOPES, type Role, type Scope } from '../../core/roles.ts';
 import type { TokenRecord } from '../../store/account-store.ts';
-import type { RouteDeps } from '../app.ts';
+import type { RouteDeps } from '../route-deps.ts';
 import { principalOf } from '../auth.ts';
 import { sendError } from '../error-handler.ts';
 

@@ -3,7 +3,7 @@ import sjson from 'secure-json-parse';
 import { Type } from 'typebox';
 import { AedRegistry, type AedFormat } from '../../volunteers/aeds.ts';
 import { AED_STATUSES } from '../../core/aed.ts';
-import type { RouteDeps } from '../app.ts';
+import type { RouteDeps } from '../route-deps.ts';
 import { principalOf } from '../auth.ts';
 import { sendError } from '../error-handler.ts';
 import { HttpError } from '../error-status.ts';

@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import { epochMs } from '../../core/ids.ts';
 import type { IncidentDetails } from '../../core/events.ts';
 import { INCIDENT_STATUSES, OPEN_INCIDENT_STATUSES, type IncidentStatus } from '../../core/statuses.ts';
-import type { RouteDeps } from '../app.ts';
+import type { RouteDeps } from '../route-deps.ts';
 import { sendError } from '../error-handler.ts';
 import { failed } from '../outcome.ts';
 import {

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { RouteDeps } from '../app.ts';
+import type { RouteDeps } from '../route-deps.ts';
 
 export const metaRoutes =
   ({ app, queries }: RouteDeps): FastifyPluginAsyncTypebox =>

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { SESSION_TTL_MS } from '../../accounts/accounts.ts';
-import type { RouteDeps } from '../app.ts';
+import type { RouteDeps } from '../route-deps.ts';
 import { principalOf, SESSION_COOKIE } from '../auth.ts';
 import { sendError } from '../error-handler.ts';
 import type { NameThrottle } from '../name-throttle.ts';

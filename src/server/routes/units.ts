@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { epochMs } from '../../core/ids.ts';
 import { FUTURE_TOLERANCE_MS, takeUnitFixes } from '../../fleet/unit-positions.ts';
-import type { RouteDeps } from '../app.ts';
+import type { RouteDeps } from '../route-deps.ts';
 import { sendError } from '../error-handler.ts';
 import { failed } from '../outcome.ts';
 import { IdParams, PositionBatchBody, PositionBody, UnitStatusBody } from '../schemas.ts';

@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { incidentVolunteers, myAlert, myAlerts, ownAlert } from '../../read-models/alert-views.ts';
 import { epochMs } from '../../core/ids.ts';
-import type { RouteDeps } from '../app.ts';
+import type { RouteDeps } from '../route-deps.ts';
 import { principalOf } from '../auth.ts';
 import { sendError } from '../error-handler.ts';
 import { HttpError } from '../error-status.ts';

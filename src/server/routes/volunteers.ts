@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import { FUTURE_TOLERANCE_MS } from '../../fleet/unit-positions.ts';
 import type { Result, VolunteerFailure } from '../../volunteers/volunteers.ts';
 import { QUALIFICATION_KINDS, type QualificationKind } from '../../core/volunteer-policy.ts';
-import type { RouteDeps } from '../app.ts';
+import type { RouteDeps } from '../route-deps.ts';
 import { principalOf } from '../auth.ts';
 import { sendError } from '../error-handler.ts';
 import { HttpError } from '../error-status.ts';
