@@ -1,4 +1,7 @@
+import { systemActor, type Actor } from '../core/actor.ts';
 import type { PendingEvent } from '../core/events.ts';
+import type { WriteContext, Writer } from '../log/writer.ts';
+import type { RecordWrite } from '../store/record-writes.ts';
 import type { Role, Scope } from '../core/roles.ts';
 import { generatePassword, hashPassword, verifyPassword } from './passwords.ts';
 import { issueSecret, parseSecret, secretMatches } from './secrets.ts';
@@ -28,8 +31,15 @@ const DECOY_HASH = hashPassword(generatePassword());
 export class Accounts {
   constructor(
     private readonly store: AccountStore,
+    private readonly writer: Writer,
     private readonly clock: () => number,
   ) {}
+
+  /** Appends audit events with the table changes they record, in one transaction. */
+  private async write(events: readonly PendingEvent[], records: readonly RecordWrite[], ctx: WriteContext): Promise<void> {
+    const outcome = await this.writer.record(events, { ...ctx, records });
+    if (!outcome.ok) throw new Error(`accounts: ${outcome.message}`);
+  }
 
   private at(): string {
     return new Date(this.clock()).toISOString();
@@ -39,9 +49,9 @@ export class Accounts {
     return { ...e, stream, at: this.at() } as PendingEvent;
   }
 
-  async addUser(name: string, role: Role, password: string, by: string): Promise<UserRecord> {
+  async addUser(name: string, role: Role, password: string, by: string, ctx: WriteContext = { actor: systemActor(by) }): Promise<UserRecord> {
     const user: UserRecord = { id: randomUUID(), name, role, passwordHash: await hashPassword(password), createdAt: this.at() };
-    await this.store.addUser(user, [this.event(`user-${user.id}`, { type: 'UserAdded', data: { userId: user.id, name, role, by } })]);
+    await this.write([this.event(`user-${user.id}`, { type: 'UserAdded', data: { userId: user.id, name, role, by } })], [{ type: 'user.add', user }], ctx);
     return user;
   }
 
@@ -53,10 +63,12 @@ export class Accounts {
     return this.store.users();
   }
 
-  async changeRole(user: UserRecord, role: Role, by: string): Promise<void> {
-    await this.store.setRole(user.id, role, [
-      this.event(`user-${user.id}`, { type: 'UserRoleChanged', data: { userId: user.id, from: user.role, to: role, by } }),
-    ]);
+  async changeRole(user: UserRecord, role: Role, by: string, ctx: WriteContext = { actor: systemActor(by) }): Promise<void> {
+    await this.write(
+      [this.event(`user-${user.id}`, { type: 'UserRoleChanged', data: { userId: user.id, from: user.role, to: role, by } })],
+      [{ type: 'user.setRole', userId: user.id, role }],
+      ctx,
+    );
   }
 
   userById(id: string): Promise<UserRecord | undefined> {
@@ -71,6 +83,7 @@ export class Accounts {
     kind?: 'api' | 'device';
     subject?: string;
     by: string;
+    ctx?: WriteContext;
   }): Promise<{ token: string; record: TokenRecord }> {
     const kind = options.kind ?? 'api';
     const secret = issueSecret(kind === 'device' ? 'dev' : 'sam');
@@ -84,12 +97,11 @@ export class Accounts {
       hash: secret.hash,
       createdAt: this.at(),
     };
-    await this.store.addToken(record, [
-      this.event(`token-${record.id}`, {
-        type: 'TokenIssued',
-        data: { tokenId: record.id, kind, name: record.name, role: record.role, scopes: [...record.scopes], by: options.by },
-      }),
-    ]);
+    const issued = this.event(`token-${record.id}`, {
+      type: 'TokenIssued',
+      data: { tokenId: record.id, kind, name: record.name, role: record.role, scopes: [...record.scopes], by: options.by },
+    });
+    await this.write([issued], [{ type: 'credential.add', token: record }], options.ctx ?? { actor: systemActor(options.by) });
     return { token: secret.token, record };
   }
 
@@ -97,29 +109,43 @@ export class Accounts {
     return this.store.tokens(kind);
   }
 
-  async revokeToken(id: string, by: string): Promise<boolean> {
+  async revokeToken(id: string, by: string, ctx: WriteContext = { actor: systemActor(by) }): Promise<boolean> {
     const t = await this.store.token(id);
     if (!t || t.revokedAt !== undefined) return false;
-    await this.store.revokeToken(id, this.at(), [this.event(`token-${id}`, { type: 'TokenRevoked', data: { tokenId: id, by } })]);
+    const [events, records] = this.revocation([id], by);
+    await this.write(events, records, ctx);
     return true;
+  }
+
+  /** The audit events and table changes that revoke these tokens (to commit with something else, or alone). */
+  revocation(ids: readonly string[], by: string): [PendingEvent[], RecordWrite[]] {
+    const at = this.at();
+    return [
+      ids.map((id) => this.event(`token-${id}`, { type: 'TokenRevoked', data: { tokenId: id, by } })),
+      ids.map((id): RecordWrite => ({ type: 'credential.revoke', id, at })),
+    ];
+  }
+
+  /** A volunteer's device tokens that still work, by id. */
+  async activeDevices(volunteerId: string): Promise<ReadonlySet<string>> {
+    return this.store.activeDevices(volunteerId, this.at());
   }
 
   /**
    * Checks a name and password. On success opens a new session (a new id every time, so a
    * session id planted before sign-in is never promoted) with its own CSRF token.
    */
-  async signIn(name: string, password: string, ip: string): Promise<{ token: string; csrf: string; user: UserRecord } | undefined> {
+  async signIn(name: string, password: string, ip: string, ctx: { readonly requestId?: string } = {}): Promise<{ token: string; csrf: string; user: UserRecord } | undefined> {
     const user = await this.store.userByName(name);
     const ok = await verifyPassword(password, user?.passwordHash ?? (await DECOY_HASH));
     if (!user || !ok || user.disabledAt !== undefined) {
-      await this.store.audit([this.event('audit-sign-in', { type: 'SignInFailed', data: { name, ip } })]);
+      await this.write([this.event('audit-sign-in', { type: 'SignInFailed', data: { name, ip } })], [], { actor: systemActor('sign-in'), ...ctx });
       return undefined;
     }
     const secret = issueSecret('ses');
     const csrf = randomBytes(24).toString('base64url');
     const now = this.clock();
-    await this.store.addToken(
-      {
+    const session: TokenRecord = {
         id: secret.id,
         kind: 'session',
         name: user.name,
@@ -130,16 +156,21 @@ export class Accounts {
         csrf,
         createdAt: new Date(now).toISOString(),
         expiresAt: new Date(now + SESSION_TTL_MS).toISOString(),
-      },
+    };
+    await this.write(
       [this.event(`user-${user.id}`, { type: 'SignedIn', data: { userId: user.id, sessionId: secret.id, ip } })],
+      [{ type: 'credential.add', token: session }],
+      { actor: { kind: 'user', id: user.id }, ...ctx },
     );
     return { token: secret.token, csrf, user };
   }
 
-  async signOut(p: Principal): Promise<void> {
-    await this.store.revokeToken(p.credentialId, this.at(), [
-      this.event(`user-${p.subject ?? 'unknown'}`, { type: 'SignedOut', data: { userId: p.subject ?? '', sessionId: p.credentialId } }),
-    ]);
+  async signOut(p: Principal, ctx: { readonly requestId?: string } = {}): Promise<void> {
+    await this.write(
+      [this.event(`user-${p.subject ?? 'unknown'}`, { type: 'SignedOut', data: { userId: p.subject ?? '', sessionId: p.credentialId } })],
+      [{ type: 'credential.revoke', id: p.credentialId, at: this.at() }],
+      { actor: actorOf(p), ...ctx },
+    );
   }
 
   /** Resolves a presented bearer token or session id to a principal; undefined if not valid now. */
@@ -164,4 +195,10 @@ export class Accounts {
       ...(t.subject === undefined ? {} : { subject: t.subject }),
     };
   }
+}
+
+/** The actor a principal writes as: the user behind a console session, else the credential itself. */
+export function actorOf(p: Principal): Actor {
+  if (p.via === 'session') return { kind: 'user', id: p.subject ?? p.credentialId };
+  return { kind: p.via === 'device' ? 'device' : 'token', id: p.credentialId };
 }

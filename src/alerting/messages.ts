@@ -1,32 +1,19 @@
+import type { DeliveryMessageKind } from '../core/events.ts';
+import type { OutboxMessage } from '../store/outbox-store.ts';
+
 /**
  * What the delivery queue carries to a volunteer's devices, and the channels it hands them to.
  * A message is derived from one event of the log (an alert, a role, a stand-down, an expiry); its
  * body is the frame the responder app receives, the same on every channel.
  */
-export const MESSAGE_KINDS = ['alert', 'role', 'stand_down', 'expired'] as const;
-export type MessageKind = (typeof MESSAGE_KINDS)[number];
+export type MessageKind = DeliveryMessageKind;
+export type { OutboxMessage };
 
 export const CHANNEL_NAMES = ['websocket', 'web_push', 'webhook'] as const;
 export type ChannelName = (typeof CHANNEL_NAMES)[number];
 
 /** The stream receipts are written to: one per incident, apart from the response's own stream. */
 export const deliveryStream = (incidentId: string): string => `delivery-${incidentId}`;
-
-/** A message as the outbox holds it. */
-export interface OutboxMessage {
-  /** The outbox row id: the message id devices acknowledge. */
-  readonly id: number;
-  /** The seq of the log event it was derived from. */
-  readonly seq: number;
-  readonly kind: MessageKind;
-  readonly incidentId: string;
-  readonly volunteerId: string;
-  readonly alertId: string;
-  /** The frame's content; empty once the message is done (it may hold a route from the volunteer's position). */
-  readonly body: Readonly<Record<string, unknown>>;
-  readonly attempts: number;
-  readonly createdAt: number;
-}
 
 /** The frame a device receives: `{type, id, alertId, incidentId, ...body}`. */
 export type Frame = Readonly<Record<string, unknown>> & {

@@ -1,5 +1,5 @@
 import { frameOf, type Channel, type ChannelName, type OutboxMessage, type Target } from './messages.ts';
-import type { AlertOutbox } from './outbox.ts';
+import type { OutboxStore } from '../store/outbox-store.ts';
 import type { Receipts } from './receipts.ts';
 
 /**
@@ -43,7 +43,7 @@ export class DeliveryWorker {
   private readonly o: Required<Omit<WorkerOptions, 'onHandOff' | 'onError'>> & Pick<WorkerOptions, 'onHandOff' | 'onError'>;
 
   constructor(
-    private readonly outbox: AlertOutbox,
+    private readonly outbox: OutboxStore,
     private readonly channels: readonly Channel[],
     private readonly gate: DeliveryGate,
     private readonly receipts: Receipts,
@@ -68,7 +68,7 @@ export class DeliveryWorker {
         if (this.again) {
           this.again = false;
           this.kick();
-        } else this.arm();
+        } else this.arm().catch((e: unknown) => this.o.onError?.(e));
       });
   }
 
@@ -94,10 +94,11 @@ export class DeliveryWorker {
     while (this.running) await this.running;
   }
 
-  private arm(): void {
+  private async arm(): Promise<void> {
     if (this.closed || this.paused) return;
+    const next = await this.outbox.nextDueAt();
+    if (this.closed || this.paused || this.running) return;
     if (this.timer) clearTimeout(this.timer);
-    const next = this.outbox.nextDueAt();
     if (next === undefined) return;
     this.timer = setTimeout(() => this.kick(), Math.min(2 ** 31 - 1, Math.max(0, next - this.clock())));
     this.timer.unref();
@@ -106,7 +107,7 @@ export class DeliveryWorker {
   private async loop(): Promise<void> {
     for (;;) {
       this.again = false;
-      const due = this.outbox.due(this.clock(), this.o.batch);
+      const due = await this.outbox.due(this.clock(), this.o.batch);
       if (due.length === 0 || this.closed || this.paused) return;
       const byVolunteer = new Map<string, OutboxMessage[]>();
       for (const m of due) byVolunteer.set(m.volunteerId, [...(byVolunteer.get(m.volunteerId) ?? []), m]);
@@ -124,12 +125,8 @@ export class DeliveryWorker {
     const attempt = m.attempts + 1;
     const verdict = await this.gate.check(m, now);
     if (!verdict.deliver) {
-      if (verdict.skip === true) this.outbox.finish(m.id, 'skipped', attempt, now, undefined, verdict.reason);
-      else {
-        this.receipts.suppressed(m, verdict.reason, verdict.rule, attempt, now, () =>
-          this.outbox.finish(m.id, 'suppressed', attempt, now, undefined, verdict.reason),
-        );
-      }
+      if (verdict.skip === true) await this.outbox.finish(m.id, 'skipped', attempt, now, verdict.reason);
+      else await this.receipts.suppressed(m, verdict.reason, verdict.rule, attempt, now);
       return;
     }
     const frame = frameOf(m);
@@ -160,17 +157,17 @@ export class DeliveryWorker {
     if (took.length === 0) await tryTier('fallback');
     const done = this.clock();
     if (took.length > 0) {
-      this.receipts.sent(m, took, attempt, done, () => this.outbox.finish(m.id, 'sent', attempt, done, took));
-      for (const c of confirmed) this.receipts.delivered(m, c, done);
+      await this.receipts.sent(m, took, attempt, done);
+      for (const c of confirmed) await this.receipts.delivered(m, c, done);
       return;
     }
     const error = errors.length > 0 ? errors.join('; ') : appReached === 0 ? 'no channel reaches the volunteer' : 'no channel took it';
     if (attempt >= this.o.maxAttempts || (errors.length > 0 && !retryable)) {
-      this.receipts.undelivered(m, error, attempt, done, () => this.outbox.finish(m.id, 'undelivered', attempt, done, undefined, error));
+      await this.receipts.undelivered(m, error, attempt, done);
       return;
     }
     const backoff = Math.min(this.o.maxBackoffMs, this.o.backoffMs * 2 ** (attempt - 1));
     const jitter = backoff * (0.8 + Math.random() * 0.4);
-    this.outbox.retry(m.id, attempt, Math.round(done + jitter), error);
+    await this.outbox.retry(m.id, attempt, Math.round(done + jitter), error);
   }
 }

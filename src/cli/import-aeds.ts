@@ -3,7 +3,7 @@ import { basename, extname } from 'node:path';
 import { AedRegistry, type AedFormat } from '../volunteers/aeds.ts';
 import { openSamaritan } from '../composition/samaritan.ts';
 import { DEFAULT_DATA_DIR, parse } from './args.ts';
-import { UsageError } from './main.ts';
+import { UsageError } from './usage-error.ts';
 
 /**
  * `samaritan import-aeds <file>`: loads an AED registry file (CSV, or GeoJSON .geojson/.json) into
@@ -40,7 +40,7 @@ export async function importAeds(args: string[]): Promise<number> {
   }
   const app = await openSamaritan({ dataDir: values['data-dir'] ?? DEFAULT_DATA_DIR, demoCity: false, background: false });
   try {
-    const { created, updated, total } = app.aeds.save(parsed.records, { source: basename(file), format, by: 'cli' });
+    const { created, updated, total } = await app.aeds.save(parsed.records, { source: basename(file), format, by: 'cli' });
     process.stdout.write(`Imported ${parsed.records.length} AEDs from ${file}: ${created} new, ${updated} replaced; the registry holds ${total}.\n`);
   } finally {
     await app.close();

@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { decide } from '../core/decide.ts';
+import { systemActor } from '../core/actor.ts';
+import type { Command } from '../core/commands.ts';
 import { epochMs } from '../core/ids.ts';
 import { incidentStream } from '../core/streams.ts';
 import type { IncidentId } from '../core/ids.ts';
 import { PROJECT_ROOT } from '../config/configuration.ts';
 import { openSamaritan } from '../composition/samaritan.ts';
-import type { AppendRequest } from '../store/event-store.ts';
 import { callsToIncidents } from '../interop/datasf-calls.ts';
 import { DEFAULT_DATA_DIR, parse } from './args.ts';
-import { UsageError } from './main.ts';
+import { UsageError } from './usage-error.ts';
 import { progressBar } from './progress.ts';
 import { readCallsFile } from './calls-file.ts';
 
@@ -23,7 +23,6 @@ export async function importCalls(args: string[]): Promise<number> {
   const parsed = callsToIncidents(records, callTypes);
 
   const app = await openSamaritan({ dataDir: values['data-dir'] ?? DEFAULT_DATA_DIR, demoCity: false, background: false });
-  const rules = { natures: new Set(app.config.plans.keys()) };
   const started = performance.now();
   const bar = progressBar(parsed.incidents.length, 'incidents');
   let imported = 0;
@@ -33,22 +32,19 @@ export async function importCalls(args: string[]): Promise<number> {
     for (let i = 0; i < parsed.incidents.length; i += BATCH) {
       const batch = parsed.incidents.slice(i, i + BATCH);
       const existing = await app.store.load(batch.map((h) => incidentStream(h.incidentId as IncidentId)));
-      const requests: AppendRequest[] = [];
-      for (const h of batch) {
-        if (existing.has(incidentStream(h.incidentId as IncidentId))) {
-          skipped++;
-          continue;
+      const fresh = batch.filter((h) => !existing.has(incidentStream(h.incidentId as IncidentId)));
+      skipped += batch.length - fresh.length;
+      const commands = fresh.map((h): Command => ({ type: 'ImportIncident', now: epochMs(h.receivedAt), incident: h }));
+      const results = await app.writer.executeAll(commands, { actor: systemActor('import-calls') });
+      results.forEach((r, j) => {
+        const h = fresh[j]!;
+        if (!r.ok) {
+          parsed.rejected.push({ row: 0, reason: `call ${h.externalId}: ${r.message}` });
+          return;
         }
-        const d = decide({ type: 'ImportIncident', now: epochMs(h.receivedAt), incident: h }, new Map(), rules);
-        if (!d.ok) {
-          parsed.rejected.push({ row: 0, reason: `call ${h.externalId}: ${d.message}` });
-          continue;
-        }
-        requests.push({ expected: new Map([[d.events[0]!.stream, 0]]), events: d.events, meta: { actor: 'import-calls', file } });
         imported++;
         unitResponses += h.units.length;
-      }
-      await app.store.appendAll(requests);
+      });
       bar.tick(Math.min(i + BATCH, parsed.incidents.length));
     }
     bar.end();

@@ -1,9 +1,8 @@
 import type { IncidentState } from '../core/incident.ts';
 import type { StreamState } from '../core/loaded.ts';
 import type { VolunteerPolicy } from '../core/volunteer-policy.ts';
-import { AlertPositionAudit } from '../alerting/alert-audit.ts';
+import { DEFAULT_AUDIT_RETENTION_MS } from '../alerting/alert-audit.ts';
 import type { Channel } from '../alerting/messages.ts';
-import { AlertOutbox } from '../alerting/outbox.ts';
 import { Receipts } from '../alerting/receipts.ts';
 import { loadOrCreateVapidKeys, WebPushChannel } from '../alerting/web-push.ts';
 import { WebhookChannel, type PhoneBook, type WebhookConfig } from '../alerting/webhook.ts';
@@ -12,14 +11,16 @@ import { DeliveryWorker, type WorkerOptions } from '../alerting/worker.ts';
 import type { MovingPointIndex } from '../geo/moving-point-index.ts';
 import type { PositionIntake } from '../geo/position-intake.ts';
 import type { Router } from '../routing/router.ts';
-import type { SqliteStore } from '../store/sqlite/sqlite-store.ts';
+import type { Store } from '../store/store.ts';
+import type { OutboxStore } from '../store/outbox-store.ts';
+import { systemActor } from '../core/actor.ts';
+import type { Accounts } from '../accounts/accounts.ts';
+import type { LogTail } from '../log/log-tail.ts';
+import type { Writer } from '../log/writer.ts';
 import { registryDirectory, type AedDirectory } from '../volunteers/aed-directory.ts';
 import type { AedRegistry } from '../volunteers/aeds.ts';
 import { AlertMaterializer } from '../reactors/alert-materializer.ts';
-import type { CommandHandler } from '../log/writer.ts';
 import { deliveryGate } from '../reactors/delivery-gate.ts';
-import { DeviceSessions } from '../accounts/device-sessions.ts';
-import type { EventBus } from '../log/event-bus.ts';
 import { PushDevices } from '../volunteers/push-devices.ts';
 import { DEMO_TIME_ZONE } from '../geo/time-zone.ts';
 import type { Volunteers } from '../volunteers/volunteers.ts';
@@ -48,9 +49,10 @@ export interface RespondersOptions {
 
 export interface RespondersDeps {
   readonly dataDir: string;
-  readonly store: SqliteStore<StreamState>;
-  readonly bus: EventBus;
-  readonly commands: CommandHandler;
+  readonly tables: Store<StreamState>;
+  readonly writer: Writer;
+  readonly tail: LogTail;
+  readonly accounts: Accounts;
   readonly positions: PositionIntake;
   readonly router: Router;
   readonly clock: () => number;
@@ -66,16 +68,14 @@ export interface Responders {
   readonly policy: VolunteerPolicy;
   readonly engine: ResponseEngine;
   readonly timers: TimerScheduler;
-  readonly outbox: AlertOutbox;
+  readonly outbox: OutboxStore;
   readonly worker: DeliveryWorker;
   readonly receipts: Receipts;
   readonly sockets: ResponderSockets;
   readonly push: WebPushChannel;
   readonly pushDevices: PushDevices;
   readonly webhook: WebhookChannel | undefined;
-  readonly audit: AlertPositionAudit;
   readonly aeds: AedDirectory;
-  readonly devices: DeviceSessions;
   readonly timeZone: string;
   /** Catches up (queue intake, due timers, responses the process died before starting); call once the app is assembled. */
   start(): Promise<void>;
@@ -93,13 +93,16 @@ function webhookFromEnv(): WebhookConfig | undefined {
 }
 
 export function createResponders(d: RespondersDeps, o: RespondersOptions = {}): Responders {
-  const db = d.store.database;
-  const outbox = new AlertOutbox(db);
-  const audit = new AlertPositionAudit(db, o.auditRetentionMs);
+  const store = d.tables.events;
+  const outbox = d.tables.outbox;
   const receipts = new Receipts(outbox, {
-    write: (events, change) => d.bus.publish(d.store.writeWith(events, () => change())),
+    write: async (events, records) => {
+      const outcome = await d.writer.record(events, { actor: systemActor('delivery'), records });
+      if (!outcome.ok && outcome.code === 'RecordConflict') return false;
+      if (!outcome.ok) throw new Error(`receipt: ${outcome.message}`);
+      return true;
+    },
   });
-  const devices = new DeviceSessions(db, d.clock);
   const sockets = new ResponderSockets();
   const pushDevices = new PushDevices(d.volunteers);
   const vapid = loadOrCreateVapidKeys(d.dataDir, o.vapidSubject ?? process.env['SAMARITAN_VAPID_SUBJECT']);
@@ -107,7 +110,7 @@ export function createResponders(d: RespondersDeps, o: RespondersOptions = {}): 
   const hook = o.webhook === null ? undefined : (o.webhook ?? webhookFromEnv());
   const webhook = hook === undefined ? undefined : new WebhookChannel(hook, d.clock, o.phoneOf ?? ((id) => d.volunteers.profile(id)?.phone));
   const channels: Channel[] = [sockets, push, ...(webhook ? [webhook] : [])];
-  const worker = new DeliveryWorker(outbox, channels, deliveryGate(d.store, d.policy, devices, outbox, (id, active) => sockets.prune(id, active)), receipts, d.clock, {
+  const worker = new DeliveryWorker(outbox, channels, deliveryGate(store, d.policy, (id) => d.accounts.activeDevices(id), outbox, (id, active) => sockets.prune(id, active)), receipts, d.clock, {
     onError: report('alert delivery'),
     ...o.worker,
   });
@@ -116,13 +119,13 @@ export function createResponders(d: RespondersDeps, o: RespondersOptions = {}): 
   const aeds = o.aeds ?? registryDirectory(d.aeds);
   const engine = new ResponseEngine(
     {
-      store: d.store,
+      store,
       policy: d.policy,
       index: o.candidateIndex ?? d.positions.index,
       positions: d.positions.index,
       available: d.positions.attrs.availableVolunteers(),
       walk: d.router.estimator('walk'),
-      commands: d.commands,
+      writer: d.writer,
       router: d.router,
       aeds,
       clock: d.clock,
@@ -134,23 +137,23 @@ export function createResponders(d: RespondersDeps, o: RespondersOptions = {}): 
     d.policy,
   );
   const materializer = new AlertMaterializer(
-    { store: d.store, outbox, audit, index: d.positions.index, router: d.router, clock: d.clock },
+    { store, outbox, retentionMs: o.auditRetentionMs ?? DEFAULT_AUDIT_RETENTION_MS, index: d.positions.index, router: d.router, clock: d.clock },
     () => worker.kick(),
     report('alert queue'),
   );
   const timers = new TimerScheduler({
-    store: d.store,
-    commands: d.commands,
+    store,
+    writer: d.writer,
     clock: d.clock,
-    housekeeping: (now) => audit.purge(now),
+    housekeeping: (now) => outbox.purgeAlertPositions(now),
     onError: report('volunteer timers'),
   });
 
-  const unsubscribe = d.bus.subscribe((events) => {
+  const unsubscribe = d.tail.follow((events) => {
     for (const e of events) {
       if (e.type !== 'VolunteerDeleted') continue;
       // The alert audit is anonymised with the account (push devices go with the personal data).
-      audit.anonymise(e.data.volunteerId);
+      outbox.anonymiseAlertPositions(e.data.volunteerId).catch(report('alert audit'));
     }
     engine.notice(events);
     timers.notice(events);
@@ -168,9 +171,7 @@ export function createResponders(d: RespondersDeps, o: RespondersOptions = {}): 
     push,
     pushDevices,
     webhook,
-    audit,
     aeds,
-    devices,
     timeZone,
     async start() {
       sockets.startHeartbeat();

@@ -1,34 +1,35 @@
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { decide } from '../core/decide.ts';
+import { systemActor } from '../core/actor.ts';
 import type { StreamState } from '../core/loaded.ts';
+import { parseStream } from '../core/streams.ts';
+import type { TravelTimeEstimator } from '../core/travel-time.ts';
+import { Accounts } from '../accounts/accounts.ts';
+import { loadConfiguration, PROJECT_ROOT, type Configuration } from '../config/configuration.ts';
+import { loadVolunteerPolicy } from '../config/volunteer-policy-config.ts';
+import { FleetView } from '../fleet/fleet-view.ts';
 import { PositionIntake } from '../geo/position-intake.ts';
 import { ResponderAttrs } from '../geo/responder-attrs.ts';
-import { parseStream } from '../core/streams.ts';
+import { LogTail } from '../log/log-tail.ts';
+import { domainProjector } from '../log/projector.ts';
+import { Writer } from '../log/writer.ts';
+import { Queries } from '../read-models/queries.ts';
 import type { Router } from '../routing/router.ts';
 import { loadSfRouter } from '../routing/sf-demo.ts';
-import type { AppendRequest, EventStore } from '../store/event-store.ts';
-import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
-import type { TravelTimeEstimator } from '../core/travel-time.ts';
-import { SqliteAccounts } from '../store/sqlite/sqlite-accounts.ts';
-import { Accounts } from '../accounts/accounts.ts';
-import { CommandHandler } from '../log/writer.ts';
-import { loadConfiguration, PROJECT_ROOT, type Configuration } from '../config/configuration.ts';
-import { demoCityCommands } from './demo-city.ts';
-import { EventBus } from '../log/event-bus.ts';
-import { FleetView } from '../fleet/fleet-view.ts';
-import { domainProjector } from '../log/projector.ts';
+import type { EventStore } from '../store/event-store.ts';
+import { openSqliteStore } from '../store/sqlite/open-sqlite.ts';
+import type { Store } from '../store/store.ts';
 import type { AedRegistry } from '../volunteers/aeds.ts';
 import { openVolunteerRegistry, type DemoVolunteersInfo } from '../volunteers/volunteer-registry.ts';
 import type { Volunteers } from '../volunteers/volunteers.ts';
-import { Queries } from '../read-models/queries.ts';
+import { demoCityCommands } from './demo-city.ts';
 import { createResponders, firstUnitEtaFrom, type Responders, type RespondersOptions } from './responders.ts';
-import { loadVolunteerPolicy } from '../config/volunteer-policy-config.ts';
 
 export interface SamaritanOptions {
   readonly dataDir: string;
   /** Epoch ms; injected so tests and the simulator control time. */
   readonly clock?: () => number;
+  /** Where the log and its tables live: SQLite in the data dir (default), or memory (fast tests). */
+  readonly store?: (projector: typeof domainProjector, clock: () => number) => Store<StreamState>;
   readonly demoCity?: boolean;
   /**
    * Synthetic demo volunteers for a new data dir with the demo city: `true` = 1 % of the city's
@@ -47,9 +48,12 @@ export interface SamaritanOptions {
 /** The running product without its HTTP edge: store, command path, live positions and configuration. */
 export interface Samaritan {
   readonly config: Configuration;
+  /** The event log and its snapshots (reads; every write goes through `writer`). */
   readonly store: EventStore<StreamState>;
-  readonly commands: CommandHandler;
-  readonly bus: EventBus;
+  /** The one door for every change. */
+  readonly writer: Writer;
+  /** Every committed event, in order, for the parts that follow the log. */
+  readonly tail: LogTail;
   /** The live map of moving units and volunteers; a sample of unit fixes goes to the log. */
   readonly positions: PositionIntake;
   /** Road routing on the demo city's street graph. */
@@ -59,6 +63,8 @@ export interface Samaritan {
   readonly clock: () => number;
   readonly accounts: Accounts;
   readonly fleet: FleetView;
+  /** Read-side questions (incidents, units, recommendations). */
+  readonly queries: Queries;
   readonly demoCityLoaded: boolean;
   /** The volunteer registry: sign-up, self-service, verification, audited staff reads, erasure. */
   readonly volunteers: Volunteers;
@@ -71,41 +77,37 @@ export interface Samaritan {
   close(): Promise<void>;
 }
 
-export const DB_FILE = 'samaritan.db';
-
 /** Opens (or creates) a data directory; loads the demo city into a log that has no station yet. */
 export async function openSamaritan(options: SamaritanOptions): Promise<Samaritan> {
   const clock = options.clock ?? (() => Date.now());
   mkdirSync(options.dataDir, { recursive: true });
   const config = loadConfiguration();
-  const store = new SqliteStore<StreamState>(join(options.dataDir, DB_FILE), domainProjector);
-  const bus = new EventBus();
-  const accounts = new Accounts(new SqliteAccounts(store), clock);
+  const tables = options.store ? options.store(domainProjector, clock) : openSqliteStore<StreamState>(options.dataDir, domainProjector, clock);
+  const store = tables.events;
+  const report = (what: string) => (e: unknown) => process.stderr.write(`${what}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  const tail = new LogTail(store, await store.headSeq(), report('log follower'));
   const volunteerPolicy = loadVolunteerPolicy();
   const rules = { natures: new Set(config.plans.keys()), volunteerPolicy };
-  const commands = new CommandHandler(store, bus, rules);
+  const writer = new Writer(store, tail, rules);
+  const accounts = new Accounts(tables.accounts, writer, clock);
   const positions = new PositionIntake(new ResponderAttrs([...new Set([...config.unitTypes.values()].flatMap((t) => t.capabilities))]));
   const router = loadSfRouter(PROJECT_ROOT, (m) => process.stderr.write(`${m}\n`));
   const estimator = router.estimator('drive');
 
   let demoCityLoaded = false;
   if (options.demoCity !== false && (await store.list('station', undefined, 1)).length === 0) {
-    await store.appendAll(
-      demoCityCommands(config, clock()).map((c): AppendRequest => {
-        const d = decide(c, new Map(), rules);
-        if (!d.ok) throw new Error(`demo city: ${d.message}`);
-        return { expected: new Map(d.events.map((e) => [e.stream, 0])), events: d.events, meta: { actor: 'demo-city' } };
-      }),
-    );
+    const results = await writer.executeAll(demoCityCommands(config, clock()), { actor: systemActor('demo-city') });
+    const refused = results.find((r) => !r.ok);
+    if (refused && !refused.ok) throw new Error(`demo city: ${refused.message}`);
     demoCityLoaded = true;
   }
-  const fleet = await FleetView.load(store, bus);
+  const fleet = await FleetView.load(store, tail);
   for (const u of fleet.units()) {
     const attrs = positions.attrs.unit(u.status, u.capabilities);
     if (u.position) positions.seedUnit({ id: u.id, ...u.position.location, atMs: Date.parse(u.position.at) }, attrs);
   }
-  // Status filters in the live index follow the one event stream.
-  bus.subscribe((events) => {
+  // Status filters in the live index follow the log.
+  tail.follow((events) => {
     for (const e of events) {
       if (e.type !== 'UnitStatusChanged' || parseStream(e.stream)?.kind !== 'unit') continue;
       const u = fleet.unit(e.data.unitId);
@@ -113,36 +115,39 @@ export async function openSamaritan(options: SamaritanOptions): Promise<Samarita
     }
   });
   const registry = await openVolunteerRegistry(
-    { store, commands, bus, accounts, positions, clock, rules },
+    { tables, writer, tail, accounts, positions, clock },
     { demoCity: options.demoCity !== false, demoVolunteers: options.demoVolunteers ?? false },
   );
+  const queries = new Queries({ store, fleet, positions, clock, config, estimator });
   const responders = createResponders(
     {
       dataDir: options.dataDir,
-      store,
-      bus,
-      commands,
+      tables,
+      writer,
+      tail,
+      accounts,
       positions,
       router,
       clock,
       policy: volunteerPolicy,
       volunteers: registry.volunteers,
       aeds: registry.aeds,
-      firstUnitEtaS: (incident) => firstUnitEtaFrom((i) => new Queries(app).recommendation(i), incident),
+      firstUnitEtaS: (incident) => firstUnitEtaFrom((i) => queries.recommendation(i), incident),
     },
     options.responders,
   );
   const app: Samaritan = {
     config,
     store,
-    commands,
-    bus,
+    writer,
+    tail,
     positions,
     router,
     estimator,
     clock,
     accounts,
     fleet,
+    queries,
     demoCityLoaded,
     volunteers: registry.volunteers,
     aeds: registry.aeds,
@@ -151,7 +156,7 @@ export async function openSamaritan(options: SamaritanOptions): Promise<Samarita
     close: async () => {
       await responders.close();
       registry.close();
-      await store.close();
+      await tables.close();
     },
   };
   if (options.background !== false) await responders.start();

@@ -1,3 +1,4 @@
+import type { Actor } from './actor.ts';
 import type { AedWaypoint } from './aed.ts';
 import type { LatLon } from './lat-lon.ts';
 import type { DailyWindow } from './local-time.ts';
@@ -10,7 +11,7 @@ import type {
   StandDownReason,
   Suppression,
   WaveStop,
-} from './volunteer-response.ts';
+} from './volunteer-response-terms.ts';
 
 /**
  * The event catalogue. Event names and their fields are a stored contract: never rename one.
@@ -224,13 +225,17 @@ export type EventOf<T extends EventType> = Extract<LoggedEvent, { type: T }>;
 /** An event decided by the core but not yet stored: it names its stream and when it happened. */
 export type PendingEvent = LoggedEvent & { readonly stream: string; readonly at: string };
 
-/** An event as the log holds it. `seq` is the global order; `version` the order within its stream. */
+/**
+ * An event as the log holds it. `seq` is the global order; `version` the order within its stream;
+ * `actor` who made the change, and `requestId` the HTTP request that carried it, if any.
+ */
 export type StoredEvent = PendingEvent & {
   readonly seq: number;
   readonly version: number;
   readonly v: number;
   readonly recordedAt: string;
-  readonly meta?: Readonly<Record<string, unknown>>;
+  readonly actor: Actor;
+  readonly requestId?: string;
 };
 
 /** Every event type, for validation of the log and the docs. */

@@ -4,22 +4,21 @@ import { parseStream } from '../core/streams.ts';
 import type { UnitState } from '../core/unit.ts';
 import type { StreamState } from '../core/loaded.ts';
 import type { EventStore } from '../store/event-store.ts';
-import type { EventBus } from '../log/event-bus.ts';
+import type { LogTail } from '../log/log-tail.ts';
 
 /**
- * Units and stations held in memory, kept current from the event bus, because every
- * recommendation reads the whole fleet. Only this server process changes units and stations
- * (the CLI writes incidents, users and tokens), so the bus sees every change.
+ * Units and stations held in memory, kept current by following the log, because every
+ * recommendation reads the whole fleet.
  */
 export class FleetView {
   private readonly unitById = new Map<string, UnitState>();
   private readonly stationById = new Map<string, StationState>();
 
-  static async load(store: EventStore<StreamState>, bus: EventBus): Promise<FleetView> {
+  static async load(store: EventStore<StreamState>, tail: LogTail): Promise<FleetView> {
     const view = new FleetView();
     for (const u of (await store.list('unit')) as UnitState[]) view.unitById.set(u.id, u);
     for (const s of (await store.list('station')) as StationState[]) view.stationById.set(s.id, s);
-    bus.subscribe((events) => {
+    tail.follow((events) => {
       for (const e of events) {
         const target = parseStream(e.stream);
         if (target?.kind === 'unit') {

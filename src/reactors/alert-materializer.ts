@@ -4,8 +4,7 @@ import type { IncidentId } from '../core/ids.ts';
 import { haversine } from '../core/lat-lon.ts';
 import type { StreamState } from '../core/loaded.ts';
 import { incidentStream } from '../core/streams.ts';
-import type { AlertPosition, AlertPositionAudit } from '../alerting/alert-audit.ts';
-import type { AlertOutbox, NewMessage } from '../alerting/outbox.ts';
+import type { AlertPosition, NewMessage, OutboxStore } from '../store/outbox-store.ts';
 import type { MovingPointIndex } from '../geo/moving-point-index.ts';
 import type { Router } from '../routing/router.ts';
 import type { EventStore } from '../store/event-store.ts';
@@ -17,8 +16,9 @@ const PAGE = 1000;
 
 export interface MaterializerDeps {
   readonly store: EventStore<StreamState>;
-  readonly outbox: AlertOutbox;
-  readonly audit: AlertPositionAudit;
+  readonly outbox: OutboxStore;
+  /** How long an alert's position is kept (ms), see alerting/alert-audit.ts. */
+  readonly retentionMs: number;
   /** Where volunteers are now (the live index): the audit's position and the start of a role's route. */
   readonly index: MovingPointIndex;
   readonly router: Router;
@@ -26,10 +26,14 @@ export interface MaterializerDeps {
 }
 
 /**
- * Turns the log into queued messages (see outbox.ts for why the queue is derived from the log).
- * Triggered by the bus right after an append that holds a message event, on setImmediate, so the
- * command path never waits for it; at start-up it catches up from the cursor. With each alert it
- * records the volunteer's position in the alert audit, in the same transaction.
+ * Turns the log into queued messages. The queue is derived from the log by seq with a cursor of
+ * its own: the events that call for a message (VolunteerAlerted, VolunteerRoleAssigned,
+ * VolunteerStoodDown, VolunteerAlertExpired) are durable before any message exists, and the rows
+ * made from events up to seq N commit with the cursor moving to N, so a crash in between leaves
+ * the cursor behind and the next start makes the missing rows (a message is never made twice:
+ * one per seq and volunteer). Woken by the log tail right after a commit that holds a message
+ * event, on setImmediate, so the command path never waits for it; at start-up it catches up from
+ * the cursor. With each alert it records the volunteer's position in the alert audit.
  */
 export class AlertMaterializer {
   private running: Promise<void> | undefined;
@@ -43,7 +47,7 @@ export class AlertMaterializer {
 
   /** On a new queue, starts at the log's head: what happened before delivery existed is not sent. */
   async init(): Promise<void> {
-    if (this.d.outbox.cursor() === undefined) this.d.outbox.enqueue([], await this.d.store.headSeq(), this.d.clock());
+    if ((await this.d.outbox.cursor()) === undefined) await this.d.outbox.enqueue([], await this.d.store.headSeq(), this.d.clock());
   }
 
   /** Called with each published batch: queues messages when the batch holds a message event. */
@@ -83,7 +87,7 @@ export class AlertMaterializer {
   async catchUp(): Promise<number> {
     let added = 0;
     for (;;) {
-      const after = this.d.outbox.cursor() ?? 0;
+      const after = (await this.d.outbox.cursor()) ?? 0;
       const events = await this.d.store.readAfter(after, PAGE);
       if (events.length === 0) return added;
       const incidents = new Map<string, IncidentState | undefined>();
@@ -101,7 +105,7 @@ export class AlertMaterializer {
         const m = await this.messageOf(e, incident, positions);
         if (m) messages.push(m);
       }
-      added += this.d.outbox.enqueue(messages, events[events.length - 1]!.seq, this.d.clock(), () => this.d.audit.record(positions));
+      added += await this.d.outbox.enqueue(messages, events[events.length - 1]!.seq, this.d.clock(), positions);
       if (events.length < PAGE) return added;
     }
   }
@@ -123,6 +127,7 @@ export class AlertMaterializer {
           incidentId: d.incidentId,
           volunteerId: d.volunteerId,
           alertedAt: e.at,
+          purgeAfter: Date.parse(e.at) + this.d.retentionMs,
           ...(fix === undefined ? {} : { position: { lat: fix.lat, lon: fix.lon, fixAt: new Date(fix.atMs).toISOString() } }),
           ...(fix === undefined || scene === undefined ? {} : { distanceM: haversine(scene, fix) }),
         });
@@ -149,7 +154,7 @@ export class AlertMaterializer {
         const d = e.data;
         const i = await incident(d.incidentId);
         const fix = this.d.index.get(d.volunteerId);
-        const from = fix ?? this.d.audit.positionOf(d.alertId);
+        const from = fix ?? (await this.d.outbox.alertPosition(d.alertId));
         const route = i === undefined ? undefined : walkingRoute(this.d.router, from, i.details.location, d.aed?.location);
         return {
           ...base,

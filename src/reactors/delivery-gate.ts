@@ -6,10 +6,9 @@ import type { VolunteerState } from '../core/volunteer.ts';
 import type { VolunteerPolicy } from '../core/volunteer-policy.ts';
 import type { ResponseState } from '../core/volunteer-response.ts';
 import type { OutboxMessage } from '../alerting/messages.ts';
-import type { AlertOutbox } from '../alerting/outbox.ts';
+import type { OutboxStore } from '../store/outbox-store.ts';
 import type { DeliveryGate, GateAnswer } from '../alerting/worker.ts';
 import type { EventStore } from '../store/event-store.ts';
-import type { DeviceSessions } from '../accounts/device-sessions.ts';
 
 /** Rule id recorded when a message is suppressed because the volunteer has no signed-in device. */
 export const LOGGED_OUT_RULE = 'delivery.logged_out';
@@ -26,8 +25,9 @@ export const LOGGED_OUT_RULE = 'delivery.logged_out';
 export function deliveryGate(
   store: EventStore<StreamState>,
   policy: VolunteerPolicy,
-  devices: DeviceSessions,
-  outbox: AlertOutbox,
+  /** A volunteer's signed-in devices: ids of their device tokens neither revoked nor expired. */
+  activeDevices: (volunteerId: string) => Promise<ReadonlySet<string>>,
+  outbox: OutboxStore,
   /** Told the volunteer's valid device tokens at each check (the WebSocket hub closes the others). */
   onCredentials: (volunteerId: string, active: ReadonlySet<string>) => void = () => {},
 ): DeliveryGate {
@@ -36,7 +36,7 @@ export function deliveryGate(
       const snaps = await store.load([volunteerStream(m.volunteerId), responseStream(m.incidentId)]);
       const v = snaps.get(volunteerStream(m.volunteerId))?.state as VolunteerState | undefined;
       const deleted = policy.volunteerRules.deleted.id;
-      const credentials = devices.active(m.volunteerId);
+      const credentials = await activeDevices(m.volunteerId);
       onCredentials(m.volunteerId, credentials);
       if (v === undefined) return { deliver: false, reason: 'no volunteer is registered under this id', rule: deleted };
       if (v.status === 'deleted') return { deliver: false, reason: 'the account is deleted', rule: deleted };
@@ -49,7 +49,7 @@ export function deliveryGate(
         if (!d.deliver) return { deliver: false, reason: d.reason, ...(d.rule === undefined ? {} : { rule: d.rule }) };
       } else if (m.kind === 'role') {
         if (alert?.status !== 'accepted') return { deliver: false, skip: true, reason: `the role no longer stands (the alert is ${alert?.status ?? 'unknown'})` };
-      } else if (alert?.answeredAt === undefined && outbox.receipt(m.alertId, 'alert')?.sentAt === undefined) {
+      } else if (alert?.answeredAt === undefined && (await outbox.receipt(m.alertId, 'alert'))?.sentAt === undefined) {
         return { deliver: false, skip: true, reason: 'the volunteer was never sent the alert' };
       }
       return { deliver: true, target: { volunteerId: v.id, credentials } };

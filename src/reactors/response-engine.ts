@@ -11,7 +11,8 @@ import { rolesLeft } from '../core/volunteer-roles.ts';
 import type { MovingPointIndex } from '../geo/moving-point-index.ts';
 import type { Router } from '../routing/router.ts';
 import type { AedDirectory } from '../volunteers/aed-directory.ts';
-import type { CommandHandler, ExecuteOptions, Outcome } from '../log/writer.ts';
+import { systemActor } from '../core/actor.ts';
+import type { ExecuteOptions, Outcome, Writer } from '../log/writer.ts';
 import { utcOffsetMinAt } from '../geo/time-zone.ts';
 import { aedOptions, findCandidates, type CandidateDeps, type SearchTimings } from '../volunteers/volunteer-candidates.ts';
 
@@ -27,7 +28,7 @@ export interface StartTimings extends SearchTimings {
 }
 
 export interface EngineDeps extends CandidateDeps {
-  readonly commands: CommandHandler;
+  readonly writer: Writer;
   readonly router: Router;
   readonly aeds: AedDirectory;
   readonly clock: () => number;
@@ -43,10 +44,10 @@ export interface EngineDeps extends CandidateDeps {
 
 /** How recent an incident must be for a response to be started when the process (re)starts. */
 const CATCH_UP_MS = 5 * 60_000;
-const META = { actor: 'response-engine' } as const;
+const ACTOR = { actor: systemActor('response-engine') } as const;
 
 /**
- * The volunteer response engine: it listens to the event bus and turns incidents into volunteer
+ * The volunteer response engine: it follows the log and turns incidents into volunteer
  * responses, never inside the request that appended them (each reaction runs on setImmediate,
  * one incident's reactions in order).
  * - IncidentReceived (or a correction making the nature one that wants volunteers) → candidates
@@ -136,8 +137,8 @@ export class ResponseEngine {
     return (await this.d.store.load([stream])).get(stream)?.state as T | undefined;
   }
 
-  private async execute(command: Command, options: ExecuteOptions = { meta: META }): Promise<Outcome> {
-    return this.d.commands.execute(command, options);
+  private async execute(command: Command, options: ExecuteOptions = ACTOR): Promise<Outcome> {
+    return this.d.writer.execute(command, options);
   }
 
   /** Starts the volunteer response to an incident, if its nature wants volunteers and none is started. */
@@ -180,7 +181,7 @@ export class ResponseEngine {
    * A volunteer accepts their alert: the AEDs they could fetch are computed when `fetch_aed` is
    * still wanted (nearest open ones, walking volunteer → AED → scene), then AcceptAlert decides.
    */
-  async accept(volunteerId: string, alertId: string, options: ExecuteOptions = {}): Promise<Outcome> {
+  async accept(volunteerId: string, alertId: string, options: ExecuteOptions): Promise<Outcome> {
     const now: EpochMs = epochMs(this.d.clock());
     const incidentId = incidentOfAlert(alertId, volunteerId);
     const s = incidentId === undefined ? undefined : await this.load<ResponseState>(responseStream(incidentId));

@@ -6,19 +6,20 @@ import { deadlinesOf, dueTimers } from '../core/response-timers.ts';
 import { responseStream } from '../core/streams.ts';
 import type { ResponseState } from '../core/volunteer-response.ts';
 import type { EventStore } from '../store/event-store.ts';
-import type { CommandHandler } from '../log/writer.ts';
+import { systemActor } from '../core/actor.ts';
+import type { Writer } from '../log/writer.ts';
 
 export interface TimerDeps {
   readonly store: EventStore<StreamState>;
-  readonly commands: CommandHandler;
+  readonly writer: Writer;
   readonly clock: () => number;
   /** Periodic housekeeping (the alert audit's retention purge), run at start and every `housekeepingMs`. */
-  readonly housekeeping?: (now: number) => void;
+  readonly housekeeping?: (now: number) => Promise<unknown>;
   readonly housekeepingMs?: number;
   readonly onError?: (e: unknown) => void;
 }
 
-const META = { actor: 'timer' } as const;
+const ACTOR = { actor: systemActor('timer') } as const;
 /** After a version conflict a deadline is tried again this much later. */
 const CONFLICT_RETRY_MS = 200;
 
@@ -48,14 +49,15 @@ export class TimerScheduler {
     const alerting = (await this.d.store.list('response', ['alerting'], 1_000_000)) as ResponseState[];
     for (const s of alerting) this.track(s);
     if (this.d.housekeeping) {
-      this.d.housekeeping(this.d.clock());
-      this.housekeepingTimer = setInterval(() => this.d.housekeeping?.(this.d.clock()), this.d.housekeepingMs ?? 60 * 60_000);
+      await this.d.housekeeping(this.d.clock());
+      const sweep = () => this.d.housekeeping?.(this.d.clock()).catch((e: unknown) => this.d.onError?.(e));
+      this.housekeepingTimer = setInterval(() => void sweep(), this.d.housekeepingMs ?? 60 * 60_000);
       this.housekeepingTimer.unref();
     }
     await this.fireDue();
   }
 
-  /** Bus subscriber: a scheduled wave or a new alert brings a deadline. */
+  /** Follows the log: a scheduled wave or a new alert brings a deadline. */
   notice(events: readonly StoredEvent[]): void {
     let changed = false;
     for (const e of events) {
@@ -125,7 +127,7 @@ export class TimerScheduler {
     const load = async () => (await this.d.store.load([stream])).get(stream)?.state as ResponseState | undefined;
     let s = await load();
     for (const command of s === undefined ? [] : dueTimers(s, epochMs(now)).filter((c) => !this.refused.has(keyOf(c)))) {
-      const outcome = await this.d.commands.execute(command, { meta: META });
+      const outcome = await this.d.writer.execute(command, ACTOR);
       if (!outcome.ok) {
         if (outcome.code === 'VersionConflict') {
           this.earliest.set(incidentId, now + CONFLICT_RETRY_MS);

@@ -6,7 +6,7 @@ import { incidentOfAlert } from '../core/response-steps.ts';
 import { incidentStream, responseStream, volunteerStream } from '../core/streams.ts';
 import type { VolunteerState } from '../core/volunteer.ts';
 import type { ResponseState, VolunteerAlert } from '../core/volunteer-response.ts';
-import type { ReceiptRow } from '../alerting/outbox.ts';
+import type { ReceiptRow } from '../store/outbox-store.ts';
 import { sceneOf } from '../reactors/alert-materializer.ts';
 import type { Samaritan } from '../composition/samaritan.ts';
 import { searchRadiusM } from '../volunteers/volunteer-candidates.ts';
@@ -61,9 +61,9 @@ export async function myAlert(app: Samaritan, volunteerId: string, alertId: stri
   const a = s?.alerts[alertId];
   if (s === undefined || incident === undefined || a === undefined || a.volunteerId !== volunteerId) return undefined;
   const assignment = s.assignments.find((x) => x.alertId === alertId);
-  const from = livePosition(app, volunteerId) ?? app.responders.audit.positionOf(alertId);
+  const from = livePosition(app, volunteerId) ?? (await app.responders.outbox.alertPosition(alertId));
   const route = assignment === undefined || a.status !== 'accepted' ? undefined : roleRoute(app, s, a, incident.details.location, from);
-  const seenAt = app.responders.outbox.receipt(alertId, 'alert')?.seenAt;
+  const seenAt = (await app.responders.outbox.receipt(alertId, 'alert'))?.seenAt;
   return {
     alertId,
     incidentId,
@@ -130,7 +130,7 @@ export async function incidentVolunteers(app: Samaritan, incidentId: string) {
   const nearM = 2 * searchRadiusM(app.responders.policy);
   const scene = incident.details.location;
   const timeline = await app.store.readIncidentTimeline(incidentId);
-  const receipts = new Map(app.responders.outbox.receiptsOfIncident(incidentId).filter((r) => r.message === 'alert').map((r) => [r.alertId, r]));
+  const receipts = new Map((await app.responders.outbox.receiptsOfIncident(incidentId)).filter((r) => r.message === 'alert').map((r) => [r.alertId, r]));
   const alerts = Object.values(s.alerts)
     .sort((a, b) => a.wave - b.wave || a.etaS - b.etaS)
     .map((a) => {

@@ -7,8 +7,13 @@ import type { StationState } from '../core/station.ts';
 import { OPEN_INCIDENT_STATUSES, type IncidentStatus } from '../core/statuses.ts';
 import type { UnitState } from '../core/unit.ts';
 import type { LatLon } from '../core/lat-lon.ts';
-import type { Samaritan } from '../composition/samaritan.ts';
 import { toTimelineEntry, type TimelineEntry } from './timeline.ts';
+import type { StreamState } from '../core/loaded.ts';
+import type { TravelTimeEstimator } from '../core/travel-time.ts';
+import type { Configuration } from '../config/configuration.ts';
+import type { FleetView } from '../fleet/fleet-view.ts';
+import type { PositionIntake } from '../geo/position-intake.ts';
+import type { EventStore } from '../store/event-store.ts';
 
 export interface IncidentView {
   readonly id: string;
@@ -41,9 +46,19 @@ export function incidentView(s: IncidentState, timeline?: readonly TimelineEntry
   return { ...rest, ...details, assignments: Object.values(assignments), ...(timeline ? { timeline } : {}) };
 }
 
+/** What the read side reads: the log's snapshots, the fleet in memory, live positions, configuration. */
+export interface QueryDeps {
+  readonly store: EventStore<StreamState>;
+  readonly fleet: FleetView;
+  readonly positions: PositionIntake;
+  readonly clock: () => number;
+  readonly config: Configuration;
+  readonly estimator: TravelTimeEstimator;
+}
+
 /** Read-side questions the edges ask. Reads come from snapshots, never from folding the log. */
 export class Queries {
-  constructor(private readonly app: Samaritan) {}
+  constructor(private readonly app: QueryDeps) {}
 
   async incident(id: string): Promise<IncidentState | undefined> {
     const snap = (await this.app.store.load([incidentStream(id as IncidentId)])).get(incidentStream(id as IncidentId));

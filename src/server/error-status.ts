@@ -9,6 +9,7 @@ export type EdgeCode =
   | 'RouteNotFound'
   | 'MethodNotAllowed'
   | 'VersionConflict'
+  | 'RecordConflict'
   | 'IdempotencyKeyMismatch'
   | 'Unauthenticated'
   | 'Forbidden'
@@ -57,6 +58,7 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   UnitNotAssigned: 409,
   IncidentHasActiveUnits: 409,
   VersionConflict: 409,
+  RecordConflict: 409,
   RequestTimeout: 408,
   UpgradeRequired: 426,
   BodyTooLarge: 413,

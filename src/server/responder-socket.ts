@@ -49,20 +49,22 @@ export function installResponderSocket(server: FastifyInstance, app: Samaritan):
         if (f.type === 'ping') {
           socket.send(JSON.stringify({ type: 'pong' }));
         } else if (f.type === 'ack') {
-          const m = r.outbox.get(f.id);
-          if (m !== undefined && m.volunteerId === volunteerId) r.receipts.delivered(m, 'websocket', app.clock());
+          r.outbox
+            .get(f.id)
+            .then((m) => (m !== undefined && m.volunteerId === volunteerId ? r.receipts.delivered(m, 'websocket', app.clock()) : false))
+            .catch((e: unknown) => req.log.warn({ err: e }, 'delivered receipt not recorded'));
         } else {
           ownAlert(app, volunteerId, f.alertId)
-            .then((own) => {
-              if (own) r.receipts.seen({ alertId: f.alertId, incidentId: own.incidentId, volunteerId }, 'websocket', app.clock());
-            })
+            .then((own) => (own ? r.receipts.seen({ alertId: f.alertId, incidentId: own.incidentId, volunteerId }, 'websocket', app.clock()) : false))
             .catch((e: unknown) => req.log.warn({ err: e }, 'seen receipt not recorded'));
         }
       });
       socket.send(JSON.stringify({ type: 'ready', volunteerId }));
       // Anything still waiting for this volunteer goes out now, over this socket too.
-      r.outbox.hurry(volunteerId, app.clock());
-      r.worker.kick();
+      r.outbox
+        .hurry(volunteerId, app.clock())
+        .then(() => r.worker.kick())
+        .catch((e: unknown) => req.log.warn({ err: e }, 'queued messages not hurried'));
     },
   });
 }

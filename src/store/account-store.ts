@@ -1,5 +1,4 @@
 import type { Role, Scope } from '../core/roles.ts';
-import type { PendingEvent } from '../core/events.ts';
 
 export interface UserRecord {
   readonly id: string;
@@ -27,19 +26,16 @@ export interface TokenRecord {
 }
 
 /**
- * Credentials live in mutable tables (a password hash must be replaceable and erasable), while
- * every change to them is also written as an audit event to the log, in the same transaction.
+ * Users and credentials live in mutable tables (a password hash must be replaceable and erasable).
+ * Reads come from here; every change is a record write (record-writes.ts) that commits with its
+ * audit event through the one writer.
  */
 export interface AccountStore {
-  addUser(user: UserRecord, audit: readonly PendingEvent[]): Promise<void>;
   userByName(name: string): Promise<UserRecord | undefined>;
   userById(id: string): Promise<UserRecord | undefined>;
   users(): Promise<readonly UserRecord[]>;
-  setRole(userId: string, role: Role, audit: readonly PendingEvent[]): Promise<void>;
-  addToken(token: TokenRecord, audit: readonly PendingEvent[]): Promise<void>;
   token(id: string): Promise<TokenRecord | undefined>;
   tokens(kind: TokenRecord['kind']): Promise<readonly TokenRecord[]>;
-  revokeToken(id: string, at: string, audit: readonly PendingEvent[]): Promise<void>;
-  /** Appends audit events that change no table (sign-in, failed sign-in, personal data read). */
-  audit(events: readonly PendingEvent[]): Promise<void>;
+  /** Ids of a volunteer's device tokens neither revoked nor expired at `nowIso`: their signed-in devices. */
+  activeDevices(subject: string, nowIso: string): Promise<ReadonlySet<string>>;
 }

@@ -1,4 +1,6 @@
+import type { Actor } from '../core/actor.ts';
 import type { PendingEvent, StoredEvent } from '../core/events.ts';
+import type { RecordWrite } from './record-writes.ts';
 
 /**
  * How read models are derived from the log. The store is generic: the domain passes its own
@@ -27,9 +29,18 @@ export interface AppendRequest {
   /** Stream → the version the decision was made against (0: the stream must not exist yet). */
   readonly expected: ReadonlyMap<string, number>;
   readonly events: readonly PendingEvent[];
-  readonly meta?: Readonly<Record<string, unknown>>;
+  /** Who made the change; stored on every event of the request. */
+  readonly actor: Actor;
+  /** The HTTP request that carried the change, if any. */
+  readonly requestId?: string;
   /** Records the outcome under an Idempotency-Key in the same transaction as the events. */
   readonly idempotency?: { readonly key: string; readonly fingerprint: string; readonly result: unknown };
+  /**
+   * Changes to the store's own tables (credentials, personal data, AEDs, the delivery queue) that
+   * must commit with these events or not at all: a token and its `TokenIssued`, an erasure and its
+   * `VolunteerDeleted`. A guard that does not hold refuses the whole request (`RecordConflict`).
+   */
+  readonly records?: readonly RecordWrite[];
 }
 
 export type AppendOutcome =
@@ -40,7 +51,8 @@ export type AppendOutcome =
       readonly message: string;
       readonly details: { stream: string; expected: number; actual: number };
     }
-  | { readonly ok: false; readonly code: 'IdempotencyKeyReplayed'; readonly message: string; readonly result: unknown };
+  | { readonly ok: false; readonly code: 'IdempotencyKeyReplayed'; readonly message: string; readonly result: unknown }
+  | { readonly ok: false; readonly code: 'RecordConflict'; readonly message: string };
 
 export interface IdempotencyRecord {
   readonly fingerprint: string;
@@ -49,12 +61,11 @@ export interface IdempotencyRecord {
 
 /**
  * The durable event log plus its snapshots. `append` resolves only once the events are on disk:
- * an acknowledged write survives a crash of the process or the machine.
+ * an acknowledged write survives a crash of the process or the machine. A store may commit
+ * concurrent appends together (one transaction, one fsync); each still succeeds or fails alone.
  */
 export interface EventStore<S> {
   append(request: AppendRequest): Promise<AppendOutcome>;
-  /** Appends many independent requests in one transaction (bulk import); all or nothing. */
-  appendAll(requests: readonly AppendRequest[]): Promise<readonly StoredEvent[]>;
   /** Events with seq > afterSeq, in order, at most `limit`. */
   readAfter(afterSeq: number, limit: number): Promise<readonly StoredEvent[]>;
   /** Every event that concerns an incident: its own stream and its units' changes while assigned. */

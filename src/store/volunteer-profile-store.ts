@@ -1,5 +1,3 @@
-import type { PendingEvent, StoredEvent } from '../core/events.ts';
-
 /**
  * A device a volunteer receives alerts on. The delivery queue owns what `subscription` holds (a Web
  * Push subscription, a gateway address); the registry only keeps it with the rest of the personal
@@ -39,37 +37,15 @@ export interface DemoPopulationRecord {
   readonly loadedAt: string;
 }
 
-/** Thrown when a stream moved on between the decision and the write; the caller decides again. */
-export class StreamMoved extends Error {
-  constructor(
-    readonly stream: string,
-    readonly expected: number,
-    readonly actual: number,
-  ) {
-    super(`Stream ${stream} is at version ${actual}, not ${expected}`);
-  }
-}
-
 /**
- * The personal-data table. Every write that goes with domain events (sign-up, erasure) commits
- * the row and the events in one transaction, after checking the streams are still at the versions
- * the decision was made against (else {@link StreamMoved}).
+ * The personal-data table. Rows are added and erased only with the events that go with them
+ * (record writes `profile.add` and `profile.erase`, committed by the one writer); contact details
+ * and devices change here directly, as they are never logged.
  */
 export interface VolunteerProfileStore {
-  /** Inserts the profile and appends the registration events together. */
-  create(profile: VolunteerProfile, expected: ReadonlyMap<string, number>, events: readonly PendingEvent[]): StoredEvent[];
-  /** Inserts many profiles and their events in one transaction (the demo population). */
-  createMany(profiles: readonly VolunteerProfile[], events: readonly PendingEvent[], demo?: DemoPopulationRecord): StoredEvent[];
   get(volunteerId: string): VolunteerProfile | undefined;
   getMany(volunteerIds: readonly string[]): Map<string, VolunteerProfile>;
   update(volunteerId: string, changes: ProfileChanges, at: string): VolunteerProfile | undefined;
-  /**
-   * Erases a volunteer in one transaction: deletes the profile row, revokes every device token of
-   * theirs (with a `TokenRevoked` audit event each, `by`), and appends `events` (the deletion).
-   */
-  erase(volunteerId: string, expected: ReadonlyMap<string, number>, events: readonly PendingEvent[], at: string, by: string): StoredEvent[];
-  /** Appends audit events that change no row (staff read personal data). */
-  audit(events: readonly PendingEvent[]): StoredEvent[];
   demoPopulation(): DemoPopulationRecord | undefined;
   count(): number;
 }

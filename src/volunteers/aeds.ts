@@ -5,7 +5,9 @@ import { epochMs } from '../core/ids.ts';
 import { haversine, type LatLon } from '../core/lat-lon.ts';
 import { importAedCsv, importAedGeoJson, type AedImport } from '../interop/aed-import.ts';
 import { formatOpeningHours } from '../interop/opening-hours.ts';
-import type { SqliteAeds } from '../store/sqlite/sqlite-aeds.ts';
+import { systemActor } from '../core/actor.ts';
+import type { WriteContext, Writer } from '../log/writer.ts';
+import type { AedStore } from '../store/aed-store.ts';
 import { PROJECT_ROOT } from '../config/configuration.ts';
 import { DEMO_TIME_ZONE, utcOffsetMinAt } from '../geo/time-zone.ts';
 
@@ -31,10 +33,11 @@ export class AedRegistry {
   private records: AedRecord[];
 
   constructor(
-    private readonly table: SqliteAeds,
+    private readonly table: AedStore,
+    private readonly writer: Writer,
     private readonly clock: () => number,
   ) {
-    this.records = table.all();
+    this.records = [...table.all()];
   }
 
   all(): readonly AedRecord[] {
@@ -76,14 +79,21 @@ export class AedRegistry {
   }
 
   /** Stores parsed entries (new ids added, known ids replaced) with an `AedsImported` audit event. */
-  save(records: readonly AedRecord[], how: { source: string; format: AedFormat; by: string; audit?: boolean }): { created: number; updated: number; total: number } {
+  async save(
+    records: readonly AedRecord[],
+    how: { source: string; format: AedFormat; by: string; audit?: boolean; ctx?: WriteContext },
+  ): Promise<{ created: number; updated: number; total: number }> {
     const at = new Date(this.clock()).toISOString();
-    const audit = (created: number, updated: number): PendingEvent[] =>
+    const known = new Set(this.records.map((r) => r.id));
+    const created = records.filter((r) => !known.has(r.id)).length;
+    const counts = { created, updated: records.length - created };
+    const audit: PendingEvent[] =
       how.audit === false
         ? []
-        : [{ type: 'AedsImported', stream: 'audit-aeds', at, data: { source: how.source, format: how.format, created, updated, by: how.by } }];
-    const counts = this.table.upsertMany(records, at, audit);
-    this.records = this.table.all();
+        : [{ type: 'AedsImported', stream: 'audit-aeds', at, data: { source: how.source, format: how.format, ...counts, by: how.by } }];
+    const outcome = await this.writer.record(audit, { ...(how.ctx ?? { actor: systemActor(how.by) }), records: [{ type: 'aed.put', records, at }] });
+    if (!outcome.ok) throw new Error(`AED import: ${outcome.message}`);
+    this.records = [...this.table.all()];
     return { ...counts, total: this.records.length };
   }
 
@@ -91,10 +101,10 @@ export class AedRegistry {
    * Loads the bundled synthetic demo set into an empty registry (first start with the demo city).
    * Bundled data, not an operator's import: no audit event, and the entries say `synthetic`.
    */
-  loadDemoSet(root: string = PROJECT_ROOT): number {
+  async loadDemoSet(root: string = PROJECT_ROOT): Promise<number> {
     if (this.records.length > 0) return 0;
     const parsed = AedRegistry.parse('geojson', JSON.parse(readFileSync(`${root}${DEMO_AEDS_FILE}`, 'utf8')), 'synthetic demo set', true);
     if (!parsed.ok) throw new Error(`${DEMO_AEDS_FILE}: ${parsed.problems.map((p) => `#${p.row} ${p.message}`).join('; ')}`);
-    return this.save(parsed.records, { source: 'synthetic demo set', format: 'geojson', by: 'demo-city', audit: false }).created;
+    return (await this.save(parsed.records, { source: 'synthetic demo set', format: 'geojson', by: 'demo-city', audit: false })).created;
   }
 }

@@ -1,11 +1,6 @@
 import type { Command } from '../core/commands.ts';
-import { decide, type DecideRules } from '../core/decide.ts';
-import type { PendingEvent } from '../core/events.ts';
-import { evolve } from '../core/evolve.ts';
 import { epochMs } from '../core/ids.ts';
 import type { LatLon } from '../core/lat-lon.ts';
-import type { StreamState } from '../core/loaded.ts';
-import { volunteerStream } from '../core/streams.ts';
 import type { QualificationKind } from '../core/volunteer-policy.ts';
 import type { DemoPopulationRecord, VolunteerProfile } from '../store/volunteer-profile-store.ts';
 import { PROJECT_ROOT } from '../config/configuration.ts';
@@ -127,22 +122,16 @@ function commandsOf(v: DemoVolunteer, now: number): Command[] {
 }
 
 /**
- * The registry writes of the population, decided by the core like any sign-up: events (about
- * 2.6 per volunteer) and profiles, which say `synthetic` and carry made-up names and
+ * The registry writes of the population, to be decided by the core like any sign-up (about 2.6
+ * commands per volunteer), and the profiles, which say `synthetic` and carry made-up names and
  * fictional 555-01xx phone numbers. Languages stay in the profile, as for every volunteer.
  */
-export function demoRegistryWrites(pop: DemoPopulation, now: number, rules: DecideRules) {
-  const events: PendingEvent[] = [];
+export function demoRegistryWrites(pop: DemoPopulation, now: number) {
+  const commands: Command[] = [];
   const profiles: VolunteerProfile[] = [];
   const at = new Date(now).toISOString();
   for (const v of pop.volunteers) {
-    let state: StreamState | undefined;
-    for (const c of commandsOf(v, now)) {
-      const d = decide(c, new Map([[volunteerStream(v.id), state]]), rules);
-      if (!d.ok) throw new Error(`demo volunteer ${v.id}: ${d.message}`);
-      for (const e of d.events) state = evolve(state, e);
-      events.push(...d.events);
-    }
+    commands.push(...commandsOf(v, now));
     const n = v.id.slice(DEMO_ID_PREFIX.length);
     profiles.push({
       volunteerId: v.id,
@@ -162,5 +151,5 @@ export function demoRegistryWrites(pop: DemoPopulation, now: number, rules: Deci
     residents: Math.round(pop.residents),
     loadedAt: at,
   };
-  return { events, profiles, record };
+  return { commands, profiles, record };
 }

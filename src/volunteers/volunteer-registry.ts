@@ -1,16 +1,14 @@
-import type { DecideRules } from '../core/decide.ts';
+import { systemActor } from '../core/actor.ts';
 import type { StreamState } from '../core/loaded.ts';
 import type { VolunteerState } from '../core/volunteer.ts';
-import type { PositionIntake } from '../geo/position-intake.ts';
-import type { EventStore } from '../store/event-store.ts';
-import { SqliteAeds } from '../store/sqlite/sqlite-aeds.ts';
-import { SqliteVolunteerProfiles, type EventLogWriter } from '../store/sqlite/sqlite-volunteer-profiles.ts';
-import type { DemoPopulationRecord } from '../store/volunteer-profile-store.ts';
 import type { Accounts } from '../accounts/accounts.ts';
+import type { PositionIntake } from '../geo/position-intake.ts';
+import type { LogTail } from '../log/log-tail.ts';
+import type { Writer } from '../log/writer.ts';
+import type { Store } from '../store/store.ts';
+import type { DemoPopulationRecord } from '../store/volunteer-profile-store.ts';
 import { AedRegistry } from './aeds.ts';
-import type { CommandHandler } from '../log/writer.ts';
 import { demoRegistryWrites, generateDemoPopulation, isDemoVolunteerId, type DemoPopulation } from './demo-volunteers.ts';
-import type { EventBus } from '../log/event-bus.ts';
 import { VolunteerLiveIndex } from './volunteer-live-index.ts';
 import { Volunteers } from './volunteers.ts';
 
@@ -37,47 +35,52 @@ export interface VolunteerRegistry {
 }
 
 /**
- * Opens the volunteer registry and the AED registry on the store's database; on a new data dir
- * loads the synthetic demo sets (one transaction for the whole population); regenerates the demo
- * population's positions (memory only) on every start; and keeps the live index in step with the
- * registry through the event bus.
+ * Opens the volunteer registry and the AED registry; on a new data dir loads the synthetic demo
+ * sets (one transaction for the whole population); regenerates the demo population's positions
+ * (memory only) on every start; and keeps the live index in step with the registry by following
+ * the log.
  */
 export async function openVolunteerRegistry(
   deps: {
-    readonly store: EventStore<StreamState> & EventLogWriter;
-    readonly commands: CommandHandler;
-    readonly bus: EventBus;
+    readonly tables: Store<StreamState>;
+    readonly writer: Writer;
+    readonly tail: LogTail;
     readonly accounts: Accounts;
     readonly positions: PositionIntake;
     readonly clock: () => number;
-    readonly rules: DecideRules;
   },
   options: RegistryOptions,
 ): Promise<VolunteerRegistry> {
-  const profiles = new SqliteVolunteerProfiles(deps.store);
-  const aeds = new AedRegistry(new SqliteAeds(deps.store), deps.clock);
-  if (options.demoCity) aeds.loadDemoSet();
+  const { profiles } = deps.tables;
+  const store = deps.tables.events;
+  const aeds = new AedRegistry(deps.tables.aeds, deps.writer, deps.clock);
+  if (options.demoCity) await aeds.loadDemoSet();
   const live = new VolunteerLiveIndex(deps.positions, deps.clock);
-  const volunteers = new Volunteers({ ...deps, profiles, live });
+  const volunteers = new Volunteers({ store, profiles, writer: deps.writer, accounts: deps.accounts, live, clock: deps.clock });
 
   let record = profiles.demoPopulation();
   let pop: DemoPopulation | undefined;
   const wanted = options.demoVolunteers;
-  if (record === undefined && options.demoCity && wanted !== false && (await deps.store.list('volunteer', undefined, 1)).length === 0) {
+  if (record === undefined && options.demoCity && wanted !== false && (await store.list('volunteer', undefined, 1)).length === 0) {
     pop = generateDemoPopulation(wanted === true ? undefined : wanted);
-    const writes = demoRegistryWrites(pop, deps.clock(), deps.rules);
-    profiles.createMany(writes.profiles, writes.events, writes.record);
+    const writes = demoRegistryWrites(pop, deps.clock());
+    const results = await deps.writer.executeAll(writes.commands, {
+      actor: systemActor('demo-population'),
+      records: [{ type: 'profile.add', profiles: writes.profiles, demo: writes.record }],
+    });
+    const refused = results.find((r) => !r.ok);
+    if (refused && !refused.ok) throw new Error(`demo population: ${refused.message}`);
     record = writes.record;
   }
   const loadedNow = pop !== undefined;
   let placed = 0;
   if (record !== undefined) {
     pop ??= generateDemoPopulation(record.count, record.seed);
-    const states = ((await deps.store.list('volunteer', ['active'], 10_000_000)) as VolunteerState[]).filter((v) => isDemoVolunteerId(v.id));
+    const states = ((await store.list('volunteer', ['active'], 10_000_000)) as VolunteerState[]).filter((v) => isDemoVolunteerId(v.id));
     placed = live.seedDemo(new Map(pop.volunteers.map((v) => [v.id, v.home])), states);
     live.startDemoHeartbeat();
   }
-  const unsubscribe = deps.bus.subscribe((events) => volunteers.onEvents(events));
+  const unsubscribe = deps.tail.follow((events) => volunteers.onEvents(events));
   return {
     volunteers,
     aeds,

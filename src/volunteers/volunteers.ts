@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import type { Actor } from '../core/actor.ts';
 import type { Command } from '../core/commands.ts';
-import { decide, streamsNeeded, type DecideRules } from '../core/decide.ts';
 import type { PendingEvent, StoredEvent } from '../core/events.ts';
 import { epochMs } from '../core/ids.ts';
 import type { StreamState } from '../core/loaded.ts';
@@ -10,18 +10,17 @@ import { parseStream, volunteerStream } from '../core/streams.ts';
 import { isDeleted, type VolunteerState } from '../core/volunteer.ts';
 import type { QualificationKind } from '../core/volunteer-policy.ts';
 import type { EventStore } from '../store/event-store.ts';
-import { StreamMoved, type VolunteerDevice, type VolunteerProfile, type VolunteerProfileStore } from '../store/volunteer-profile-store.ts';
+import type { VolunteerDevice, VolunteerProfile, VolunteerProfileStore } from '../store/volunteer-profile-store.ts';
 import type { Accounts } from '../accounts/accounts.ts';
-import type { CommandHandler } from '../log/writer.ts';
+import type { WriteContext, Writer } from '../log/writer.ts';
 import { isDemoVolunteerId } from './demo-volunteers.ts';
-import type { EventBus } from '../log/event-bus.ts';
 import type { VolunteerLiveIndex } from './volunteer-live-index.ts';
 import { registryView, selfView, staffView, type SelfView, type StaffView } from '../read-models/volunteer-views.ts';
 
 /** A registry refusal: the core's, or one of the registry's own (mapped to HTTP by the server). */
 export type VolunteerFailure =
   | Rejection
-  | { readonly ok: false; readonly code: 'LocationConsentRequired' | 'VersionConflict' | 'IdempotencyKeyMismatch'; readonly message: string };
+  | { readonly ok: false; readonly code: 'LocationConsentRequired' | 'VersionConflict' | 'IdempotencyKeyMismatch' | 'RecordConflict'; readonly message: string };
 export type Result<T> = { readonly ok: true; readonly value: T } | VolunteerFailure;
 
 const ok = <T>(value: T): Result<T> => ({ ok: true, value });
@@ -47,12 +46,10 @@ export interface VolunteerPatch {
 export interface VolunteersDeps {
   readonly store: EventStore<StreamState>;
   readonly profiles: VolunteerProfileStore;
-  readonly commands: CommandHandler;
-  readonly bus: EventBus;
+  readonly writer: Writer;
   readonly accounts: Accounts;
   readonly live: VolunteerLiveIndex;
   readonly clock: () => number;
-  readonly rules: DecideRules;
 }
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -61,7 +58,6 @@ const newVolunteerId = () => `V${[...randomBytes(12)].map((b) => CROCKFORD[b % 3
 const cleanLanguages = (ls: readonly string[]) => [...new Set(ls.map((l) => l.trim()).filter((l) => l !== ''))];
 /** Stream of the staff-read audit events. */
 export const DATA_READ_STREAM = 'audit-volunteer-data';
-const MAX_ATTEMPTS = 3;
 
 /**
  * The volunteer registry: sign-up, self-service, a supervisor's verification, staff reads of
@@ -93,14 +89,9 @@ export class Volunteers {
   }
 
   /** Signs a volunteer up: the registration event and the profile row commit together; then a device token. */
-  async signUp(input: SignUp): Promise<Result<{ volunteerId: string; token: string; view: SelfView }>> {
+  async signUp(input: SignUp, ctx: { readonly requestId?: string } = {}): Promise<Result<{ volunteerId: string; token: string; view: SelfView }>> {
     const now = this.d.clock();
     const volunteerId = newVolunteerId();
-    const stream = volunteerStream(volunteerId);
-    // Languages are personal data: the profile keeps them, the event does not.
-    const command: Command = { type: 'RegisterVolunteer', now: epochMs(now), volunteerId, languages: [], locationConsent: input.locationConsent };
-    const decision = decide(command, new Map([[stream, undefined]]), this.d.rules);
-    if (!decision.ok) return decision;
     const at = new Date(now).toISOString();
     const profile: VolunteerProfile = {
       volunteerId,
@@ -112,7 +103,12 @@ export class Volunteers {
       createdAt: at,
       updatedAt: at,
     };
-    this.d.bus.publish(this.d.profiles.create(profile, new Map([[stream, 0]]), decision.events));
+    // Languages are personal data: the profile keeps them, the event does not.
+    const outcome = await this.d.writer.execute(
+      { type: 'RegisterVolunteer', now: epochMs(now), volunteerId, languages: [], locationConsent: input.locationConsent },
+      { actor: { kind: 'system', id: 'sign-up' }, ...ctx, records: [{ type: 'profile.add', profiles: [profile] }] },
+    );
+    if (!outcome.ok) return outcome;
     const { token } = await this.d.accounts.createToken({ name: 'volunteer device', role: 'volunteer', kind: 'device', subject: volunteerId, by: 'sign-up' });
     const v = await this.state(volunteerId);
     return ok({ volunteerId, token, view: selfView(v!, profile, now) });
@@ -127,13 +123,13 @@ export class Volunteers {
     return ok(selfView(v.value, p, this.d.clock()));
   }
 
-  private async run(command: Command, meta: Record<string, unknown>): Promise<VolunteerFailure | undefined> {
-    const outcome = await this.d.commands.execute(command, { meta });
+  private async run(command: Command, ctx: WriteContext): Promise<VolunteerFailure | undefined> {
+    const outcome = await this.d.writer.execute(command, ctx);
     return outcome.ok ? undefined : outcome;
   }
 
   /** Applies a volunteer's own changes; unchanged values are no-ops, not errors. */
-  async update(volunteerId: string, patch: VolunteerPatch, meta: Record<string, unknown>): Promise<Result<SelfView>> {
+  async update(volunteerId: string, patch: VolunteerPatch, ctx: WriteContext): Promise<Result<SelfView>> {
     const found = await this.active(volunteerId);
     if (!found.ok) return found;
     const v = found.value;
@@ -148,7 +144,7 @@ export class Volunteers {
     if (Object.keys(personal).length > 0) this.d.profiles.update(volunteerId, personal, this.iso());
     const now = epochMs(this.d.clock());
     if (patch.locationConsent !== undefined && patch.locationConsent !== v.locationConsent) {
-      const failed = await this.run({ type: 'SetLocationConsent', now, volunteerId, consent: patch.locationConsent }, meta);
+      const failed = await this.run({ type: 'SetLocationConsent', now, volunteerId, consent: patch.locationConsent }, ctx);
       if (failed) return failed;
     }
     if (patch.available !== undefined || patch.quietHours !== undefined) {
@@ -157,7 +153,7 @@ export class Volunteers {
       if (available !== v.available || !sameHours) {
         const failed = await this.run(
           { type: 'SetAvailability', now, volunteerId, available, ...(patch.quietHours === undefined ? {} : { quietHours: patch.quietHours }) },
-          meta,
+          ctx,
         );
         if (failed) return failed;
       }
@@ -167,16 +163,16 @@ export class Volunteers {
   }
 
   /** A volunteer declares a qualification; it stays unverified until a supervisor verifies it. */
-  async declare(volunteerId: string, kind: QualificationKind, expiresAt: number, meta: Record<string, unknown>): Promise<Result<SelfView>> {
-    const failed = await this.run({ type: 'DeclareQualification', now: epochMs(this.d.clock()), volunteerId, kind, expiresAt: epochMs(expiresAt) }, meta);
+  async declare(volunteerId: string, kind: QualificationKind, expiresAt: number, ctx: WriteContext): Promise<Result<SelfView>> {
+    const failed = await this.run({ type: 'DeclareQualification', now: epochMs(this.d.clock()), volunteerId, kind, expiresAt: epochMs(expiresAt) }, ctx);
     if (failed) return failed;
     await this.refresh(volunteerId);
     return this.self(volunteerId);
   }
 
   /** A supervisor verifies a declared qualification; the answer holds no personal data. */
-  async verify(volunteerId: string, kind: QualificationKind, by: string, meta: Record<string, unknown>) {
-    const failed = await this.run({ type: 'VerifyQualification', now: epochMs(this.d.clock()), volunteerId, kind, by }, meta);
+  async verify(volunteerId: string, kind: QualificationKind, by: string, ctx: WriteContext) {
+    const failed = await this.run({ type: 'VerifyQualification', now: epochMs(this.d.clock()), volunteerId, kind, by }, ctx);
     if (failed) return failed;
     await this.refresh(volunteerId);
     const v = await this.state(volunteerId);
@@ -187,40 +183,16 @@ export class Volunteers {
    * Deletes an account in one transaction: the `VolunteerDeleted` event (and the withdrawal of open
    * alerts), the profile row, and every device token of theirs. The log keeps the id only.
    */
-  async erase(volunteerId: string, by: string): Promise<Result<{ volunteerId: string }>> {
-    const command: Command = { type: 'DeleteVolunteer', now: epochMs(this.d.clock()), volunteerId };
-    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      const { loaded, versions } = await this.load(command);
-      const decision = decide(command, loaded, this.d.rules);
-      if (!decision.ok) return decision;
-      const expected = new Map(decision.events.map((e) => [e.stream, versions.get(e.stream) ?? 0]));
-      let stored: StoredEvent[];
-      try {
-        stored = this.d.profiles.erase(volunteerId, expected, decision.events, this.iso(), by);
-      } catch (e) {
-        if (e instanceof StreamMoved) continue;
-        throw e;
-      }
-      this.d.live.forget(volunteerId);
-      this.d.bus.publish(stored);
-      return ok({ volunteerId });
-    }
-    return { ok: false, code: 'VersionConflict', message: `Volunteer ${volunteerId} kept changing; try again` };
-  }
-
-  private async load(command: Command) {
-    const loaded = new Map<string, StreamState | undefined>();
-    const versions = new Map<string, number>();
-    for (let round = 0; round < 4; round++) {
-      const missing = streamsNeeded(command, loaded);
-      if (missing.length === 0) break;
-      const snaps = await this.d.store.load(missing);
-      for (const s of missing) {
-        loaded.set(s, snaps.get(s)?.state);
-        versions.set(s, snaps.get(s)?.version ?? 0);
-      }
-    }
-    return { loaded, versions };
+  async erase(volunteerId: string, by: string, ctx: WriteContext): Promise<Result<{ volunteerId: string }>> {
+    const devices = [...(await this.d.accounts.activeDevices(volunteerId))];
+    const [revoked, revocations] = this.d.accounts.revocation(devices, by);
+    const outcome = await this.d.writer.execute(
+      { type: 'DeleteVolunteer', now: epochMs(this.d.clock()), volunteerId },
+      { ...ctx, observed: revoked, records: [{ type: 'profile.erase', volunteerId }, ...revocations] },
+    );
+    if (!outcome.ok) return outcome;
+    this.d.live.forget(volunteerId);
+    return ok({ volunteerId });
   }
 
   /** A fix from the volunteer's phone: the live index only, and only while on duty with consent. */
@@ -236,18 +208,20 @@ export class Volunteers {
     return ok({ kept: true });
   }
 
-  private audit(volunteerIds: readonly string[], by: string, purpose: string): void {
+  /** Staff read personal data: the audit event is written before the data is returned. */
+  private async audit(volunteerIds: readonly string[], by: string, purpose: string, actor: Actor): Promise<void> {
     const e: PendingEvent = { type: 'VolunteerDataRead', stream: DATA_READ_STREAM, at: this.iso(), data: { volunteerIds: [...volunteerIds], by, purpose } };
-    this.d.profiles.audit([e]);
+    const outcome = await this.d.writer.record([e], { actor });
+    if (!outcome.ok) throw new Error(`audit of a staff read: ${outcome.message}`);
   }
 
   /** A staff member reads one volunteer's personal data: audited before it is returned. */
-  async staffRead(volunteerId: string, by: string, purpose: string): Promise<Result<StaffView>> {
+  async staffRead(volunteerId: string, by: string, purpose: string, actor: Actor): Promise<Result<StaffView>> {
     const v = await this.state(volunteerId);
     if (v === undefined) return reject('UnknownVolunteer', `No volunteer has id ${volunteerId}`, { volunteerId });
     const p = this.d.profiles.get(volunteerId);
     if (isDeleted(v) || !p) return reject('VolunteerGone', `Volunteer ${volunteerId} deleted their account`, { volunteerId });
-    this.audit([volunteerId], by, purpose);
+    await this.audit([volunteerId], by, purpose, actor);
     return ok(staffView(v, p, this.d.clock()));
   }
 
@@ -255,7 +229,7 @@ export class Volunteers {
    * A page of the registry for staff, by id. The page's personal data is audited as one read; the
    * counts over the whole registry hold none.
    */
-  async staffList(q: { after?: string; limit: number; pending?: boolean; available?: boolean }, by: string, purpose: string) {
+  async staffList(q: { after?: string; limit: number; pending?: boolean; available?: boolean }, by: string, purpose: string, actor: Actor) {
     const now = this.d.clock();
     const all = (await this.d.store.list('volunteer', ['active'], 10_000_000)) as VolunteerState[];
     const pending = (v: VolunteerState) => Object.values(v.qualifications).some((x) => x !== undefined && !x.verified && now < Date.parse(x.expiresAt));
@@ -266,7 +240,7 @@ export class Volunteers {
     const page = from < 0 ? [] : matching.slice(from, from + q.limit);
     const profiles = this.d.profiles.getMany(page.map((v) => v.id));
     const shown = page.filter((v) => profiles.has(v.id));
-    if (shown.length > 0) this.audit(shown.map((v) => v.id), by, purpose);
+    if (shown.length > 0) await this.audit(shown.map((v) => v.id), by, purpose, actor);
     const last = page.at(-1);
     return {
       volunteers: shown.map((v) => staffView(v, profiles.get(v.id)!, now)),
@@ -302,7 +276,7 @@ export class Volunteers {
     this.d.live.sync(await this.state(volunteerId), volunteerId);
   }
 
-  /** The bus subscriber: any change on a volunteer's own stream, from any writer, reaches the index. */
+  /** Follows the log: any change on a volunteer's own stream, from any writer, reaches the index. */
   onEvents(events: readonly StoredEvent[]): void {
     const ids = new Set<string>();
     for (const e of events) {

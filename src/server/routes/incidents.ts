@@ -4,6 +4,7 @@ import { Type } from 'typebox';
 import { epochMs } from '../../core/ids.ts';
 import type { IncidentDetails } from '../../core/events.ts';
 import { INCIDENT_STATUSES, OPEN_INCIDENT_STATUSES, type IncidentStatus } from '../../core/statuses.ts';
+import { writeContext } from '../write-context.ts';
 import type { RouteDeps } from '../route-deps.ts';
 import { sendError } from '../error-handler.ts';
 import { failed } from '../outcome.ts';
@@ -60,10 +61,10 @@ export const incidentRoutes =
         } as IncidentDetails;
         const key = req.headers['idempotency-key'];
         const receive = (incidentId: string) =>
-          app.commands.execute(
+          app.writer.execute(
             { type: 'ReceiveIncident', now: epochMs(now), incidentId, details },
             {
-              meta: { reqId: req.id },
+              ...writeContext(req),
               ...(key === undefined ? {} : { idempotency: { key: `POST /api/incidents ${key}`, fingerprint: fingerprint(req.body), result: { incidentId } } }),
             },
           );
@@ -100,9 +101,9 @@ export const incidentRoutes =
       '/api/incidents/:id',
       { schema: { tags, summary: 'Correct or complete an incident’s details', params: IdParams, body: UpdateIncidentBody } },
       async (req, reply) => {
-        const outcome = await app.commands.execute(
+        const outcome = await app.writer.execute(
           { type: 'UpdateIncident', now: epochMs(app.clock()), incidentId: req.params.id, changes: req.body as Partial<IncidentDetails> },
-          { meta: { reqId: req.id } },
+          writeContext(req),
         );
         return failed(reply, outcome) ? reply : viewOf(req.params.id);
       },
@@ -122,9 +123,9 @@ export const incidentRoutes =
       '/api/incidents/:id/dispatch',
       { schema: { tags, summary: 'Dispatch units to an incident', params: IdParams, body: DispatchBody } },
       async (req, reply) => {
-        const outcome = await app.commands.execute(
+        const outcome = await app.writer.execute(
           { type: 'DispatchUnits', now: epochMs(app.clock()), incidentId: req.params.id, unitIds: req.body.unitIds },
-          { meta: { reqId: req.id } },
+          writeContext(req),
         );
         return failed(reply, outcome) ? reply : viewOf(req.params.id);
       },
@@ -145,9 +146,9 @@ export const incidentRoutes =
           },
         },
         async (req, reply) => {
-          const outcome = await app.commands.execute(
+          const outcome = await app.writer.execute(
             { type, now: epochMs(app.clock()), incidentId: req.params.id, reason: req.body.reason ?? fallback },
-            { meta: { reqId: req.id } },
+            writeContext(req),
           );
           return failed(reply, outcome) ? reply : viewOf(req.params.id);
         },
@@ -158,9 +159,9 @@ export const incidentRoutes =
       '/api/incidents/:id/merge',
       { schema: { tags, summary: 'Merge this duplicate report into another incident', params: IdParams, body: MergeBody } },
       async (req, reply) => {
-        const outcome = await app.commands.execute(
+        const outcome = await app.writer.execute(
           { type: 'MergeIncident', now: epochMs(app.clock()), incidentId: req.params.id, into: req.body.into },
-          { meta: { reqId: req.id } },
+          writeContext(req),
         );
         return failed(reply, outcome) ? reply : viewOf(req.params.id);
       },

@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { incidentVolunteers, myAlert, myAlerts, ownAlert } from '../../read-models/alert-views.ts';
 import { epochMs } from '../../core/ids.ts';
+import { writeContext } from '../write-context.ts';
 import type { RouteDeps } from '../route-deps.ts';
 import { principalOf } from '../auth.ts';
 import { sendError } from '../error-handler.ts';
@@ -55,7 +56,7 @@ export const volunteerAlertRoutes =
       { schema: { tags, summary: 'Accept an alert: you are given a role (cpr, fetch_aed via an open AED, meet_crew)', params: AlertParams } },
       async (req, reply) => {
         const { volunteerId } = volunteerOf(req);
-        const outcome = await r.engine.accept(volunteerId, req.params.alertId, { meta: { reqId: req.id } });
+        const outcome = await r.engine.accept(volunteerId, req.params.alertId, writeContext(req));
         if (failed(reply, outcome)) return reply;
         return myAlert(app, volunteerId, req.params.alertId);
       },
@@ -73,9 +74,9 @@ export const volunteerAlertRoutes =
         const { volunteerId } = volunteerOf(req);
         const { alertId } = req.params;
         const reason = req.body.reason;
-        const outcome = await app.commands.execute(
+        const outcome = await app.writer.execute(
           { type: 'DeclineAlert', now: epochMs(app.clock()), volunteerId, alertId, ...(reason === undefined ? {} : { reason }) },
-          { meta: { reqId: req.id } },
+          writeContext(req),
         );
         if (failed(reply, outcome)) return reply;
         return myAlert(app, volunteerId, alertId);
@@ -95,8 +96,8 @@ export const volunteerAlertRoutes =
         const { alertId } = req.params;
         const own = await ownAlert(app, volunteerId, alertId);
         if (own === undefined) return sendError(reply, 'UnknownAlert', `You have no alert ${alertId}`);
-        r.receipts.seen({ alertId, incidentId: own.incidentId, volunteerId }, 'api', app.clock());
-        return { alertId, seenAt: r.outbox.receipt(alertId, 'alert')?.seenAt ?? null };
+        await r.receipts.seen({ alertId, incidentId: own.incidentId, volunteerId }, 'api', app.clock());
+        return { alertId, seenAt: (await r.outbox.receipt(alertId, 'alert'))?.seenAt ?? null };
       },
     );
 
@@ -117,7 +118,7 @@ export const volunteerAlertRoutes =
         if (!r.pushDevices.register(volunteerId, req.body, credentialId)) {
           return sendError(reply, 'VolunteerGone', `Volunteer ${volunteerId} has no personal data to keep a device with`);
         }
-        r.outbox.hurry(volunteerId, app.clock());
+        await r.outbox.hurry(volunteerId, app.clock());
         r.worker.kick();
         return reply.code(201).send({ vapidPublicKey: r.push.vapid.publicKey, subscriptions: r.pushDevices.of(volunteerId).length });
       },

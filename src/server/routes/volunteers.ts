@@ -4,6 +4,7 @@ import { Type } from 'typebox';
 import { FUTURE_TOLERANCE_MS } from '../../fleet/unit-positions.ts';
 import type { Result, VolunteerFailure } from '../../volunteers/volunteers.ts';
 import { QUALIFICATION_KINDS, type QualificationKind } from '../../core/volunteer-policy.ts';
+import { writeContext } from '../write-context.ts';
 import type { RouteDeps } from '../route-deps.ts';
 import { principalOf } from '../auth.ts';
 import { sendError } from '../error-handler.ts';
@@ -109,7 +110,7 @@ export const volunteerRoutes =
       async (req, reply) => {
         const { quietHours, ...rest } = req.body;
         const patch = { ...rest, ...(quietHours === undefined ? {} : { quietHours }) };
-        return answer(reply, await app.volunteers.update(selfId(req), patch, { reqId: req.id }));
+        return answer(reply, await app.volunteers.update(selfId(req), patch, writeContext(req)));
       },
     );
 
@@ -118,13 +119,13 @@ export const volunteerRoutes =
       { schema: { tags, summary: 'Declare a qualification; it stays unverified until a supervisor verifies it', body: DeclareBody } },
       async (req, reply) => {
         const expiresAt = Date.parse(req.body.expiresAt);
-        const r = await app.volunteers.declare(selfId(req), req.body.kind as QualificationKind, expiresAt, { reqId: req.id });
+        const r = await app.volunteers.declare(selfId(req), req.body.kind as QualificationKind, expiresAt, writeContext(req));
         return answer(reply, r, 201);
       },
     );
 
     server.delete('/api/volunteers/me', { schema: { tags, summary: 'Delete your account: personal data erased, device tokens revoked, history anonymised' } }, async (req, reply) => {
-      const r = await app.volunteers.erase(selfId(req), 'the volunteer');
+      const r = await app.volunteers.erase(selfId(req), 'the volunteer', writeContext(req));
       return r.ok ? reply.code(204).send() : sendFailure(reply, r);
     });
 
@@ -152,7 +153,7 @@ export const volunteerRoutes =
       { schema: { tags, summary: 'A page of the registry with personal data (supervisors; audited), and counts', querystring: ListQuery } },
       async (req) => {
         const { purpose, limit, ...filter } = req.query;
-        return app.volunteers.staffList({ ...filter, limit: limit ?? 50 }, principalOf(req).name, purpose ?? 'registry review');
+        return app.volunteers.staffList({ ...filter, limit: limit ?? 50 }, principalOf(req).name, purpose ?? 'registry review', writeContext(req).actor);
       },
     );
 
@@ -166,7 +167,7 @@ export const volunteerRoutes =
           querystring: Type.Object({ purpose: Purpose }, { additionalProperties: false }),
         },
       },
-      async (req, reply) => answer(reply, await app.volunteers.staffRead(req.params.id, principalOf(req).name, req.query.purpose ?? 'supervision')),
+      async (req, reply) => answer(reply, await app.volunteers.staffRead(req.params.id, principalOf(req).name, req.query.purpose ?? 'supervision', writeContext(req).actor)),
     );
 
     server.post(
@@ -183,6 +184,6 @@ export const volunteerRoutes =
         },
       },
       async (req, reply) =>
-        answer(reply, await app.volunteers.verify(req.params.id, req.params.kind as QualificationKind, principalOf(req).name, { reqId: req.id })),
+        answer(reply, await app.volunteers.verify(req.params.id, req.params.kind as QualificationKind, principalOf(req).name, writeContext(req))),
     );
   };

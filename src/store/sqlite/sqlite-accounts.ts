@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
-import type { PendingEvent } from '../../core/events.ts';
 import type { Role, Scope } from '../../core/roles.ts';
 import type { AccountStore, TokenRecord, UserRecord } from '../account-store.ts';
+import type { RecordWrite } from '../record-writes.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS users (
@@ -73,35 +73,55 @@ const toToken = (r: CredentialRow): TokenRecord => ({
   ...(r.revoked_at === null ? {} : { revokedAt: r.revoked_at }),
 });
 
-/** The part of the SQLite event store that account writes go through, for one shared transaction. */
-export interface TransactionalLog {
-  readonly database: Database.Database;
-  writeWith(events: readonly PendingEvent[], change: (db: Database.Database) => void): unknown;
-}
-
-/** Users and credentials in the same SQLite file as the log; each change and its audit event commit together. */
+/** Users and credentials in the same SQLite file as the log; their writes commit with their audit events. */
 export class SqliteAccounts implements AccountStore {
-  private readonly db: Database.Database;
   private readonly q;
 
-  constructor(private readonly log: TransactionalLog) {
-    this.db = log.database;
-    this.db.exec(SCHEMA);
+  constructor(private readonly db: Database.Database) {
+    db.exec(SCHEMA);
+    // Asked before every alert is sent: an index on the volunteer, so it does not scan every device token.
+    db.exec(`CREATE INDEX IF NOT EXISTS credentials_device_subject ON credentials (subject) WHERE kind = 'device'`);
     // Prepared once: token and user look-ups run on every authenticated request.
     this.q = {
-      userByName: this.db.prepare<[string], UserRow>('SELECT * FROM users WHERE name = ?'),
-      userById: this.db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?'),
-      token: this.db.prepare<[string], CredentialRow>('SELECT * FROM credentials WHERE id = ?'),
+      userByName: db.prepare<[string], UserRow>('SELECT * FROM users WHERE name = ?'),
+      userById: db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?'),
+      users: db.prepare<[], UserRow>('SELECT * FROM users ORDER BY created_at'),
+      token: db.prepare<[string], CredentialRow>('SELECT * FROM credentials WHERE id = ?'),
+      tokens: db.prepare<[string], CredentialRow>('SELECT * FROM credentials WHERE kind = ? ORDER BY created_at'),
+      devices: db.prepare<[string, string], { id: string }>(
+        `SELECT id FROM credentials WHERE kind = 'device' AND subject = ? AND revoked_at IS NULL
+         AND (expires_at IS NULL OR expires_at > ?)`,
+      ),
+      addUser: db.prepare('INSERT INTO users (id, name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?)'),
+      setRole: db.prepare('UPDATE users SET role = ? WHERE id = ?'),
+      addToken: db.prepare(
+        `INSERT INTO credentials (id, kind, name, role, scopes, subject, hash, csrf, created_at, expires_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      revoke: db.prepare('UPDATE credentials SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
     };
   }
 
-  addUser(u: UserRecord, audit: readonly PendingEvent[]): Promise<void> {
-    this.log.writeWith(audit, (db) =>
-      db
-        .prepare('INSERT INTO users (id, name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?)')
-        .run(u.id, u.name, u.role, u.passwordHash, u.createdAt),
-    );
-    return Promise.resolve();
+  /** Applies a user or credential write inside the append's transaction; false for other writes. */
+  apply(w: RecordWrite): boolean {
+    switch (w.type) {
+      case 'user.add':
+        this.q.addUser.run(w.user.id, w.user.name, w.user.role, w.user.passwordHash, w.user.createdAt);
+        return true;
+      case 'user.setRole':
+        this.q.setRole.run(w.role, w.userId);
+        return true;
+      case 'credential.add': {
+        const t = w.token;
+        this.q.addToken.run(t.id, t.kind, t.name, t.role, JSON.stringify(t.scopes), t.subject ?? null, t.hash, t.csrf ?? null, t.createdAt, t.expiresAt ?? null);
+        return true;
+      }
+      case 'credential.revoke':
+        this.q.revoke.run(w.at, w.id);
+        return true;
+      default:
+        return false;
+    }
   }
 
   userByName(name: string): Promise<UserRecord | undefined> {
@@ -115,24 +135,7 @@ export class SqliteAccounts implements AccountStore {
   }
 
   users(): Promise<readonly UserRecord[]> {
-    return Promise.resolve(this.db.prepare<[], UserRow>('SELECT * FROM users ORDER BY created_at').all().map(toUser));
-  }
-
-  setRole(userId: string, role: Role, audit: readonly PendingEvent[]): Promise<void> {
-    this.log.writeWith(audit, (db) => db.prepare('UPDATE users SET role = ? WHERE id = ?').run(role, userId));
-    return Promise.resolve();
-  }
-
-  addToken(t: TokenRecord, audit: readonly PendingEvent[]): Promise<void> {
-    this.log.writeWith(audit, (db) =>
-      db
-        .prepare(
-          `INSERT INTO credentials (id, kind, name, role, scopes, subject, hash, csrf, created_at, expires_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(t.id, t.kind, t.name, t.role, JSON.stringify(t.scopes), t.subject ?? null, t.hash, t.csrf ?? null, t.createdAt, t.expiresAt ?? null),
-    );
-    return Promise.resolve();
+    return Promise.resolve(this.q.users.all().map(toUser));
   }
 
   token(id: string): Promise<TokenRecord | undefined> {
@@ -141,18 +144,10 @@ export class SqliteAccounts implements AccountStore {
   }
 
   tokens(kind: TokenRecord['kind']): Promise<readonly TokenRecord[]> {
-    return Promise.resolve(
-      this.db.prepare<[string], CredentialRow>('SELECT * FROM credentials WHERE kind = ? ORDER BY created_at').all(kind).map(toToken),
-    );
+    return Promise.resolve(this.q.tokens.all(kind).map(toToken));
   }
 
-  revokeToken(id: string, at: string, audit: readonly PendingEvent[]): Promise<void> {
-    this.log.writeWith(audit, (db) => db.prepare('UPDATE credentials SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(at, id));
-    return Promise.resolve();
-  }
-
-  audit(events: readonly PendingEvent[]): Promise<void> {
-    this.log.writeWith(events, () => {});
-    return Promise.resolve();
+  activeDevices(subject: string, nowIso: string): Promise<ReadonlySet<string>> {
+    return Promise.resolve(new Set(this.q.devices.all(subject, nowIso).map((r) => r.id)));
   }
 }

@@ -1,6 +1,8 @@
 import Database from 'better-sqlite3';
+import type { Actor } from '../../core/actor.ts';
 import type { PendingEvent, StoredEvent } from '../../core/events.ts';
 import type { AppendOutcome, AppendRequest, EventStore, IdempotencyRecord, Projector, Snapshot } from '../event-store.ts';
+import type { RecordWrite } from '../record-writes.ts';
 import { SCHEMA } from './schema.ts';
 
 interface EventRow {
@@ -17,6 +19,17 @@ interface EventRow {
 
 const EVENT_SCHEMA_VERSION = 1;
 
+/** The envelope's actor and request id live in the row's meta JSON (older rows: `{actor: "name", reqId}`). */
+function envelopeOf(meta: string | null): { actor: Actor; requestId?: string } {
+  const m = meta === null ? {} : (JSON.parse(meta) as { actor?: unknown; requestId?: unknown; reqId?: unknown });
+  const actor: Actor =
+    typeof m.actor === 'object' && m.actor !== null
+      ? (m.actor as Actor)
+      : { kind: 'system', id: typeof m.actor === 'string' ? m.actor : 'unknown' };
+  const requestId = typeof m.requestId === 'string' ? m.requestId : typeof m.reqId === 'string' ? m.reqId : undefined;
+  return requestId === undefined ? { actor } : { actor, requestId };
+}
+
 const toStored = (r: EventRow): StoredEvent =>
   ({
     seq: r.seq,
@@ -27,7 +40,7 @@ const toStored = (r: EventRow): StoredEvent =>
     at: r.at,
     recordedAt: r.recorded_at,
     data: JSON.parse(r.data) as unknown,
-    ...(r.meta === null ? {} : { meta: JSON.parse(r.meta) as Record<string, unknown> }),
+    ...envelopeOf(r.meta),
   }) as StoredEvent;
 
 const incidentOf = (e: PendingEvent): string | null => {
@@ -41,19 +54,40 @@ class Conflict extends Error {
   }
 }
 
+/** Thrown by a record write whose guard does not hold (a receipt already recorded): the request is refused. */
+export class RecordGuardFailed extends Error {}
+
+/** Applies one record write inside the append's transaction (see open-sqlite.ts). */
+export type RecordApplier = (write: RecordWrite) => void;
+
+interface Pending {
+  readonly request: AppendRequest;
+  readonly resolve: (outcome: AppendOutcome) => void;
+  readonly reject: (error: Error) => void;
+}
+
 /**
- * The embedded store: one SQLite file in WAL mode with synchronous=FULL, so a transaction is on
- * disk when COMMIT returns. better-sqlite3 is synchronous, so an append completes before the
- * caller's promise resolves and thus before any HTTP answer is sent.
+ * The embedded event log: one SQLite file in WAL mode with synchronous=FULL, so a transaction is on
+ * disk when COMMIT returns. Appends that arrive in the same turn of the event loop are committed
+ * together (group commit): one transaction and one fsync for all of them, each request in its own
+ * savepoint so that a conflict refuses that request alone. Every promise resolves after the COMMIT.
  */
 export class SqliteStore<S> implements EventStore<S> {
   private readonly db: Database.Database;
   private readonly q;
+  private queue: Pending[] = [];
+  private readonly writeOne: (request: AppendRequest) => StoredEvent[];
+  /** Set by open-sqlite.ts: the tables beside the log that record writes go to. */
+  applyRecord: RecordApplier = (w) => {
+    throw new Error(`no table takes record write ${w.type}`);
+  };
+  /** Called after a commit that erased personal data (the WAL is checkpointed so no copy lingers). */
+  afterErase: () => void = () => {};
 
   constructor(
     path: string,
     private readonly projector: Projector<S>,
-    private readonly clock: () => Date = () => new Date(),
+    private readonly clock: () => number = () => Date.now(),
   ) {
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
@@ -84,40 +118,52 @@ export class SqliteStore<S> implements EventStore<S> {
       metaGet: this.db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
       metaPut: this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
     };
+    // Nested in the batch's transaction, a transaction function runs in a savepoint of its own.
+    this.writeOne = this.db.transaction((request: AppendRequest) => this.write(request));
     this.rebuildIfStale();
   }
 
-  /** The underlying connection, for adapters (accounts, positions) that keep their own tables here. */
+  /** The connection, for the tables kept beside the log in the same file (open-sqlite.ts). */
   get database(): Database.Database {
     return this.db;
   }
 
   append(request: AppendRequest): Promise<AppendOutcome> {
-    try {
-      return Promise.resolve({ ok: true, events: this.db.transaction(() => this.write(request))() });
-    } catch (e) {
-      if (e instanceof Conflict) return Promise.resolve(e.outcome);
-      return Promise.reject(e as Error);
-    }
+    return new Promise<AppendOutcome>((resolve, reject) => {
+      this.queue.push({ request, resolve, reject });
+      if (this.queue.length === 1) setImmediate(() => this.flush());
+    });
   }
 
-  appendAll(requests: readonly AppendRequest[]): Promise<readonly StoredEvent[]> {
+  /** Commits every queued append in one transaction; answers each once the COMMIT (and its fsync) is done. */
+  private flush(): void {
+    const batch = this.queue;
+    this.queue = [];
+    const results: (AppendOutcome | Error)[] = [];
+    let erased = false;
     try {
-      return Promise.resolve(this.db.transaction(() => requests.flatMap((r) => this.write(r)))());
+      this.db.transaction(() => {
+        for (const { request } of batch) {
+          try {
+            results.push({ ok: true, events: this.writeOne(request) });
+            erased ||= request.records?.some((r) => r.type === 'profile.erase') === true;
+          } catch (e) {
+            if (e instanceof Conflict) results.push(e.outcome);
+            else if (e instanceof RecordGuardFailed) results.push({ ok: false, code: 'RecordConflict', message: e.message });
+            else results.push(e instanceof Error ? e : new Error(String(e)));
+          }
+        }
+      })();
     } catch (e) {
-      return Promise.reject(e instanceof Conflict ? new Error(e.message) : (e as Error));
+      for (const p of batch) p.reject(e instanceof Error ? e : new Error(String(e)));
+      return;
     }
-  }
-
-  /**
-   * Runs `change` (writes to an adapter's own tables in this database) and appends `events` in one
-   * transaction, so a credential and its audit event are written together or not at all.
-   */
-  writeWith(events: readonly PendingEvent[], change: (db: Database.Database) => void): StoredEvent[] {
-    return this.db.transaction(() => {
-      change(this.db);
-      return this.write({ expected: new Map(), events });
-    })();
+    if (erased) this.afterErase();
+    batch.forEach((p, i) => {
+      const r = results[i]!;
+      if (r instanceof Error) p.reject(r);
+      else p.resolve(r);
+    });
   }
 
   private write(request: AppendRequest): StoredEvent[] {
@@ -145,8 +191,10 @@ export class SqliteStore<S> implements EventStore<S> {
       }
       versions.set(stream, actual);
     }
-    const recordedAt = this.clock().toISOString();
-    const meta = request.meta === undefined ? null : JSON.stringify(request.meta);
+    for (const r of request.records ?? []) this.applyRecord(r);
+    const recordedAt = new Date(this.clock()).toISOString();
+    const envelope = request.requestId === undefined ? { actor: request.actor } : { actor: request.actor, requestId: request.requestId };
+    const meta = JSON.stringify(envelope);
     const stored: StoredEvent[] = [];
     for (const e of request.events) {
       const version = (versions.get(e.stream) ?? this.q.version.get(e.stream)?.version ?? 0) + 1;
@@ -162,8 +210,7 @@ export class SqliteStore<S> implements EventStore<S> {
         data: JSON.stringify(e.data),
         meta,
       });
-      const s = { ...e, seq: Number(info.lastInsertRowid), version, v: EVENT_SCHEMA_VERSION, recordedAt } as StoredEvent;
-      stored.push(request.meta === undefined ? s : ({ ...s, meta: request.meta } as StoredEvent));
+      stored.push({ ...e, seq: Number(info.lastInsertRowid), version, v: EVENT_SCHEMA_VERSION, recordedAt, ...envelope } as StoredEvent);
     }
     this.project(stored);
     if (request.idempotency) {

@@ -1,12 +1,11 @@
 import type Database from 'better-sqlite3';
-import type { PendingEvent, StoredEvent } from '../../core/events.ts';
-import {
-  StreamMoved,
-  type DemoPopulationRecord,
-  type ProfileChanges,
-  type VolunteerDevice,
-  type VolunteerProfile,
-  type VolunteerProfileStore,
+import type { RecordWrite } from '../record-writes.ts';
+import type {
+  DemoPopulationRecord,
+  ProfileChanges,
+  VolunteerDevice,
+  VolunteerProfile,
+  VolunteerProfileStore,
 } from '../volunteer-profile-store.ts';
 
 const SCHEMA = `
@@ -63,59 +62,41 @@ const toRow = (p: VolunteerProfile): ProfileRow => ({
   updated_at: p.updatedAt,
 });
 
-/** The part of the SQLite event store this table writes through, so rows and events commit together. */
-export interface EventLogWriter {
-  readonly database: Database.Database;
-  writeWith(events: readonly PendingEvent[], change: (db: Database.Database) => void): StoredEvent[];
-}
-
 /**
  * Volunteers' personal data in the same SQLite file as the log. `secure_delete` makes SQLite
  * overwrite erased rows with zeros instead of leaving them in free pages, and an erasure ends with
- * a WAL checkpoint, so a deleted name or phone does not linger in the files either.
+ * a WAL checkpoint (SqliteStore.afterErase), so a deleted name or phone does not linger in the files.
  */
 export class SqliteVolunteerProfiles implements VolunteerProfileStore {
-  private readonly db: Database.Database;
   private readonly q;
 
-  constructor(private readonly log: EventLogWriter) {
-    this.db = log.database;
-    this.db.pragma('secure_delete = ON');
-    this.db.exec(SCHEMA);
+  constructor(private readonly db: Database.Database) {
+    db.pragma('secure_delete = ON');
+    db.exec(SCHEMA);
     this.q = {
-      get: this.db.prepare<[string], ProfileRow>('SELECT * FROM volunteer_profiles WHERE volunteer_id = ?'),
-      insert: this.db.prepare(
+      get: db.prepare<[string], ProfileRow>('SELECT * FROM volunteer_profiles WHERE volunteer_id = ?'),
+      insert: db.prepare(
         `INSERT INTO volunteer_profiles (volunteer_id, name, phone, languages, devices, synthetic, created_at, updated_at)
          VALUES (@volunteer_id, @name, @phone, @languages, @devices, @synthetic, @created_at, @updated_at)`,
       ),
-      version: this.db.prepare<[string], { version: number | null }>('SELECT max(version) AS version FROM events WHERE stream = ?'),
+      demo: db.prepare(`INSERT INTO volunteer_demo_population (id, seed, count, available, residents, loaded_at) VALUES (1, ?, ?, ?, ?, ?)`),
+      erase: db.prepare('DELETE FROM volunteer_profiles WHERE volunteer_id = ?'),
     };
   }
 
-  private checkVersions(expected: ReadonlyMap<string, number>): void {
-    for (const [stream, want] of expected) {
-      const actual = this.q.version.get(stream)?.version ?? 0;
-      if (actual !== want) throw new StreamMoved(stream, want, actual);
+  /** Applies a personal-data write inside the append's transaction; false for other writes. */
+  apply(w: RecordWrite): boolean {
+    if (w.type === 'profile.add') {
+      for (const p of w.profiles) this.q.insert.run(toRow(p));
+      const d = w.demo;
+      if (d) this.q.demo.run(d.seed, d.count, d.available, d.residents, d.loadedAt);
+      return true;
     }
-  }
-
-  create(profile: VolunteerProfile, expected: ReadonlyMap<string, number>, events: readonly PendingEvent[]): StoredEvent[] {
-    return this.db.transaction(() => {
-      this.checkVersions(expected);
-      this.q.insert.run(toRow(profile));
-      return this.log.writeWith(events, () => {});
-    })();
-  }
-
-  createMany(profiles: readonly VolunteerProfile[], events: readonly PendingEvent[], demo?: DemoPopulationRecord): StoredEvent[] {
-    return this.log.writeWith(events, (db) => {
-      for (const p of profiles) this.q.insert.run(toRow(p));
-      if (demo) {
-        db.prepare(
-          `INSERT INTO volunteer_demo_population (id, seed, count, available, residents, loaded_at) VALUES (1, ?, ?, ?, ?, ?)`,
-        ).run(demo.seed, demo.count, demo.available, demo.residents, demo.loadedAt);
-      }
-    });
+    if (w.type === 'profile.erase') {
+      this.q.erase.run(w.volunteerId);
+      return true;
+    }
+    return false;
   }
 
   get(volunteerId: string): VolunteerProfile | undefined {
@@ -140,32 +121,6 @@ export class SqliteVolunteerProfiles implements VolunteerProfileStore {
       .prepare('UPDATE volunteer_profiles SET name = ?, phone = ?, languages = ?, devices = ?, updated_at = ? WHERE volunteer_id = ?')
       .run(next.name, next.phone, JSON.stringify(next.languages), JSON.stringify(next.devices), at, volunteerId);
     return next;
-  }
-
-  erase(volunteerId: string, expected: ReadonlyMap<string, number>, events: readonly PendingEvent[], at: string, by: string): StoredEvent[] {
-    const stored = this.db.transaction(() => {
-      this.checkVersions(expected);
-      this.db.prepare('DELETE FROM volunteer_profiles WHERE volunteer_id = ?').run(volunteerId);
-      // The credentials table belongs to the accounts store; revoking here keeps the erasure one transaction.
-      const tokens = this.db
-        .prepare<[string], { id: string }>("SELECT id FROM credentials WHERE kind = 'device' AND subject = ? AND revoked_at IS NULL")
-        .all(volunteerId);
-      const revoke = this.db.prepare('UPDATE credentials SET revoked_at = ? WHERE id = ?');
-      for (const t of tokens) revoke.run(at, t.id);
-      const revoked: PendingEvent[] = tokens.map((t) => ({
-        type: 'TokenRevoked',
-        stream: `token-${t.id}`,
-        at,
-        data: { tokenId: t.id, by },
-      }));
-      return this.log.writeWith([...events, ...revoked], () => {});
-    })();
-    this.db.pragma('wal_checkpoint(TRUNCATE)');
-    return stored;
-  }
-
-  audit(events: readonly PendingEvent[]): StoredEvent[] {
-    return this.log.writeWith(events, () => {});
   }
 
   demoPopulation(): DemoPopulationRecord | undefined {

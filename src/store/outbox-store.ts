@@ -1,0 +1,96 @@
+import type { DeliveryMessageKind } from '../core/events.ts';
+
+/**
+ * The alert delivery queue's tables (see src/reactors/alert-materializer.ts for why the queue is
+ * derived from the log). States: `pending` (due at `dueAt`), then one of `sent` (a channel took it),
+ * `suppressed` (the last check refused it), `skipped` (nothing to tell) or `undelivered` (retries
+ * ran out). A finished message keeps no payload.
+ */
+export type OutboxState = 'pending' | 'sent' | 'suppressed' | 'skipped' | 'undelivered';
+
+/** A message as the queue holds it. */
+export interface OutboxMessage {
+  /** The queue's id for it: the message id devices acknowledge. */
+  readonly id: number;
+  /** The seq of the log event it was derived from. */
+  readonly seq: number;
+  readonly kind: DeliveryMessageKind;
+  readonly incidentId: string;
+  readonly volunteerId: string;
+  readonly alertId: string;
+  /** The frame's content; empty once the message is done. */
+  readonly body: Readonly<Record<string, unknown>>;
+  readonly attempts: number;
+  readonly createdAt: number;
+}
+
+export interface NewMessage {
+  readonly seq: number;
+  readonly kind: DeliveryMessageKind;
+  readonly incidentId: string;
+  readonly volunteerId: string;
+  readonly alertId: string;
+  readonly body: Readonly<Record<string, unknown>>;
+}
+
+/** What the receipts say of one message of an alert. */
+export interface ReceiptRow {
+  readonly alertId: string;
+  readonly message: DeliveryMessageKind;
+  readonly sentAt?: string;
+  readonly sentVia?: readonly string[];
+  readonly deliveredAt?: string;
+  readonly deliveredVia?: string;
+  readonly seenAt?: string;
+  readonly suppressed?: string;
+}
+
+/**
+ * Where an alerted volunteer was when alerted: kept for the audit's retention only (see
+ * src/alerting/alert-audit.ts for the privacy rules), written with the alert's message.
+ */
+export interface AlertPosition {
+  readonly alertId: string;
+  readonly incidentId: string;
+  readonly volunteerId: string;
+  /** Undefined when the volunteer had no fresh fix at alert time. */
+  readonly position?: { readonly lat: number; readonly lon: number; readonly fixAt: string };
+  readonly distanceM?: number;
+  readonly alertedAt: string;
+  /** Epoch ms after which the row is purged. */
+  readonly purgeAfter: number;
+}
+
+export type QueuedMessage = OutboxMessage & { readonly state: OutboxState; readonly channels?: string };
+
+/** The delivery queue, its receipts and the alert-position audit. */
+export interface OutboxStore {
+  /** The seq of the last log event turned into messages; undefined for a new queue. */
+  cursor(): Promise<number | undefined>;
+  /**
+   * Adds messages (a message already made from the same seq for the same volunteer is not added
+   * twice), records the alert positions, and moves the cursor, in one transaction. Returns how
+   * many messages were added.
+   */
+  enqueue(messages: readonly NewMessage[], cursor: number, now: number, positions?: readonly AlertPosition[]): Promise<number>;
+  /** Pending messages due at `now`, oldest first. */
+  due(now: number, limit: number): Promise<OutboxMessage[]>;
+  nextDueAt(): Promise<number | undefined>;
+  get(id: number): Promise<QueuedMessage | undefined>;
+  /** Every message to one volunteer, in queue order. */
+  ofVolunteer(volunteerId: string): Promise<QueuedMessage[]>;
+  /** Closes a pending message with no receipt to record (e.g. `skipped`). */
+  finish(id: number, state: Exclude<OutboxState, 'pending'>, attempts: number, now: number, error?: string): Promise<void>;
+  retry(id: number, attempts: number, dueAt: number, error: string): Promise<void>;
+  /** Makes a volunteer's pending messages due now (their app just connected); returns how many. */
+  hurry(volunteerId: string, now: number): Promise<number>;
+  receipt(alertId: string, message: DeliveryMessageKind): Promise<ReceiptRow | undefined>;
+  receiptsOfIncident(incidentId: string): Promise<ReceiptRow[]>;
+  /** The volunteer's position when alert `alertId` went out, while it is kept. */
+  alertPosition(alertId: string): Promise<{ lat: number; lon: number; fixAt: string } | undefined>;
+  /** Deletes alert positions past their retention; returns how many. */
+  purgeAlertPositions(nowMs: number): Promise<number>;
+  /** Erases the position and ids of a deleted volunteer's audit rows, keeping distance and incident. */
+  anonymiseAlertPositions(volunteerId: string): Promise<number>;
+  alertPositionCount(): Promise<number>;
+}
