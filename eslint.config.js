@@ -1,6 +1,12 @@
 // @ts-check
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { importX } from 'eslint-plugin-import-x';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+import local from './eslint-rules/no-import-cycle.js';
+
+// Follows the repo's explicit `.ts` import specifiers (allowImportingTsExtensions).
+const tsResolver = createTypeScriptImportResolver({ project: import.meta.dirname + '/tsconfig.json' });
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'var/**', 'coverage/**', 'web/dist/**'] },
@@ -14,6 +20,22 @@ export default tseslint.config(
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // No import cycles. import-x/no-cycle skips type-only imports (it has no option to count them),
+    // so local/no-import-cycle counts every import, `import type` and `export type … from` included.
+    files: ['src/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
+    plugins: { 'import-x': importX, local },
+    settings: {
+      // Without `.ts` here import-x would not read the imported files, and would find no cycle at all.
+      'import-x/extensions': ['.ts', '.js'],
+      'import-x/resolver-next': [tsResolver],
+      'local/resolver': tsResolver,
+    },
+    rules: {
+      'import-x/no-cycle': ['error', { ignoreExternal: true, allowUnsafeDynamicCyclicDependency: false }],
+      'local/no-import-cycle': 'error',
     },
   },
   {

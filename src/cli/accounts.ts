@@ -1,7 +1,7 @@
 import { isRole, isScope, type Scope } from '../core/roles.ts';
 import { openSamaritan } from '../composition/samaritan.ts';
 import { DEFAULT_DATA_DIR, parse } from './args.ts';
-import { UsageError } from './main.ts';
+import { UsageError } from './usage-error.ts';
 
 /**
  * `samaritan token create`: prints a bearer token and nothing else on stdout. Works with the server

@@ -12,7 +12,7 @@ import { RoadSnapper } from '../routing/snap.ts';
 import { straightLineEstimator } from '../routing/straight-line.ts';
 import { parse } from './args.ts';
 import { readCallsFile } from './calls-file.ts';
-import { UsageError } from './main.ts';
+import { UsageError } from './usage-error.ts';
 
 const fmt = (e: ErrorSummary) => `median ${Math.round(e.medianAbsErrorS)} s, p90 ${Math.round(e.p90AbsErrorS)} s (bias ${Math.round(e.medianBiasS)} s, n=${e.n})`;
 const r2 = (x: number) => Math.round(x * 100) / 100;

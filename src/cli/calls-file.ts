@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseCsvRecords } from '../interop/csv.ts';
-import { UsageError } from './main.ts';
+import { UsageError } from './usage-error.ts';
 
 /** Reads a DataSF calls CSV named on the command line; a missing file or column is a usage error. */
 export function readCallsFile(file: string, requiredColumn: string): Record<string, string>[] {

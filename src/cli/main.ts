@@ -4,6 +4,7 @@ import { importCalls } from './import-calls.ts';
 import { calibrateCommand } from './calibrate.ts';
 import { route } from './route.ts';
 import { serve } from './serve.ts';
+import { UsageError } from './usage-error.ts';
 
 const HELP = `samaritan: dispatch for fire and rescue
 
@@ -69,6 +70,3 @@ export async function main(argv: string[]): Promise<number> {
     throw e;
   }
 }
-
-/** A mistake in how the command was called: printed without a stack trace. */
-export class UsageError extends Error {}

@@ -4,7 +4,7 @@ import { isValidLatLon, type LatLon } from '../core/lat-lon.ts';
 import { loadSfRouter } from '../routing/sf-demo.ts';
 import { PROFILE_NAMES, type ProfileName } from '../routing/travel-mode.ts';
 import { parse } from './args.ts';
-import { UsageError } from './main.ts';
+import { UsageError } from './usage-error.ts';
 
 function latLon(flag: string, text: string | undefined): LatLon {
   if (text === undefined) throw new UsageError(`--${flag} <lat,lon> is required`);

@@ -2,7 +2,7 @@ import { openSamaritan, type Samaritan } from '../composition/samaritan.ts';
 import { ensureDemoVolunteerToken, ensureFirstAccounts, type DemoVolunteerSignIn } from '../composition/first-start.ts';
 import { buildServer } from '../server/app.ts';
 import { DEFAULT_DATA_DIR, parse } from './args.ts';
-import { UsageError } from './main.ts';
+import { UsageError } from './usage-error.ts';
 
 export async function serve(args: string[]): Promise<number> {
   const { values } = parse(args, {

@@ -2,6 +2,18 @@ import type { AedWaypoint } from './aed.ts';
 import type { PendingEvent } from './events.ts';
 import type { VolunteerRole } from './response-plan.ts';
 import type { IncidentPlace, QualificationKind, WaveParameters } from './volunteer-policy.ts';
+import type { RankedCandidate, ResponseStatus, StandDownReason } from './volunteer-response-terms.ts';
+
+// The shared terms are re-exported, so importers of the response state need not know where they live.
+export { STAND_DOWN_REASONS } from './volunteer-response-terms.ts';
+export type {
+  RankedCandidate,
+  ResponseStatus,
+  StandDownCommandReason,
+  StandDownReason,
+  Suppression,
+  WaveStop,
+} from './volunteer-response-terms.ts';
 
 /**
  * The volunteer response to one incident: its ranking of candidates, its waves, every alert and
@@ -12,29 +24,7 @@ import type { IncidentPlace, QualificationKind, WaveParameters } from './volunte
  * incident still goes through this one stream, in order, which is what keeps a volunteer from
  * being alerted twice and the roles from being given out twice.
  */
-export type ResponseStatus = 'alerting' | 'complete' | 'stood_down';
 export type AlertStatus = 'open' | 'accepted' | 'declined' | 'expired' | 'stood_down';
-
-/** Why alerts are withdrawn. The first four are a StandDownVolunteers command's reasons. */
-export const STAND_DOWN_REASONS = ['enough_accepted', 'first_unit_on_scene', 'incident_cancelled', 'incident_resolved'] as const;
-export type StandDownCommandReason = (typeof STAND_DOWN_REASONS)[number];
-export type StandDownReason = StandDownCommandReason | 'volunteer_withdrew' | 'no_role_left';
-
-/** Why a wave stopped where it did. */
-export type WaveStop = 'target_reached' | 'wave_full' | 'no_candidate_left' | 'beyond_first_unit';
-
-/** A candidate as ranked when the response started: walking time to the scene on the road network (s). */
-export interface RankedCandidate {
-  readonly volunteerId: string;
-  readonly etaS: number;
-}
-
-/** A candidate the policy refused when a wave went out, with the rule and the reason. */
-export interface Suppression {
-  readonly volunteerId: string;
-  readonly rule: string;
-  readonly reason: string;
-}
 
 export interface VolunteerAlert {
   readonly alertId: string;

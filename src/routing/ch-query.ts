@@ -1,19 +1,8 @@
 import { ManyToOne } from './ch-many.ts';
 import { ranks, unpackArc, type Hierarchy } from './hierarchy.ts';
 import { MinHeap } from './min-heap.ts';
-import { bestOverSeeds, type Distances, type PathEngine } from './path-engine.ts';
+import { bestOverSeeds, type Distances, type PathEngine, type PathFound } from './path-engine.ts';
 import type { Seed } from './seeds.ts';
-
-export interface PathFound {
-  /** Seconds, seeds included. */
-  readonly weight: number;
-  /** Metres, seeds included. */
-  readonly length: number;
-  /** Original edges in travel order, as edgeRefs (edge * 2 + 1 when taken to → from). */
-  readonly edgeRefs: number[];
-  readonly sourceNode: number;
-  readonly targetNode: number;
-}
 
 /** One side of a bidirectional search: its own labels, stamped so a new query costs nothing to reset. */
 class Side {

@@ -1,7 +1,6 @@
 import type { ArcGraph } from './arc-graph.ts';
-import type { PathFound } from './ch-query.ts';
 import { MinHeap } from './min-heap.ts';
-import { bestOverSeeds, type Distances, type PathEngine } from './path-engine.ts';
+import { bestOverSeeds, type Distances, type PathEngine, type PathFound } from './path-engine.ts';
 import type { Seed } from './seeds.ts';
 
 /**

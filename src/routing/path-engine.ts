@@ -1,5 +1,16 @@
-import type { PathFound } from './ch-query.ts';
 import type { Seed } from './seeds.ts';
+
+/** A path one engine found: its time and length, the edges it takes, and the nodes it runs between. */
+export interface PathFound {
+  /** Seconds, seeds included. */
+  readonly weight: number;
+  /** Metres, seeds included. */
+  readonly length: number;
+  /** Original edges in travel order, as edgeRefs (edge * 2 + 1 when taken to → from). */
+  readonly edgeRefs: number[];
+  readonly sourceNode: number;
+  readonly targetNode: number;
+}
 
 /** Seconds and metres from every node to the seeds of the last `distancesTo` call. */
 export interface Distances {
