@@ -50,7 +50,7 @@ describe('the AVL feed: POST /api/positions over HTTP on a real SQLite file', ()
     });
     expect(res.status).toBe(202);
     expect(res.body.accepted).toBe(1);
-    expect(res.body.rejected).toEqual([{ index: 1, unitId: 'NOPE', code: 'UnknownUnit' }]);
+    expect(res.body.rejected).toEqual([{ index: 1, unitId: 'NOPE', code: 'UnknownUnit', reason: 'No unit has id NOPE' }]);
   });
 
   it('a batch with a fix stamped in the future, or out of range, is refused whole', async () => {

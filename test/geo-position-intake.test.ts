@@ -5,7 +5,7 @@ import { PositionIntake } from '../src/geo/position-intake.ts';
 import { ResponderAttrs } from '../src/geo/responder-attrs.ts';
 
 const attrs = new ResponderAttrs(['engine', 'pump', 'bls', 'als']);
-const sampling = { everyMs: 60_000, movedM: 250, staleAfterMs: 300_000 };
+const sampling = { everyMs: 60_000, movedM: 250, minIntervalMs: 5_000, staleAfterMs: 300_000 };
 const t0 = 1_700_000_000_000;
 
 describe('position intake', () => {
@@ -74,10 +74,13 @@ describe('position intake, batches', () => {
       { id: 'V1', lat: 37.75, lon: -122.44, atMs: t0, attrs: volunteer },
       { id: 'E1', lat: 37.7501, lon: -122.44, atMs: t0 + 1_000, attrs: engine },
       { id: 'E1', lat: 37.76, lon: -122.44, atMs: t0 + 500, attrs: engine },
+      // 1.1 km on but 2 s after the last written fix: a burst, not written
       { id: 'E1', lat: 37.76, lon: -122.44, atMs: t0 + 2_000, attrs: engine },
+      // 6 s after it: written
+      { id: 'E1', lat: 37.77, lon: -122.44, atMs: t0 + 6_000, attrs: engine },
     ];
     const alone = fixes.map(({ attrs: a, ...f }) => one.take(f, a));
     expect(many.takeMany(fixes)).toEqual(alone);
-    expect(alone).toEqual(['record', 'live', 'live', 'out_of_order', 'record']);
+    expect(alone).toEqual(['record', 'live', 'live', 'out_of_order', 'live', 'record']);
   });
 });

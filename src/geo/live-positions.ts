@@ -9,13 +9,15 @@ export interface Fix {
 export interface SamplingPolicy {
   /** Write a fix to the log at least this often per unit (ms)... */
   readonly everyMs: number;
-  /** ...or as soon as the unit has moved this far since the last written fix (m). */
+  /** ...or as soon as the unit has moved this far since the last written fix (m)... */
   readonly movedM: number;
+  /** ...but never twice within this interval (ms): a feed that sends bursts does not flood the log. */
+  readonly minIntervalMs: number;
   /** Fixes older than this are stale and not trusted for recommendations (ms). */
   readonly staleAfterMs: number;
 }
 
-export const DEFAULT_SAMPLING: SamplingPolicy = { everyMs: 60_000, movedM: 250, staleAfterMs: 300_000 };
+export const DEFAULT_SAMPLING: SamplingPolicy = { everyMs: 60_000, movedM: 250, minIntervalMs: 5_000, staleAfterMs: 300_000 };
 
 /**
  * The latest position of each moving unit, in memory. Every fix lands here at once; only a sample
@@ -39,7 +41,10 @@ export class LivePositions {
     if (prior && prior.at > fix.at) return false; // out-of-order fix: keep the newer one
     this.live.set(id, fix);
     const last = this.written.get(id);
-    const due = !last || fix.at - last.at >= this.policy.everyMs || haversine(last.location, fix.location) >= this.policy.movedM;
+    const since = last === undefined ? Infinity : fix.at - last.at;
+    const due =
+      since >= this.policy.everyMs ||
+      (since >= this.policy.minIntervalMs && haversine(last!.location, fix.location) >= this.policy.movedM);
     if (due) this.written.set(id, fix);
     return due;
   }

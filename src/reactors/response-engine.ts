@@ -13,7 +13,8 @@ import type { Router } from '../routing/router.ts';
 import type { AedDirectory } from '../volunteers/aed-directory.ts';
 import { systemActor } from '../core/actor.ts';
 import type { ExecuteOptions, Outcome, Writer } from '../log/writer.ts';
-import { utcOffsetMinAt } from '../geo/time-zone.ts';
+import { utcOffsetMinAt } from '../time/time-zone.ts';
+import { WorkQueue } from './work-queue.ts';
 import { aedOptions, findCandidates, type CandidateDeps, type SearchTimings } from '../volunteers/volunteer-candidates.ts';
 
 /** Where the time of one response start went (ms), for the latency benchmark. */
@@ -45,6 +46,8 @@ export interface EngineDeps extends CandidateDeps {
 /** How recent an incident must be for a response to be started when the process (re)starts. */
 const CATCH_UP_MS = 5 * 60_000;
 const ACTOR = { actor: systemActor('response-engine') } as const;
+/** Stand-downs go before any start: they are cheap, and they stop alerts that are no longer needed. */
+const STAND_DOWN_RANK = 0;
 
 /**
  * The volunteer response engine: it follows the log and turns incidents into volunteer
@@ -58,34 +61,35 @@ const ACTOR = { actor: systemActor('response-engine') } as const;
  * It also builds a volunteer's AcceptAlert with the AEDs they could fetch.
  */
 export class ResponseEngine {
-  private readonly chains = new Map<string, Promise<void>>();
-  private closed = false;
+  private readonly work: WorkQueue;
 
   constructor(
     private readonly d: EngineDeps,
     private readonly policy: VolunteerPolicy,
-  ) {}
+  ) {
+    this.work = new WorkQueue(d.onError);
+  }
 
   notice(events: readonly StoredEvent[]): void {
     for (const e of events) {
       switch (e.type) {
         case 'IncidentReceived':
-          this.queue(e.data.incidentId, () => this.start(e.data.incidentId));
+          this.queue(e.data.incidentId, e.data.priority, () => this.start(e.data.incidentId));
           break;
         case 'IncidentDetailsUpdated':
-          if (e.data.changes.nature !== undefined) this.queue(e.data.incidentId, () => this.start(e.data.incidentId));
+          if (e.data.changes.nature !== undefined) this.queue(e.data.incidentId, e.data.changes.priority ?? 2, () => this.start(e.data.incidentId));
           break;
         case 'UnitStatusChanged':
           if (e.data.to === 'on_scene' && e.data.incidentId !== undefined) {
             const id = e.data.incidentId;
-            this.queue(id, () => this.standDown(id, 'first_unit_on_scene'));
+            this.queue(id, STAND_DOWN_RANK, () => this.standDown(id, 'first_unit_on_scene'));
           }
           break;
         case 'IncidentStatusChanged': {
           const id = e.data.incidentId;
-          if (e.data.to === 'on_scene') this.queue(id, () => this.standDown(id, 'first_unit_on_scene'));
-          if (e.data.to === 'cancelled') this.queue(id, () => this.standDown(id, 'incident_cancelled'));
-          if (e.data.to === 'resolved' || e.data.to === 'closed') this.queue(id, () => this.standDown(id, 'incident_resolved'));
+          if (e.data.to === 'on_scene') this.queue(id, STAND_DOWN_RANK, () => this.standDown(id, 'first_unit_on_scene'));
+          if (e.data.to === 'cancelled') this.queue(id, STAND_DOWN_RANK, () => this.standDown(id, 'incident_cancelled'));
+          if (e.data.to === 'resolved' || e.data.to === 'closed') this.queue(id, STAND_DOWN_RANK, () => this.standDown(id, 'incident_resolved'));
           break;
         }
         default:
@@ -94,34 +98,22 @@ export class ResponseEngine {
     }
   }
 
-  /** Runs `task` after the incident's earlier reactions, on a later turn of the event loop. */
-  private queue(incidentId: string, task: () => Promise<unknown>): void {
-    if (this.closed) return;
-    const prior = this.chains.get(incidentId) ?? Promise.resolve();
-    const next = prior
-      .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
-      .then(async () => {
-        if (!this.closed) await task();
-      })
-      .catch((e: unknown) => this.d.onError?.(e))
-      .finally(() => {
-        if (this.chains.get(incidentId) === next) this.chains.delete(incidentId);
-      });
-    this.chains.set(incidentId, next);
+  /** Runs `task` after the incident's earlier reactions, on a later turn of the event loop, most urgent first. */
+  private queue(incidentId: string, rank: number, task: () => Promise<unknown>): void {
+    this.work.push(incidentId, rank, task);
   }
 
   get busy(): boolean {
-    return this.chains.size > 0;
+    return this.work.size > 0;
   }
 
   /** Resolves once no reaction is in flight. */
   async idle(): Promise<void> {
-    while (this.chains.size > 0) await Promise.all([...this.chains.values()]);
+    await this.work.idle();
   }
 
   async close(): Promise<void> {
-    await this.idle();
-    this.closed = true;
+    await this.work.close();
   }
 
   /** At start-up: recent open incidents that want volunteers but have no response (the process died first). */
@@ -129,7 +121,7 @@ export class ResponseEngine {
     const now = this.d.clock();
     const open = (await this.d.store.list('incident', ['received', 'dispatched', 'en_route'])) as IncidentState[];
     for (const i of open) {
-      if (now - Date.parse(i.receivedAt) <= CATCH_UP_MS && volunteersWanted(this.policy, i.details.nature)) this.queue(i.id, () => this.start(i.id));
+      if (now - Date.parse(i.receivedAt) <= CATCH_UP_MS && volunteersWanted(this.policy, i.details.nature)) this.queue(i.id, i.details.priority, () => this.start(i.id));
     }
   }
 

@@ -4,6 +4,7 @@ import type { PendingEvent, StoredEvent } from '../../core/events.ts';
 import type { AppendOutcome, AppendRequest, EventStore, IdempotencyRecord, Projector, Snapshot } from '../event-store.ts';
 import type { RecordWrite } from '../record-writes.ts';
 import { SCHEMA } from './schema.ts';
+import { SnapshotCache, type CachedSnapshot } from './snapshot-cache.ts';
 
 interface EventRow {
   seq: number;
@@ -48,6 +49,15 @@ const incidentOf = (e: PendingEvent): string | null => {
   return typeof id === 'string' ? id : null;
 };
 
+/** Freezes a parsed JSON value all the way down, so that a shared snapshot cannot be changed by a reader. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
 class Conflict extends Error {
   constructor(readonly outcome: Exclude<AppendOutcome, { ok: true }>) {
     super(outcome.message);
@@ -77,6 +87,12 @@ export class SqliteStore<S> implements EventStore<S> {
   private readonly q;
   private queue: Pending[] = [];
   private readonly writeOne: (request: AppendRequest) => StoredEvent[];
+  /** Parsed snapshots as committed; `batch` holds those of the group being written, `staged` the current request's. */
+  private readonly cache = new SnapshotCache<S>();
+  private batch = new Map<string, CachedSnapshot<S>>();
+  private staged = new Map<string, CachedSnapshot<S>>();
+  /** SQLite's count of commits by other connections (another process on the same file): the cache is then dropped. */
+  private dataVersion = -1;
   /** Set by open-sqlite.ts: the tables beside the log that record writes go to. */
   applyRecord: RecordApplier = (w) => {
     throw new Error(`no table takes record write ${w.type}`);
@@ -129,6 +145,7 @@ export class SqliteStore<S> implements EventStore<S> {
   }
 
   append(request: AppendRequest): Promise<AppendOutcome> {
+    if (!this.db.open) return Promise.reject(new Error('The store is closed: nothing was written'));
     return new Promise<AppendOutcome>((resolve, reject) => {
       this.queue.push({ request, resolve, reject });
       if (this.queue.length === 1) setImmediate(() => this.flush());
@@ -142,10 +159,13 @@ export class SqliteStore<S> implements EventStore<S> {
     const results: (AppendOutcome | Error)[] = [];
     let erased = false;
     try {
+      this.noticeOtherWriters();
       this.db.transaction(() => {
         for (const { request } of batch) {
+          this.staged = new Map();
           try {
             results.push({ ok: true, events: this.writeOne(request) });
+            for (const [k, v] of this.staged) this.batch.set(k, v);
             erased ||= request.records?.some((r) => r.type === 'profile.erase') === true;
           } catch (e) {
             if (e instanceof Conflict) results.push(e.outcome);
@@ -155,9 +175,13 @@ export class SqliteStore<S> implements EventStore<S> {
         }
       })();
     } catch (e) {
+      this.batch = new Map();
+      this.cache.clear();
       for (const p of batch) p.reject(e instanceof Error ? e : new Error(String(e)));
       return;
     }
+    for (const [k, v] of this.batch) this.cache.set(k, v);
+    this.batch = new Map();
     if (erased) this.afterErase();
     batch.forEach((p, i) => {
       const r = results[i]!;
@@ -220,13 +244,29 @@ export class SqliteStore<S> implements EventStore<S> {
     return stored;
   }
 
+  /** A stream's snapshot as this transaction sees it: this request's, this group's, cached, or read. */
+  private snapshotOf(stream: string): CachedSnapshot<S> {
+    const known = this.staged.get(stream) ?? this.batch.get(stream) ?? this.cache.get(stream);
+    if (known !== undefined) return known;
+    const row = this.q.snapshot.get(stream);
+    const read = row ? { version: row.version, state: deepFreeze(JSON.parse(row.state) as S) } : { version: 0, state: undefined };
+    if (!this.db.inTransaction) this.cache.set(stream, read);
+    return read;
+  }
+
+  /** Drops the cache when another connection (another process) committed to the file since we last looked. */
+  private noticeOtherWriters(): void {
+    const v = this.db.pragma('data_version', { simple: true }) as number;
+    if (v !== this.dataVersion) this.cache.clear();
+    this.dataVersion = v;
+  }
+
   private project(events: readonly StoredEvent[]): void {
     const touched = new Map<string, { version: number; state: S | undefined }>();
     const current = (stream: string) => {
       let t = touched.get(stream);
       if (!t) {
-        const row = this.q.snapshot.get(stream);
-        t = row ? { version: row.version, state: JSON.parse(row.state) as S } : { version: 0, state: undefined };
+        t = { ...this.snapshotOf(stream) };
         touched.set(stream, t);
       }
       return t;
@@ -240,13 +280,11 @@ export class SqliteStore<S> implements EventStore<S> {
     }
     for (const [stream, { version, state }] of touched) {
       if (state === undefined) continue;
-      this.q.upsert.run({
-        stream,
-        kind: this.projector.kindOf(stream),
-        status: this.projector.statusOf(state) ?? null,
-        version,
-        state: JSON.stringify(state),
-      });
+      const json = JSON.stringify(state);
+      // The cached state is the stored one, parsed back and frozen: it shares nothing with the
+      // caller's objects, and no reader can change it.
+      this.staged.set(stream, { version, state: deepFreeze(JSON.parse(json) as S) });
+      this.q.upsert.run({ stream, kind: this.projector.kindOf(stream), status: this.projector.statusOf(state) ?? null, version, state: json });
     }
     const last = events.at(-1);
     if (last) this.q.metaPut.run('projected_seq', String(last.seq));
@@ -262,6 +300,7 @@ export class SqliteStore<S> implements EventStore<S> {
     const head = this.q.head.get()?.seq ?? 0;
     const emptied = head > 0 && this.db.prepare('SELECT 1 FROM snapshots LIMIT 1').get() === undefined;
     if (schema === String(this.projector.schemaVersion) && projected === head && !emptied) return;
+    this.cache.clear();
     this.db.transaction(() => {
       this.db.exec('DELETE FROM snapshots');
       const page = 5000;
@@ -274,6 +313,7 @@ export class SqliteStore<S> implements EventStore<S> {
       this.q.metaPut.run('projection_schema', String(this.projector.schemaVersion));
       this.q.metaPut.run('projected_seq', String(head));
     })();
+    this.staged = new Map();
   }
 
   readAfter(afterSeq: number, limit: number): Promise<readonly StoredEvent[]> {
@@ -285,10 +325,11 @@ export class SqliteStore<S> implements EventStore<S> {
   }
 
   load(streams: readonly string[]): Promise<ReadonlyMap<string, Snapshot<S>>> {
+    this.noticeOtherWriters();
     const out = new Map<string, Snapshot<S>>();
     for (const stream of streams) {
-      const row = this.q.snapshot.get(stream);
-      if (row) out.set(stream, { stream, version: row.version, state: JSON.parse(row.state) as S });
+      const snap = this.snapshotOf(stream);
+      if (snap.state !== undefined) out.set(stream, { stream, version: snap.version, state: snap.state });
     }
     return Promise.resolve(out);
   }
@@ -310,8 +351,10 @@ export class SqliteStore<S> implements EventStore<S> {
     return Promise.resolve(this.q.head.get()?.seq ?? 0);
   }
 
+  /** Commits what is queued, then closes: an append accepted before close is never dropped. */
   close(): Promise<void> {
-    this.db.close();
+    if (this.queue.length > 0) this.flush();
+    if (this.db.open) this.db.close();
     return Promise.resolve();
   }
 }
