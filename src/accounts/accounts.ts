@@ -22,6 +22,11 @@ export interface Principal {
 }
 
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000; // one operations-centre shift
+/** How long a checked credential is trusted without reading it again (ms), and how many are held. */
+const RECENT_MS = 5_000;
+const RECENT_LIMIT = 10_000;
+/** The events after which every held principal is dropped. */
+export const CREDENTIAL_EVENTS: ReadonlySet<string> = new Set(['TokenRevoked', 'UserRoleChanged', 'SignedOut', 'VolunteerDeleted']);
 
 // A real hash to compare against when the user does not exist, so the answer takes as long
 // as for a wrong password and does not reveal which names exist.
@@ -173,20 +178,47 @@ export class Accounts {
     );
   }
 
+  /**
+   * Principals of credentials checked in the last few seconds, by the presented secret: every
+   * request of a busy client would otherwise read and hash the same token again. Any change to
+   * credentials or roles drops them all (see `forgetCredentials`, called as the log moves on).
+   */
+  private readonly recent = new Map<string, { principal: Principal; until: number }>();
+
+  /** Drops the principals held: a credential was revoked, a role changed. */
+  forgetCredentials(): void {
+    this.recent.clear();
+  }
+
   /** Resolves a presented bearer token or session id to a principal; undefined if not valid now. */
   async authenticate(presented: string, expect: 'bearer' | 'session'): Promise<Principal | undefined> {
+    const now = this.clock();
+    const key = `${expect} ${presented}`;
+    const held = this.recent.get(key);
+    if (held !== undefined && held.until > now) return held.principal;
+    const principal = await this.check(presented, expect);
+    if (principal !== undefined) {
+      if (this.recent.size >= RECENT_LIMIT) this.recent.clear();
+      this.recent.set(key, { principal: principal.principal, until: Math.min(now + RECENT_MS, principal.expiresAt) });
+    }
+    return principal?.principal;
+  }
+
+  private async check(presented: string, expect: 'bearer' | 'session'): Promise<{ principal: Principal; expiresAt: number } | undefined> {
     const parsed = parseSecret(presented);
     if (!parsed || (expect === 'session') !== (parsed.prefix === 'ses')) return undefined;
     const t = await this.store.token(parsed.id);
     if (!t || t.revokedAt !== undefined || !secretMatches(parsed.secret, t.hash)) return undefined;
-    if (t.expiresAt !== undefined && Date.parse(t.expiresAt) <= this.clock()) return undefined;
+    const expiresAt = t.expiresAt === undefined ? Infinity : Date.parse(t.expiresAt);
+    if (expiresAt <= this.clock()) return undefined;
     if (t.kind === 'session' && t.subject !== undefined) {
       const user = await this.store.userById(t.subject);
       if (!user || user.disabledAt !== undefined) return undefined;
       // The role is read from the user, so a role change takes effect on the next request.
-      return { role: user.role, scopes: [], name: user.name, via: 'session', credentialId: t.id, subject: user.id, ...(t.csrf ? { csrf: t.csrf } : {}) };
+      const principal: Principal = { role: user.role, scopes: [], name: user.name, via: 'session', credentialId: t.id, subject: user.id, ...(t.csrf ? { csrf: t.csrf } : {}) };
+      return { principal, expiresAt };
     }
-    return {
+    const principal: Principal = {
       role: t.role,
       scopes: t.scopes,
       name: t.name,
@@ -194,6 +226,7 @@ export class Accounts {
       credentialId: t.id,
       ...(t.subject === undefined ? {} : { subject: t.subject }),
     };
+    return { principal, expiresAt };
   }
 }
 

@@ -1,4 +1,6 @@
 import type { IncidentState } from '../core/incident.ts';
+import type { TravelTimeEstimator } from '../core/travel-time.ts';
+import type { Queries } from '../read-models/queries.ts';
 import type { StreamState } from '../core/loaded.ts';
 import type { VolunteerPolicy } from '../core/volunteer-policy.ts';
 import { DEFAULT_AUDIT_RETENTION_MS } from '../alerting/alert-audit.ts';
@@ -11,6 +13,7 @@ import { DeliveryWorker, type WorkerOptions } from '../alerting/worker.ts';
 import type { MovingPointIndex } from '../geo/moving-point-index.ts';
 import type { PositionIntake } from '../geo/position-intake.ts';
 import type { Router } from '../routing/router.ts';
+import type { TravelTimes } from '../routing/travel-worker-pool.ts';
 import type { Store } from '../store/store.ts';
 import type { OutboxStore } from '../store/outbox-store.ts';
 import { systemActor } from '../core/actor.ts';
@@ -22,8 +25,9 @@ import type { AedRegistry } from '../volunteers/aeds.ts';
 import { AlertMaterializer } from '../reactors/alert-materializer.ts';
 import { deliveryGate } from '../reactors/delivery-gate.ts';
 import { PushDevices } from '../volunteers/push-devices.ts';
-import { DEMO_TIME_ZONE } from '../geo/time-zone.ts';
+import { DEMO_TIME_ZONE } from '../time/time-zone.ts';
 import type { Volunteers } from '../volunteers/volunteers.ts';
+import type { Clock } from '../time/clock.ts';
 import { ResponseEngine, type StartTimings } from '../reactors/response-engine.ts';
 import { TimerScheduler } from '../reactors/timer-scheduler.ts';
 
@@ -55,7 +59,12 @@ export interface RespondersDeps {
   readonly accounts: Accounts;
   readonly positions: PositionIntake;
   readonly router: Router;
+  /** Travel times off the event loop (the travel worker). */
+  readonly travel: TravelTimes;
+  /** Epoch ms now (the `time` clock's reading). */
   readonly clock: () => number;
+  /** What the timers, the delivery worker's retries and the socket heartbeat wait on. */
+  readonly time: Clock;
   readonly policy: VolunteerPolicy;
   readonly volunteers: Volunteers;
   readonly aeds: AedRegistry;
@@ -79,7 +88,7 @@ export interface Responders {
   readonly timeZone: string;
   /** Catches up (queue intake, due timers, responses the process died before starting); call once the app is assembled. */
   start(): Promise<void>;
-  /** Resolves once the engine, the queue's intake and the worker have nothing in flight. */
+  /** Resolves once the engine, the timers, the queue's intake and the worker have nothing in flight. */
   settle(): Promise<void>;
   close(): Promise<void>;
 }
@@ -103,14 +112,14 @@ export function createResponders(d: RespondersDeps, o: RespondersOptions = {}): 
       return true;
     },
   });
-  const sockets = new ResponderSockets();
+  const sockets = new ResponderSockets(d.time);
   const pushDevices = new PushDevices(d.volunteers);
   const vapid = loadOrCreateVapidKeys(d.dataDir, o.vapidSubject ?? process.env['SAMARITAN_VAPID_SUBJECT']);
   const push = new WebPushChannel(pushDevices, vapid, d.clock);
   const hook = o.webhook === null ? undefined : (o.webhook ?? webhookFromEnv());
   const webhook = hook === undefined ? undefined : new WebhookChannel(hook, d.clock, o.phoneOf ?? ((id) => d.volunteers.profile(id)?.phone));
   const channels: Channel[] = [sockets, push, ...(webhook ? [webhook] : [])];
-  const worker = new DeliveryWorker(outbox, channels, deliveryGate(store, d.policy, (id) => d.accounts.activeDevices(id), outbox, (id, active) => sockets.prune(id, active)), receipts, d.clock, {
+  const worker = new DeliveryWorker(outbox, channels, deliveryGate(store, d.policy, (id) => d.accounts.activeDevices(id), outbox, (id, active) => sockets.prune(id, active)), receipts, d.time, {
     onError: report('alert delivery'),
     ...o.worker,
   });
@@ -124,7 +133,7 @@ export function createResponders(d: RespondersDeps, o: RespondersOptions = {}): 
       index: o.candidateIndex ?? d.positions.index,
       positions: d.positions.index,
       available: d.positions.attrs.availableVolunteers(),
-      walk: d.router.estimator('walk'),
+      travel: d.travel,
       writer: d.writer,
       router: d.router,
       aeds,
@@ -144,7 +153,7 @@ export function createResponders(d: RespondersDeps, o: RespondersOptions = {}): 
   const timers = new TimerScheduler({
     store,
     writer: d.writer,
-    clock: d.clock,
+    clock: d.time,
     housekeeping: (now) => outbox.purgeAlertPositions(now),
     onError: report('volunteer timers'),
   });
@@ -183,11 +192,12 @@ export function createResponders(d: RespondersDeps, o: RespondersOptions = {}): 
     },
     async settle() {
       for (let i = 0; i < 20; i++) {
+        await timers.idle();
         await engine.idle();
         await materializer.idle();
         await worker.drain();
         await new Promise((r) => setImmediate(r));
-        if (!engine.busy && !materializer.busy) return;
+        if (!engine.busy && !materializer.busy && !timers.busy) return;
       }
     },
     async close() {
@@ -201,8 +211,18 @@ export function createResponders(d: RespondersDeps, o: RespondersOptions = {}): 
   };
 }
 
-/** The first unit's ETA (s) from a unit recommendation: its fastest candidate. */
-export async function firstUnitEtaFrom(recommend: (i: IncidentState) => Promise<{ candidates: readonly { etaS: number }[] }>, incident: IncidentState): Promise<number | undefined> {
-  const r = await recommend(incident);
+/**
+ * The first unit's ETA (s) from a unit recommendation: its fastest candidate. The driving times of
+ * every unit are asked of `travel` (off the event loop) first; the recommendation then reads them.
+ */
+export async function firstUnitEta(queries: Queries, travel: TravelTimes, incident: IncidentState): Promise<number | undefined> {
+  const units = queries.whereabouts().filter((w) => w.source !== 'stale');
+  const times = await travel('drive', incident.details.location, units.map((w) => ({ id: w.unit.id, location: w.location, unitType: w.unit.unitType })));
+  const byUnit = new Map(units.map((w, i) => [w.unit.id, times[i]]));
+  const known: TravelTimeEstimator = {
+    name: 'road-drive',
+    travelTimes: (_to, origins) => origins.map((o) => byUnit.get(o.id) ?? { ok: false, code: 'NoRoute' }),
+  };
+  const r = await queries.recommendation(incident, known);
   return r.candidates.length === 0 ? undefined : Math.min(...r.candidates.map((c) => c.etaS));
 }

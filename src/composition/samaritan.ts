@@ -3,7 +3,7 @@ import { systemActor } from '../core/actor.ts';
 import type { StreamState } from '../core/loaded.ts';
 import { parseStream } from '../core/streams.ts';
 import type { TravelTimeEstimator } from '../core/travel-time.ts';
-import { Accounts } from '../accounts/accounts.ts';
+import { Accounts, CREDENTIAL_EVENTS } from '../accounts/accounts.ts';
 import { loadConfiguration, PROJECT_ROOT, type Configuration } from '../config/configuration.ts';
 import { loadVolunteerPolicy } from '../config/volunteer-policy-config.ts';
 import { FleetView } from '../fleet/fleet-view.ts';
@@ -18,16 +18,21 @@ import { loadSfRouter } from '../routing/sf-demo.ts';
 import type { EventStore } from '../store/event-store.ts';
 import { openSqliteStore } from '../store/sqlite/open-sqlite.ts';
 import type { Store } from '../store/store.ts';
+import { systemClock, type Clock } from '../time/clock.ts';
 import type { AedRegistry } from '../volunteers/aeds.ts';
 import { openVolunteerRegistry, type DemoVolunteersInfo } from '../volunteers/volunteer-registry.ts';
 import type { Volunteers } from '../volunteers/volunteers.ts';
 import { demoCityCommands } from './demo-city.ts';
-import { createResponders, firstUnitEtaFrom, type Responders, type RespondersOptions } from './responders.ts';
+import { createResponders, firstUnitEta, type Responders, type RespondersOptions } from './responders.ts';
+import { TravelWorker } from '../routing/travel-worker-pool.ts';
 
 export interface SamaritanOptions {
   readonly dataDir: string;
-  /** Epoch ms; injected so tests and the simulator control time. */
-  readonly clock?: () => number;
+  /**
+   * The one source of time (default the system clock): injected so in-process tests and the
+   * simulator move time by hand (ManualClock) instead of sleeping.
+   */
+  readonly clock?: Clock;
   /** Where the log and its tables live: SQLite in the data dir (default), or memory (fast tests). */
   readonly store?: (projector: typeof domainProjector, clock: () => number) => Store<StreamState>;
   readonly demoCity?: boolean;
@@ -60,7 +65,10 @@ export interface Samaritan {
   readonly router: Router;
   /** Driving times for unit recommendations. */
   readonly estimator: TravelTimeEstimator;
+  /** Epoch ms now: `time.now()`, for the parts that only read the time. */
   readonly clock: () => number;
+  /** The clock itself, for the parts that wait (timers, retries, heartbeats). */
+  readonly time: Clock;
   readonly accounts: Accounts;
   readonly fleet: FleetView;
   /** Read-side questions (incidents, units, recommendations). */
@@ -79,7 +87,8 @@ export interface Samaritan {
 
 /** Opens (or creates) a data directory; loads the demo city into a log that has no station yet. */
 export async function openSamaritan(options: SamaritanOptions): Promise<Samaritan> {
-  const clock = options.clock ?? (() => Date.now());
+  const time = options.clock ?? systemClock;
+  const clock = () => time.now();
   mkdirSync(options.dataDir, { recursive: true });
   const config = loadConfiguration();
   const tables = options.store ? options.store(domainProjector, clock) : openSqliteStore<StreamState>(options.dataDir, domainProjector, clock);
@@ -90,9 +99,15 @@ export async function openSamaritan(options: SamaritanOptions): Promise<Samarita
   const rules = { natures: new Set(config.plans.keys()), volunteerPolicy };
   const writer = new Writer(store, tail, rules);
   const accounts = new Accounts(tables.accounts, writer, clock);
+  tail.follow((events) => {
+    if (events.some((e) => CREDENTIAL_EVENTS.has(e.type))) accounts.forgetCredentials();
+  });
   const positions = new PositionIntake(new ResponderAttrs([...new Set([...config.unitTypes.values()].flatMap((t) => t.capabilities))]));
   const router = loadSfRouter(PROJECT_ROOT, (m) => process.stderr.write(`${m}\n`));
   const estimator = router.estimator('drive');
+  // Searches after an incident (walking volunteers, the first unit) run on their own thread.
+  const travelWorker = options.background === false ? undefined : new TravelWorker(PROJECT_ROOT, router, report('travel worker'));
+  const travel = travelWorker?.times ?? ((profile, to, origins) => Promise.resolve(router.estimator(profile).travelTimes(to, origins)));
 
   let demoCityLoaded = false;
   if (options.demoCity !== false && (await store.list('station', undefined, 1)).length === 0) {
@@ -115,7 +130,7 @@ export async function openSamaritan(options: SamaritanOptions): Promise<Samarita
     }
   });
   const registry = await openVolunteerRegistry(
-    { tables, writer, tail, accounts, positions, clock },
+    { tables, writer, tail, accounts, positions, clock, time },
     { demoCity: options.demoCity !== false, demoVolunteers: options.demoVolunteers ?? false },
   );
   const queries = new Queries({ store, fleet, positions, clock, config, estimator });
@@ -129,10 +144,12 @@ export async function openSamaritan(options: SamaritanOptions): Promise<Samarita
       positions,
       router,
       clock,
+      time,
       policy: volunteerPolicy,
       volunteers: registry.volunteers,
       aeds: registry.aeds,
-      firstUnitEtaS: (incident) => firstUnitEtaFrom((i) => queries.recommendation(i), incident),
+      firstUnitEtaS: (incident) => firstUnitEta(queries, travel, incident),
+      travel,
     },
     options.responders,
   );
@@ -145,6 +162,7 @@ export async function openSamaritan(options: SamaritanOptions): Promise<Samarita
     router,
     estimator,
     clock,
+    time,
     accounts,
     fleet,
     queries,
@@ -155,10 +173,14 @@ export async function openSamaritan(options: SamaritanOptions): Promise<Samarita
     responders,
     close: async () => {
       await responders.close();
+      await travelWorker?.close();
       registry.close();
       await tables.close();
     },
   };
-  if (options.background !== false) await responders.start();
+  if (options.background !== false) {
+    await travelWorker?.started;
+    await responders.start();
+  }
   return app;
 }

@@ -41,9 +41,11 @@ export class WorkQueue {
     while (this.running) await this.running;
   }
 
+  /** Stops taking and starting tasks (those left are found again by the reactor's catch-up at the next start). */
   async close(): Promise<void> {
-    await this.idle();
     this.closed = true;
+    this.waiting.clear();
+    await this.idle();
   }
 
   private next(): Task | undefined {
@@ -66,9 +68,9 @@ export class WorkQueue {
         } catch (e) {
           this.onError(e);
         }
-        const list = this.waiting.get(task.group)!;
-        list.shift();
-        if (list.length === 0) this.waiting.delete(task.group);
+        const list = this.waiting.get(task.group);
+        list?.shift();
+        if (list?.length === 0) this.waiting.delete(task.group);
       }
     } finally {
       this.running = undefined;

@@ -1,3 +1,5 @@
+import type { StoredEvent } from '../core/events.ts';
+import { evolve } from '../core/evolve.ts';
 import { seconds } from '../core/ids.ts';
 import type { IncidentState } from '../core/incident.ts';
 import { incidentStream } from '../core/streams.ts';
@@ -74,6 +76,18 @@ export class Queries {
     return incidentView(s, events.map(toTimelineEntry));
   }
 
+  /**
+   * The view of an incident just created, from the events that created it: they are its whole
+   * history so far, so the answer needs no read of the store.
+   */
+  newIncidentView(id: string, events: readonly StoredEvent[]): IncidentView | undefined {
+    const stream = incidentStream(id as IncidentId);
+    let state: StreamState | undefined;
+    for (const e of events) if (e.stream === stream) state = evolve(state, e);
+    const mine = events.filter((e) => (e.data as { incidentId?: unknown }).incidentId === id && !/^(response|delivery)-/.test(e.stream));
+    return state === undefined ? undefined : incidentView(state as IncidentState, mine.map(toTimelineEntry));
+  }
+
   /** `open` means still needing or receiving help; newest first. */
   async incidents(filter: { statuses?: readonly IncidentStatus[]; limit: number }): Promise<IncidentView[]> {
     const rows = (await this.app.store.list('incident', filter.statuses, 1_000_000)) as IncidentState[];
@@ -109,8 +123,23 @@ export class Queries {
     return Promise.resolve(this.app.fleet.stations());
   }
 
-  /** Ranks units for an incident against its nature's response plan. */
-  async recommendation(incident: IncidentState): Promise<Recommendation> {
+  /**
+   * Ranks units for an incident against its nature's response plan. Driving times come from the
+   * estimator given (default: the road graph on this thread).
+   */
+  async recommendation(incident: IncidentState, estimator: TravelTimeEstimator = this.app.estimator): Promise<Recommendation> {
+    const profile = (t: string) => this.app.config.unitTypes.get(t);
+    return recommend({
+      incident,
+      plan: this.app.config.plans.get(incident.details.nature),
+      units: this.whereabouts(),
+      estimator,
+      turnoutS: (t) => seconds(profile(t)?.turnoutS ?? 60),
+    });
+  }
+
+  /** Where each unit is now: a fresh live fix, else its last fix while on the road, else its station. */
+  whereabouts(): UnitWhereabouts[] {
     const now = this.app.clock();
     const whereabouts: UnitWhereabouts[] = [];
     for (const u of this.app.fleet.units()) {
@@ -121,14 +150,7 @@ export class Queries {
       else if (last && u.status !== 'available') whereabouts.push({ unit: u, location: last.location, source: 'stale', placeName: 'its last position' });
       else if (station) whereabouts.push({ unit: u, location: station.location, source: 'station', placeName: station.name });
     }
-    const profile = (t: string) => this.app.config.unitTypes.get(t);
-    return recommend({
-      incident,
-      plan: this.app.config.plans.get(incident.details.nature),
-      units: whereabouts,
-      estimator: this.app.estimator,
-      turnoutS: (t) => seconds(profile(t)?.turnoutS ?? 60),
-    });
+    return whereabouts;
   }
 }
 

@@ -5,7 +5,6 @@ import type { IncidentState } from '../core/incident.ts';
 import type { LatLon } from '../core/lat-lon.ts';
 import type { StreamState } from '../core/loaded.ts';
 import { volunteerStream } from '../core/streams.ts';
-import type { TravelTimeEstimator } from '../core/travel-time.ts';
 import type { VolunteerState } from '../core/volunteer.ts';
 import type { IncidentPlace, VolunteerPolicy } from '../core/volunteer-policy.ts';
 import type { RankedCandidate } from '../core/volunteer-response.ts';
@@ -13,6 +12,7 @@ import type { AttrFilter } from '../geo/attr-bits.ts';
 import type { MovingPointIndex } from '../geo/moving-point-index.ts';
 import { WALK_SPEED_MPS } from '../routing/drive-profile.ts';
 import type { Router } from '../routing/router.ts';
+import type { TravelTimes } from '../routing/travel-worker-pool.ts';
 import type { EventStore } from '../store/event-store.ts';
 import type { AedDirectory } from './aed-directory.ts';
 
@@ -36,7 +36,8 @@ export interface CandidateDeps {
   readonly index: MovingPointIndex;
   /** Volunteers free to take an alert (ResponderAttrs.availableVolunteers()). */
   readonly available: AttrFilter;
-  readonly walk: TravelTimeEstimator;
+  /** Travel times, answered off the event loop (a worker thread). */
+  readonly travel: TravelTimes;
 }
 
 /** The radius that holds everyone within the maximum walking time: the road is never shorter than the straight line. */
@@ -66,7 +67,7 @@ export async function findCandidates(
     return v !== undefined && eligibility(d.policy, v, where, now, utcOffsetMin).eligible;
   });
   const t2 = performance.now();
-  const times = eligible.length === 0 ? [] : d.walk.travelTimes(scene, eligible.map((n) => ({ id: n.id, location: { lat: n.lat, lon: n.lon }, unitType: 'walk' })));
+  const times = await d.travel('walk', scene, eligible.map((n) => ({ id: n.id, location: { lat: n.lat, lon: n.lon }, unitType: 'walk' })));
   const candidates: RankedCandidate[] = [];
   times.forEach((t, i) => {
     if (t.ok) candidates.push({ volunteerId: eligible[i]!.id, etaS: t.travelS });

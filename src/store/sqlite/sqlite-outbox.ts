@@ -115,12 +115,29 @@ const MARK_SQL: Readonly<Record<string, string>> = {
   suppressed: 'UPDATE alert_receipts SET suppressed = @via WHERE alert_id = @alertId AND message = @message AND suppressed IS NULL',
 };
 
-/** The delivery queue, its receipts and the alert-position audit, in the same SQLite file as the log. */
+/**
+ * The delivery queue, its receipts and the alert-position audit, in the same SQLite file as the log.
+ * The queue's own writes (new messages with the cursor, retries, skips) are derived from the log,
+ * so they commit without an fsync of their own (synchronous=NORMAL for that transaction): the next
+ * durable commit's fsync carries them to disk, and should the machine lose them first, the cursor
+ * goes back with them and the messages are made again from the log. Receipts, which are events,
+ * commit with the log's durable appends.
+ */
 export class SqliteOutbox implements OutboxStore {
   private readonly q;
+  /** Runs a write of derived queue state in a transaction that does not wait for its own fsync. */
+  private readonly derived: <T>(write: () => T) => T;
 
   constructor(private readonly db: Database.Database) {
     db.exec(SCHEMA);
+    this.derived = <T>(write: () => T): T => {
+      db.pragma('synchronous = NORMAL');
+      try {
+        return db.transaction(write)();
+      } finally {
+        db.pragma('synchronous = FULL');
+      }
+    };
     this.q = {
       insert: db.prepare(
         `INSERT OR IGNORE INTO alert_outbox (seq, kind, incident_id, volunteer_id, alert_id, payload, due_at, created_at)
@@ -179,7 +196,7 @@ export class SqliteOutbox implements OutboxStore {
   }
 
   enqueue(messages: readonly NewMessage[], cursor: number, now: number, positions: readonly AlertPosition[] = []): Promise<number> {
-    const added = this.db.transaction(() => {
+    const added = this.derived(() => {
       let n = 0;
       for (const m of messages) {
         n += this.q.insert.run({ seq: m.seq, kind: m.kind, incidentId: m.incidentId, volunteerId: m.volunteerId, alertId: m.alertId, payload: JSON.stringify(m.body), now }).changes;
@@ -199,7 +216,7 @@ export class SqliteOutbox implements OutboxStore {
       }
       this.q.metaPut.run('cursor', String(cursor));
       return n;
-    })();
+    });
     return Promise.resolve(added);
   }
 
@@ -221,17 +238,17 @@ export class SqliteOutbox implements OutboxStore {
   }
 
   finish(id: number, state: Exclude<OutboxState, 'pending'>, attempts: number, now: number, error?: string): Promise<void> {
-    this.q.finish.run({ id, state, attempts, now, channels: null, error: error ?? null });
+    this.derived(() => this.q.finish.run({ id, state, attempts, now, channels: null, error: error ?? null }));
     return Promise.resolve();
   }
 
   retry(id: number, attempts: number, dueAt: number, error: string): Promise<void> {
-    this.q.retry.run({ id, attempts, dueAt, error });
+    this.derived(() => this.q.retry.run({ id, attempts, dueAt, error }));
     return Promise.resolve();
   }
 
   hurry(volunteerId: string, now: number): Promise<number> {
-    return Promise.resolve(this.q.hurry.run(now, volunteerId, now).changes);
+    return Promise.resolve(this.derived(() => this.q.hurry.run(now, volunteerId, now).changes));
   }
 
   receipt(alertId: string, message: DeliveryMessageKind): Promise<ReceiptRow | undefined> {

@@ -133,6 +133,7 @@ export class SqliteStore<S> implements EventStore<S> {
       idemPut: this.db.prepare('INSERT INTO idempotency (key, fingerprint, result, created_at) VALUES (?, ?, ?, ?)'),
       metaGet: this.db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
       metaPut: this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+      dataVersion: this.db.prepare('PRAGMA data_version').pluck(),
     };
     // Nested in the batch's transaction, a transaction function runs in a savepoint of its own.
     this.writeOne = this.db.transaction((request: AppendRequest) => this.write(request));
@@ -256,7 +257,7 @@ export class SqliteStore<S> implements EventStore<S> {
 
   /** Drops the cache when another connection (another process) committed to the file since we last looked. */
   private noticeOtherWriters(): void {
-    const v = this.db.pragma('data_version', { simple: true }) as number;
+    const v = this.q.dataVersion.get() as number;
     if (v !== this.dataVersion) this.cache.clear();
     this.dataVersion = v;
   }

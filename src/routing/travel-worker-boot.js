@@ -1,0 +1,5 @@
+// Starts the travel worker thread on the TypeScript sources, as bin/samaritan.js does for the main thread.
+import { register } from 'tsx/esm/api';
+
+register();
+await import('./travel-worker.ts');
