@@ -1,3 +1,4 @@
+import type { Clock } from '../time/clock.ts';
 import type { Channel, Frame, OutboxMessage, SendResult, Target } from './messages.ts';
 
 /** The part of a `ws` socket the hub uses. */
@@ -49,7 +50,11 @@ export class ResponderSockets implements Channel {
   readonly name = 'websocket' as const;
   readonly tier = 'app' as const;
   private readonly byVolunteer = new Map<string, Set<Connection>>();
-  private heartbeat: NodeJS.Timeout | undefined;
+  /** Cancels the next heartbeat. */
+  private heartbeat: (() => void) | undefined;
+
+  /** `clock` paces the heartbeat. */
+  constructor(private readonly clock: Clock) {}
 
   get connections(): number {
     let n = 0;
@@ -64,7 +69,7 @@ export class ResponderSockets implements Channel {
    */
   startHeartbeat(everyMs = 30_000): void {
     if (this.heartbeat) return;
-    this.heartbeat = setInterval(() => {
+    const beat = () => {
       for (const set of this.byVolunteer.values()) {
         for (const c of set) {
           if (!c.alive) {
@@ -76,8 +81,9 @@ export class ResponderSockets implements Channel {
           c.socket.ping?.();
         }
       }
-    }, everyMs);
-    this.heartbeat.unref();
+      this.heartbeat = this.clock.after(everyMs, beat);
+    };
+    this.heartbeat = this.clock.after(everyMs, beat);
   }
 
   /** A pong or any frame from the socket: it is alive. */
@@ -147,7 +153,8 @@ export class ResponderSockets implements Channel {
 
   /** Closes every socket (server shutdown). */
   closeAll(): void {
-    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat?.();
+    this.heartbeat = undefined;
     for (const set of this.byVolunteer.values()) for (const c of set) c.socket.close(1001, 'server shutting down');
     this.byVolunteer.clear();
   }

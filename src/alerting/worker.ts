@@ -1,5 +1,6 @@
 import { frameOf, type Channel, type ChannelName, type OutboxMessage, type Target } from './messages.ts';
 import type { OutboxStore } from '../store/outbox-store.ts';
+import type { Clock } from '../time/clock.ts';
 import type { Receipts } from './receipts.ts';
 
 /**
@@ -37,7 +38,8 @@ export interface WorkerOptions {
 export class DeliveryWorker {
   private running: Promise<void> | undefined;
   private again = false;
-  private timer: NodeJS.Timeout | undefined;
+  /** Cancels the wake-up armed for the next due message. */
+  private cancelTimer: (() => void) | undefined;
   private closed = false;
   private paused = false;
   private readonly o: Required<Omit<WorkerOptions, 'onHandOff' | 'onError'>> & Pick<WorkerOptions, 'onHandOff' | 'onError'>;
@@ -47,7 +49,7 @@ export class DeliveryWorker {
     private readonly channels: readonly Channel[],
     private readonly gate: DeliveryGate,
     private readonly receipts: Receipts,
-    private readonly clock: () => number,
+    private readonly clock: Clock,
     options: WorkerOptions = {},
   ) {
     this.o = { backoffMs: 1000, maxBackoffMs: 30_000, maxAttempts: 12, batch: 200, ...options };
@@ -90,7 +92,7 @@ export class DeliveryWorker {
 
   async close(): Promise<void> {
     this.closed = true;
-    if (this.timer) clearTimeout(this.timer);
+    this.disarm();
     while (this.running) await this.running;
   }
 
@@ -98,16 +100,23 @@ export class DeliveryWorker {
     if (this.closed || this.paused) return;
     const next = await this.outbox.nextDueAt();
     if (this.closed || this.paused || this.running) return;
-    if (this.timer) clearTimeout(this.timer);
+    this.disarm();
     if (next === undefined) return;
-    this.timer = setTimeout(() => this.kick(), Math.min(2 ** 31 - 1, Math.max(0, next - this.clock())));
-    this.timer.unref();
+    this.cancelTimer = this.clock.after(Math.max(0, next - this.clock.now()), () => {
+      this.cancelTimer = undefined;
+      this.kick();
+    });
+  }
+
+  private disarm(): void {
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
   }
 
   private async loop(): Promise<void> {
     for (;;) {
       this.again = false;
-      const due = await this.outbox.due(this.clock(), this.o.batch);
+      const due = await this.outbox.due(this.clock.now(), this.o.batch);
       if (due.length === 0 || this.closed || this.paused) return;
       const byVolunteer = new Map<string, OutboxMessage[]>();
       for (const m of due) byVolunteer.set(m.volunteerId, [...(byVolunteer.get(m.volunteerId) ?? []), m]);
@@ -121,7 +130,7 @@ export class DeliveryWorker {
   }
 
   private async deliver(m: OutboxMessage): Promise<void> {
-    const now = this.clock();
+    const now = this.clock.now();
     const attempt = m.attempts + 1;
     const verdict = await this.gate.check(m, now);
     if (!verdict.deliver) {
@@ -155,7 +164,7 @@ export class DeliveryWorker {
     };
     const appReached = await tryTier('app');
     if (took.length === 0) await tryTier('fallback');
-    const done = this.clock();
+    const done = this.clock.now();
     if (took.length > 0) {
       await this.receipts.sent(m, took, attempt, done);
       for (const c of confirmed) await this.receipts.delivered(m, c, done);

@@ -8,11 +8,13 @@ import type { ResponseState } from '../core/volunteer-response.ts';
 import type { EventStore } from '../store/event-store.ts';
 import { systemActor } from '../core/actor.ts';
 import type { Writer } from '../log/writer.ts';
+import type { Clock } from '../time/clock.ts';
 
 export interface TimerDeps {
   readonly store: EventStore<StreamState>;
   readonly writer: Writer;
-  readonly clock: () => number;
+  /** Reads the time and wakes the scheduler when a deadline falls due. */
+  readonly clock: Clock;
   /** Periodic housekeeping (the alert audit's retention purge), run at start and every `housekeepingMs`. */
   readonly housekeeping?: (now: number) => Promise<unknown>;
   readonly housekeepingMs?: number;
@@ -27,8 +29,8 @@ const CONFLICT_RETRY_MS = 200;
  * Fires the persisted deadlines of volunteer responses: the next wave's `dueAt`
  * (VolunteerWaveScheduled) and each alert's `expiresAt` (VolunteerAlerted). The deadlines live in
  * the responses' snapshots, not here: this only keeps the earliest one per incident and a single
- * setTimeout to the earliest of all. When it fires, the response's snapshot is read again and
- * `dueTimers` gives the commands due; the core accepts each once and rejects a repeat
+ * wake-up on the clock at the earliest of all. When it fires, the response's snapshot is read
+ * again and `dueTimers` gives the commands due; the core accepts each once and rejects a repeat
  * (WaveNotScheduled, AlertNotOpen), so after a restart — which re-reads every alerting
  * response — a due wave or expiry happens exactly once.
  */
@@ -37,8 +39,12 @@ export class TimerScheduler {
   private readonly earliest = new Map<string, number>();
   /** Deadlines the core refused for a reason other than "already done", not to be retried in this process. */
   private readonly refused = new Set<string>();
-  private timer: NodeJS.Timeout | undefined;
-  private housekeepingTimer: NodeJS.Timeout | undefined;
+  /** Cancels the wake-up at the earliest deadline. */
+  private cancelTimer: (() => void) | undefined;
+  private cancelHousekeeping: (() => void) | undefined;
+  /** The housekeeping runs, one after the other, and how many are not finished. */
+  private sweeping: Promise<void> = Promise.resolve();
+  private sweeps = 0;
   private running: Promise<void> | undefined;
   private closed = false;
 
@@ -48,13 +54,39 @@ export class TimerScheduler {
   async start(): Promise<void> {
     const alerting = (await this.d.store.list('response', ['alerting'], 1_000_000)) as ResponseState[];
     for (const s of alerting) this.track(s);
-    if (this.d.housekeeping) {
-      await this.d.housekeeping(this.d.clock());
-      const sweep = () => this.d.housekeeping?.(this.d.clock()).catch((e: unknown) => this.d.onError?.(e));
-      this.housekeepingTimer = setInterval(() => void sweep(), this.d.housekeepingMs ?? 60 * 60_000);
-      this.housekeepingTimer.unref();
+    const housekeeping = this.d.housekeeping;
+    if (housekeeping) {
+      await housekeeping(this.d.clock.now());
+      const every = this.d.housekeepingMs ?? 60 * 60_000;
+      const sweep = () => {
+        if (this.closed) return;
+        const now = this.d.clock.now();
+        this.sweeps++;
+        this.sweeping = this.sweeping
+          .then(() => housekeeping(now))
+          .then(
+            () => {},
+            (e: unknown) => this.d.onError?.(e),
+          )
+          .finally(() => this.sweeps--);
+        this.cancelHousekeeping = this.d.clock.after(every, sweep);
+      };
+      this.cancelHousekeeping = this.d.clock.after(every, sweep);
     }
     await this.fireDue();
+  }
+
+  /** A firing or a housekeeping run is in flight. */
+  get busy(): boolean {
+    return this.running !== undefined || this.sweeps > 0;
+  }
+
+  /** Resolves once no firing and no housekeeping is in flight. */
+  async idle(): Promise<void> {
+    while (this.busy) {
+      await this.running;
+      await this.sweeping;
+    }
   }
 
   /** Follows the log: a scheduled wave or a new alert brings a deadline. */
@@ -91,12 +123,14 @@ export class TimerScheduler {
 
   private arm(): void {
     if (this.closed) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
     if (this.earliest.size === 0) return;
     const first = Math.min(...this.earliest.values());
-    this.timer = setTimeout(() => void this.fireDue(), Math.min(2 ** 31 - 1, Math.max(0, first - this.d.clock())));
-    this.timer.unref();
+    this.cancelTimer = this.d.clock.after(Math.max(0, first - this.d.clock.now()), () => {
+      this.cancelTimer = undefined;
+      this.fireDue().catch((e: unknown) => this.d.onError?.(e));
+    });
   }
 
   /** Fires every deadline due at the clock's now (tests with a manual clock call this after moving it). */
@@ -111,7 +145,7 @@ export class TimerScheduler {
   }
 
   private async fire(): Promise<void> {
-    const now = this.d.clock();
+    const now = this.d.clock.now();
     const due = [...this.earliest].filter(([, at]) => at <= now).map(([id]) => id);
     for (const incidentId of due) {
       try {
@@ -144,9 +178,10 @@ export class TimerScheduler {
 
   async close(): Promise<void> {
     this.closed = true;
-    if (this.timer) clearTimeout(this.timer);
-    if (this.housekeepingTimer) clearInterval(this.housekeepingTimer);
+    this.cancelTimer?.();
+    this.cancelHousekeeping?.();
     while (this.running) await this.running;
+    await this.sweeping;
   }
 }
 

@@ -4,6 +4,7 @@ import type { QualificationKind } from '../core/volunteer-policy.ts';
 import type { FixOutcome, PositionIntake } from '../geo/position-intake.ts';
 import type { PointFix } from '../geo/moving-point-index.ts';
 import type { VolunteerQualification } from '../geo/responder-attrs.ts';
+import type { Clock } from '../time/clock.ts';
 
 /**
  * Which bits of the live index's word each qualification sets. The word has bits for cpr, aed and
@@ -34,15 +35,16 @@ export const DEMO_HEARTBEAT_MS = 60_000;
  */
 export class VolunteerLiveIndex {
   private readonly demoHomes = new Map<string, LatLon>();
-  private heartbeat: ReturnType<typeof setInterval> | undefined;
+  /** Cancels the next heartbeat. */
+  private heartbeat: (() => void) | undefined;
 
   constructor(
     private readonly positions: PositionIntake,
-    private readonly clock: () => number,
+    private readonly clock: Clock,
   ) {}
 
   /** The attribute word of a volunteer at `now`: `available` when matchable, unexpired qualifications. */
-  attrsOf(v: VolunteerState, now: number = this.clock()): number {
+  attrsOf(v: VolunteerState, now: number = this.clock.now()): number {
     const quals = new Set<VolunteerQualification>();
     for (const q of Object.values(v.qualifications)) {
       if (q !== undefined && now < Date.parse(q.expiresAt)) for (const b of BITS[q.kind]) quals.add(b);
@@ -72,12 +74,12 @@ export class VolunteerLiveIndex {
     const attrs = this.attrsOf(v);
     if (this.positions.setAttrs(v.id, attrs)) return;
     const home = this.demoHomes.get(v.id);
-    if (home) this.positions.index.upsert(v.id, home.lat, home.lon, this.clock(), attrs);
+    if (home) this.positions.index.upsert(v.id, home.lat, home.lon, this.clock.now(), attrs);
   }
 
   /** Puts the demo population in the index: every matchable one at its generated home. */
   seedDemo(homes: ReadonlyMap<string, LatLon>, states: readonly VolunteerState[]): number {
-    const now = this.clock();
+    const now = this.clock.now();
     for (const [id, home] of homes) this.demoHomes.set(id, home);
     const fixes: PointFix[] = [];
     for (const v of states) {
@@ -91,7 +93,7 @@ export class VolunteerLiveIndex {
 
   /** Re-stamps the demo positions held in the index (the others went off duty and stay out). */
   refreshDemo(): number {
-    const now = this.clock();
+    const now = this.clock.now();
     const fixes: PointFix[] = [];
     for (const [id, home] of this.demoHomes) {
       const held = this.positions.index.get(id);
@@ -103,8 +105,11 @@ export class VolunteerLiveIndex {
 
   startDemoHeartbeat(everyMs: number = DEMO_HEARTBEAT_MS): void {
     if (this.heartbeat !== undefined || this.demoHomes.size === 0) return;
-    this.heartbeat = setInterval(() => this.refreshDemo(), everyMs);
-    this.heartbeat.unref();
+    const beat = () => {
+      this.refreshDemo();
+      this.heartbeat = this.clock.after(everyMs, beat);
+    };
+    this.heartbeat = this.clock.after(everyMs, beat);
   }
 
   forget(volunteerId: string): void {
@@ -120,7 +125,7 @@ export class VolunteerLiveIndex {
   }
 
   close(): void {
-    if (this.heartbeat !== undefined) clearInterval(this.heartbeat);
+    this.heartbeat?.();
     this.heartbeat = undefined;
   }
 }

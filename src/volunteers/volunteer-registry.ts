@@ -7,6 +7,7 @@ import type { LogTail } from '../log/log-tail.ts';
 import type { Writer } from '../log/writer.ts';
 import type { Store } from '../store/store.ts';
 import type { DemoPopulationRecord } from '../store/volunteer-profile-store.ts';
+import type { Clock } from '../time/clock.ts';
 import { AedRegistry } from './aeds.ts';
 import { demoRegistryWrites, generateDemoPopulation, isDemoVolunteerId, type DemoPopulation } from './demo-volunteers.ts';
 import { VolunteerLiveIndex } from './volunteer-live-index.ts';
@@ -48,6 +49,8 @@ export async function openVolunteerRegistry(
     readonly accounts: Accounts;
     readonly positions: PositionIntake;
     readonly clock: () => number;
+    /** What the demo heartbeat waits on. */
+    readonly time: Clock;
   },
   options: RegistryOptions,
 ): Promise<VolunteerRegistry> {
@@ -55,7 +58,7 @@ export async function openVolunteerRegistry(
   const store = deps.tables.events;
   const aeds = new AedRegistry(deps.tables.aeds, deps.writer, deps.clock);
   if (options.demoCity) await aeds.loadDemoSet();
-  const live = new VolunteerLiveIndex(deps.positions, deps.clock);
+  const live = new VolunteerLiveIndex(deps.positions, deps.time);
   const volunteers = new Volunteers({ store, profiles, writer: deps.writer, accounts: deps.accounts, live, clock: deps.clock });
 
   let record = profiles.demoPopulation();

@@ -6,6 +6,7 @@ import { AED_STATUSES } from '../../core/aed.ts';
 import type { RouteDeps } from '../route-deps.ts';
 import { principalOf } from '../auth.ts';
 import { sendError } from '../error-handler.ts';
+import { writeContext } from '../write-context.ts';
 import { HttpError } from '../error-status.ts';
 import { jsonDepth, MAX_JSON_DEPTH } from '../json-body.ts';
 import { LatLonSchema } from '../schemas.ts';
@@ -73,7 +74,7 @@ export const aedRoutes =
             problems: parsed.problems,
           });
         }
-        const counts = app.aeds.save(parsed.records, { source, format, by: principalOf(req).name });
+        const counts = await app.aeds.save(parsed.records, { source, format, by: principalOf(req).name, ctx: writeContext(req) });
         return { format, ...counts };
       },
     );
