@@ -185,6 +185,22 @@ export class Accounts {
    */
   private readonly recent = new Map<string, { principal: Principal; until: number }>();
 
+  private readonly names = new Map<string, string>();
+
+  /** Who an actor is, in words: a user's name, a token's name, a volunteer's device, or the system part. */
+  async actorName(actor: Actor): Promise<string> {
+    const key = `${actor.kind} ${actor.id}`;
+    const known = this.names.get(key);
+    if (known !== undefined) return known;
+    let name = actor.id;
+    if (actor.kind === 'user') name = (await this.store.userById(actor.id))?.name ?? `user ${actor.id}`;
+    else if (actor.kind === 'token') name = `token "${(await this.store.token(actor.id))?.name ?? actor.id}"`;
+    else if (actor.kind === 'device') name = `volunteer ${(await this.store.token(actor.id))?.subject ?? '?'} (device)`;
+    if (this.names.size > 10_000) this.names.clear();
+    this.names.set(key, name);
+    return name;
+  }
+
   /** Drops the principals held: a credential was revoked, a role changed. */
   forgetCredentials(): void {
     this.recent.clear();

@@ -133,7 +133,7 @@ export async function openSamaritan(options: SamaritanOptions): Promise<Samarita
     { tables, writer, tail, accounts, positions, clock, time },
     { demoCity: options.demoCity !== false, demoVolunteers: options.demoVolunteers ?? false },
   );
-  const queries = new Queries({ store, fleet, positions, clock, config, estimator });
+  const queries = new Queries({ store, fleet, positions, clock, config, estimator, actorName: (a) => accounts.actorName(a) });
   const responders = createResponders(
     {
       dataDir: options.dataDir,

@@ -61,6 +61,7 @@ export type VolunteerResponseCommand =
   | { type: 'SendNextWave'; now: EpochMs; incidentId: string; wave: number; firstUnitEtaS?: number }
   | { type: 'AcceptAlert'; now: EpochMs; volunteerId: string; alertId: string; aeds: AedOption[] }
   | { type: 'DeclineAlert'; now: EpochMs; volunteerId: string; alertId: string; reason?: string }
+  | { type: 'ReportArrival'; now: EpochMs; volunteerId: string; alertId: string }
   | { type: 'ExpireAlert'; now: EpochMs; incidentId: string; alertId: string }
   | { type: 'StandDownVolunteers'; now: EpochMs; incidentId: string; reason: StandDownCommandReason };
 

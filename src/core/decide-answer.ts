@@ -106,6 +106,23 @@ export function declineAlert(c: Cmd<'DeclineAlert'>, l: Loaded): Decision {
   return accept([declined, ...scheduleEvents(foldResponse(s, [declined]), c.now)]);
 }
 
+/** A volunteer who accepted says they have arrived; once per alert, and only while the response runs. */
+export function reportArrival(c: Cmd<'ReportArrival'>, l: Loaded): Decision {
+  const v = volunteerIn(l, c.volunteerId);
+  if (v === undefined) return reject('UnknownVolunteer', `No volunteer has id ${c.volunteerId}`, { volunteerId: c.volunteerId });
+  const incidentId = incidentOfAlert(c.alertId, c.volunteerId);
+  const s = incidentId === undefined ? undefined : responseIn(l, incidentId);
+  const alert = s?.alerts[c.alertId];
+  if (s === undefined || alert === undefined || alert.volunteerId !== c.volunteerId) {
+    return reject('UnknownAlert', `Volunteer ${c.volunteerId} has no alert ${c.alertId}`, { alertId: c.alertId });
+  }
+  if (alert.status !== 'accepted') {
+    return reject('AlertNotAccepted', `Alert ${c.alertId} is ${alert.status.replace('_', ' ')}: only an accepted alert can arrive`, { alertId: c.alertId, status: alert.status });
+  }
+  if (alert.arrivedAt !== undefined) return reject('NothingToChange', `Arrival for alert ${c.alertId} was already reported at ${alert.arrivedAt}`, { alertId: c.alertId });
+  return accept([onResponse(s, c.now, { type: 'VolunteerArrived', data: { incidentId: s.incidentId, volunteerId: c.volunteerId, alertId: c.alertId } })]);
+}
+
 /**
  * Withdraws the open alerts of a volunteer who went off duty, withdrew consent or deleted their
  * account, so that nothing counts on them and delivery can stop; each response may then schedule

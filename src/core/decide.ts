@@ -11,7 +11,7 @@ import {
   updateIncident,
   type IncidentRules,
 } from './decide-incident.ts';
-import { acceptAlert, declineAlert } from './decide-answer.ts';
+import { acceptAlert, declineAlert, reportArrival } from './decide-answer.ts';
 import { expireAlert, sendNextWave, standDownVolunteers, startVolunteerResponse } from './decide-response.ts';
 import { changeUnitStatus, commissionUnit, openStation, recordUnitPosition } from './decide-unit.ts';
 import {
@@ -97,7 +97,8 @@ export function streamsNeeded(c: Command, l: Loaded): string[] {
         return [inc(c.incidentId), responseStream(c.incidentId), ...next];
       }
       case 'AcceptAlert':
-      case 'DeclineAlert': {
+      case 'DeclineAlert':
+      case 'ReportArrival': {
         const incidentId = incidentOfAlert(c.alertId, c.volunteerId);
         return [
           volunteerStream(c.volunteerId),
@@ -160,6 +161,8 @@ export function decide(c: Command, l: Loaded, rules: DecideRules): Decision {
       return acceptAlert(c, l, rules.volunteerPolicy);
     case 'DeclineAlert':
       return declineAlert(c, l);
+    case 'ReportArrival':
+      return reportArrival(c, l);
     case 'ExpireAlert':
       return expireAlert(c, l);
     case 'StandDownVolunteers':

@@ -147,6 +147,8 @@ export type VolunteerResponseEvent =
   | { type: 'VolunteerWaveCancelled'; data: { incidentId: string; wave: number; reason: string } }
   | { type: 'VolunteerAccepted'; data: { incidentId: string; volunteerId: string; alertId: string } }
   | { type: 'VolunteerDeclined'; data: { incidentId: string; volunteerId: string; alertId: string; reason?: string } }
+  /** The volunteer says they are at the scene (or at the door, for meet_crew). */
+  | { type: 'VolunteerArrived'; data: { incidentId: string; volunteerId: string; alertId: string } }
   | { type: 'VolunteerAlertExpired'; data: { incidentId: string; volunteerId: string; alertId: string } }
   | {
       type: 'VolunteerRoleAssigned';
@@ -264,6 +266,7 @@ export const EVENT_TYPES: readonly EventType[] = [
   'VolunteerWaveCancelled',
   'VolunteerAccepted',
   'VolunteerDeclined',
+  'VolunteerArrived',
   'VolunteerAlertExpired',
   'VolunteerRoleAssigned',
   'VolunteerStoodDown',

@@ -34,6 +34,7 @@ export type RejectionCode =
   | 'WaveNotDue'
   | 'UnknownAlert'
   | 'AlertNotOpen'
+  | 'AlertNotAccepted'
   | 'AlertNotExpired';
 
 export interface Rejection {

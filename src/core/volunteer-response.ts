@@ -40,6 +40,8 @@ export interface VolunteerAlert {
   readonly answeredAt?: string;
   readonly closedAt?: string;
   readonly role?: VolunteerRole;
+  /** When the volunteer reported arriving (accepted alerts only). */
+  readonly arrivedAt?: string;
 }
 
 export interface RoleAssignment {
@@ -168,6 +170,10 @@ export function evolveResponse(state: ResponseState | undefined, event: PendingE
         assignments: [...state.assignments, assignment],
         alerts: a === undefined ? state.alerts : { ...state.alerts, [alertId]: { ...a, role } },
       };
+    }
+    case 'VolunteerArrived': {
+      const a = state.alerts[event.data.alertId];
+      return a === undefined ? state : { ...state, alerts: { ...state.alerts, [a.alertId]: { ...a, arrivedAt: event.at } } };
     }
     case 'VolunteerResponseStatusChanged':
       return { ...state, status: event.data.to, statusReason: event.data.reason, statusChangedAt: event.at };

@@ -51,6 +51,7 @@ export interface MyAlert {
   readonly aed?: unknown;
   readonly route?: readonly RouteLeg[];
   readonly seenAt?: string;
+  readonly arrivedAt?: string;
 }
 
 /** One of the volunteer's own alerts, with the scene (location, floor, access, nature) and their role's route. */
@@ -77,6 +78,7 @@ export async function myAlert(app: Samaritan, volunteerId: string, alertId: stri
     ...(assignment?.aed === undefined ? {} : { aed: assignment.aed }),
     ...(route === undefined ? {} : { route }),
     ...(seenAt === undefined ? {} : { seenAt }),
+    ...(a.arrivedAt === undefined ? {} : { arrivedAt: a.arrivedAt }),
   };
 }
 

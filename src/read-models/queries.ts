@@ -9,7 +9,8 @@ import type { StationState } from '../core/station.ts';
 import { OPEN_INCIDENT_STATUSES, type IncidentStatus } from '../core/statuses.ts';
 import type { UnitState } from '../core/unit.ts';
 import type { LatLon } from '../core/lat-lon.ts';
-import { toTimelineEntry, type TimelineEntry } from './timeline.ts';
+import { onTimeline, toTimelineEntry, type TimelineEntry } from './timeline.ts';
+import type { Actor } from '../core/actor.ts';
 import type { StreamState } from '../core/loaded.ts';
 import type { TravelTimeEstimator } from '../core/travel-time.ts';
 import type { Configuration } from '../config/configuration.ts';
@@ -56,6 +57,8 @@ export interface QueryDeps {
   readonly clock: () => number;
   readonly config: Configuration;
   readonly estimator: TravelTimeEstimator;
+  /** Who an actor is, in words (a user's or token's name). */
+  readonly actorName: (actor: Actor) => Promise<string>;
 }
 
 /** Read-side questions the edges ask. Reads come from snapshots, never from folding the log. */
@@ -70,22 +73,27 @@ export class Queries {
   async incidentWithTimeline(id: string): Promise<IncidentView | undefined> {
     const s = await this.incident(id);
     if (!s) return undefined;
-    // The volunteer response and its delivery receipts have their own streams and their own view
-    // (GET /api/incidents/:id/volunteers); the incident's timeline is its own events and its units'.
-    const events = (await this.app.store.readIncidentTimeline(id)).filter((e) => !/^(response|delivery)-/.test(e.stream));
-    return incidentView(s, events.map(toTimelineEntry));
+    // The incident's own events, its units', and the volunteer response (its delivery receipts
+    // in detail are in GET /api/incidents/:id/volunteers), each with who did it.
+    const events = (await this.app.store.readIncidentTimeline(id)).filter(onTimeline);
+    const names = new Map<string, string>();
+    for (const e of events) {
+      const key = `${e.actor.kind} ${e.actor.id}`;
+      if (!names.has(key)) names.set(key, await this.app.actorName(e.actor));
+    }
+    return incidentView(s, events.map((e) => toTimelineEntry(e, names.get(`${e.actor.kind} ${e.actor.id}`))));
   }
 
   /**
    * The view of an incident just created, from the events that created it: they are its whole
    * history so far, so the answer needs no read of the store.
    */
-  newIncidentView(id: string, events: readonly StoredEvent[]): IncidentView | undefined {
+  newIncidentView(id: string, events: readonly StoredEvent[], by?: string): IncidentView | undefined {
     const stream = incidentStream(id as IncidentId);
     let state: StreamState | undefined;
     for (const e of events) if (e.stream === stream) state = evolve(state, e);
-    const mine = events.filter((e) => (e.data as { incidentId?: unknown }).incidentId === id && !/^(response|delivery)-/.test(e.stream));
-    return state === undefined ? undefined : incidentView(state as IncidentState, mine.map(toTimelineEntry));
+    const mine = events.filter((e) => (e.data as { incidentId?: unknown }).incidentId === id && onTimeline(e));
+    return state === undefined ? undefined : incidentView(state as IncidentState, mine.map((e) => toTimelineEntry(e, by)));
   }
 
   /** `open` means still needing or receiving help; newest first. */

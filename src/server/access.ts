@@ -51,6 +51,10 @@ export const ACCESS: Readonly<Record<string, Rule>> = {
   'GET /api/stations': { roles: STAFF_READ, scope: 'units:read' },
   'GET /api/natures': { roles: STAFF_READ, scope: 'incidents:read' },
   'GET /api/events': { roles: STAFF_READ, scope: 'events:read' },
+  // The console's live stream (src/server/routes/stream.ts): whoever may read GET /api/events, filtered
+  // alike (src/read-models/event-visibility.ts). Volunteers have their own socket, /api/volunteers/me/stream.
+  'GET /api/stream': { roles: STAFF_READ, scope: 'events:read' },
+  'POST /api/stream/ticket': { roles: STAFF_READ, scope: 'events:read' },
 
   // The volunteer registry (src/server/routes/volunteers.ts): sign-up is public and rate-limited.
   'POST /api/volunteers': 'public',
@@ -69,6 +73,7 @@ export const ACCESS: Readonly<Record<string, Rule>> = {
   'POST /api/volunteers/me/alerts/:alertId/accept': { roles: VOLUNTEER },
   'POST /api/volunteers/me/alerts/:alertId/decline': { roles: VOLUNTEER },
   'POST /api/volunteers/me/alerts/:alertId/seen': { roles: VOLUNTEER },
+  'POST /api/volunteers/me/alerts/:alertId/arrived': { roles: VOLUNTEER },
   'GET /api/volunteers/me/push-subscription': { roles: VOLUNTEER },
   'POST /api/volunteers/me/push-subscription': { roles: VOLUNTEER },
   'GET /api/volunteers/me/stream': { roles: VOLUNTEER },

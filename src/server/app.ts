@@ -7,7 +7,6 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { Queries } from '../read-models/queries.ts';
 import type { Samaritan } from '../composition/samaritan.ts';
 import { installAuth } from './auth.ts';
 import { installErrorHandling, sendError } from './error-handler.ts';
@@ -20,6 +19,7 @@ import { eventRoutes } from './routes/events.ts';
 import { incidentRoutes } from './routes/incidents.ts';
 import { metaRoutes } from './routes/meta.ts';
 import { sessionRoutes } from './routes/session.ts';
+import { streamRoutes, type StreamOptions } from './routes/stream.ts';
 import { unitRoutes } from './routes/units.ts';
 import { volunteerRoutes } from './routes/volunteers.ts';
 import { volunteerAlertRoutes } from './routes/volunteer-alerts.ts';
@@ -33,6 +33,8 @@ export interface ServerOptions {
   readonly bodyLimit?: number;
   /** Where log lines go (default stdout); tests capture them to check what is redacted. */
   readonly loggerStream?: { write(line: string): void };
+  /** The live stream's page size, back-pressure limit, heartbeat and ticket lifetime (tests shorten them). */
+  readonly stream?: StreamOptions;
 }
 
 /** Secrets and personal data never reach the logs. */
@@ -119,7 +121,7 @@ export async function buildServer(app: Samaritan, options: ServerOptions = {}): 
   });
   await server.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
 
-  const queries = new Queries(app);
+  const { queries } = app;
   const deps = { app, queries };
   await server.register(metaRoutes(deps));
   await server.register(sessionRoutes(deps, new NameThrottle(10, 15 * 60_000, app.clock)));
@@ -127,6 +129,7 @@ export async function buildServer(app: Samaritan, options: ServerOptions = {}): 
   await server.register(incidentRoutes(deps));
   await server.register(unitRoutes(deps));
   await server.register(eventRoutes(deps));
+  await server.register(streamRoutes(deps, options.stream));
   await server.register(volunteerRoutes(deps));
   await server.register(aedRoutes(deps));
   await server.register(volunteerAlertRoutes(deps));

@@ -81,6 +81,7 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   WaveNotScheduled: 409,
   WaveNotDue: 409,
   AlertNotOpen: 409,
+  AlertNotAccepted: 409,
   AlertNotExpired: 409,
   VolunteerGone: 410,
   LocationConsentRequired: 409,

@@ -90,7 +90,8 @@ export const incidentRoutes =
         if (failed(reply, outcome)) return reply;
         const id = outcome.replayed === undefined ? incidentId : (outcome.replayed as { incidentId: string }).incidentId;
         if (outcome.replayed !== undefined) reply.header('idempotent-replayed', 'true');
-        const view = outcome.events === undefined ? await viewOf(id) : (queries.newIncidentView(id, outcome.events) ?? (await viewOf(id)));
+        const by = await app.accounts.actorName(writeContext(req).actor);
+        const view = outcome.events === undefined ? await viewOf(id) : (queries.newIncidentView(id, outcome.events, by) ?? (await viewOf(id)));
         return reply.code(201).header('location', `/api/incidents/${id}`).send(view);
       },
     );

@@ -84,6 +84,23 @@ export const volunteerAlertRoutes =
     );
 
     server.post(
+      '/api/volunteers/me/alerts/:alertId/arrived',
+      {
+        schema: { tags, summary: 'Report that you have arrived (at the scene, or at the door to meet the crew)', params: AlertParams },
+        preValidation: async (req) => {
+          req.body ??= {};
+        },
+      },
+      async (req, reply) => {
+        const { volunteerId } = volunteerOf(req);
+        const { alertId } = req.params;
+        const outcome = await app.writer.execute({ type: 'ReportArrival', now: epochMs(app.clock()), volunteerId, alertId }, writeContext(req));
+        if (failed(reply, outcome)) return reply;
+        return myAlert(app, volunteerId, alertId);
+      },
+    );
+
+    server.post(
       '/api/volunteers/me/alerts/:alertId/seen',
       {
         schema: { tags, summary: 'Record that you opened the alert (a receipt)', params: AlertParams },
