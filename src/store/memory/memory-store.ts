@@ -1,0 +1,248 @@
+import type { PendingEvent, StoredEvent } from '../../core/events.ts';
+import type { AppendOutcome, AppendRequest, EventStore, IdempotencyRecord, Projector, Snapshot } from '../event-store.ts';
+import type { RecordWrite } from '../record-writes.ts';
+import type { Gate } from './gate.ts';
+import { json, parse } from './json.ts';
+import { RecordGuardFailed, UndoLog } from './undo-log.ts';
+
+/** An event as the log keeps it: data and envelope as JSON text, so every read returns a fresh copy. */
+interface EventRow {
+  readonly seq: number;
+  readonly stream: string;
+  readonly version: number;
+  readonly type: string;
+  readonly at: string;
+  readonly recordedAt: string;
+  readonly incidentId: string | undefined;
+  readonly data: string;
+  /** `{actor, requestId?}` */
+  readonly envelope: string;
+}
+
+interface SnapshotRow {
+  readonly kind: string;
+  readonly status: string | undefined;
+  readonly version: number;
+  readonly state: string;
+}
+
+const EVENT_SCHEMA_VERSION = 1;
+
+const toStored = (r: EventRow): StoredEvent =>
+  ({
+    seq: r.seq,
+    stream: r.stream,
+    version: r.version,
+    type: r.type,
+    v: EVENT_SCHEMA_VERSION,
+    at: r.at,
+    recordedAt: r.recordedAt,
+    data: parse(r.data),
+    ...parse<object>(r.envelope),
+  }) as StoredEvent;
+
+const incidentOf = (e: PendingEvent): string | undefined => {
+  const id = (e.data as { incidentId?: unknown }).incidentId;
+  return typeof id === 'string' ? id : undefined;
+};
+
+/** Applies one record write inside an append, registering its undo (see open-memory.ts). */
+export type MemoryRecordApplier = (write: RecordWrite, undo: UndoLog) => void;
+
+/**
+ * The event log and its snapshots in memory, with the SQLite store's semantics: appends take effect
+ * one at a time in the order they were called, each after the caller's turn of the event loop, and
+ * each whole or not at all (its events, snapshots, idempotency record and record writes); seq is
+ * gap-free; snapshots are folded by the projector in the append, `alsoAffects` included.
+ */
+export class MemoryStore<S> implements EventStore<S> {
+  private readonly log: EventRow[] = [];
+  /** Each stream's version: that of its last own event (a stream only reached through alsoAffects has none). */
+  private readonly versions = new Map<string, number>();
+  private readonly timelines = new Map<string, EventRow[]>();
+  /** In the order the streams got their first snapshot, which is the order `list` answers in. */
+  private readonly snapshots = new Map<string, SnapshotRow>();
+  private readonly kinds = new Map<string, Set<string>>();
+  private readonly keys = new Map<string, { readonly fingerprint: string; readonly result: string }>();
+  /** The last append not yet settled: close() waits for it, so an append made before close is never dropped. */
+  private last: Promise<unknown> = Promise.resolve();
+  private closing = false;
+
+  constructor(
+    private readonly projector: Projector<S>,
+    private readonly applyRecord: MemoryRecordApplier,
+    private readonly gate: Gate,
+    private readonly clock: () => number = () => Date.now(),
+  ) {}
+
+  append(request: AppendRequest): Promise<AppendOutcome> {
+    if (this.closing) return Promise.reject(new Error('The store is closed: nothing was written'));
+    // Microtasks run in the order they were queued: appends take effect in call order.
+    const outcome = Promise.resolve().then(() => this.commit(request));
+    this.last = outcome.catch(() => undefined);
+    return outcome;
+  }
+
+  private commit(request: AppendRequest): AppendOutcome {
+    this.gate.check();
+    if (request.idempotency) {
+      const prior = this.keys.get(request.idempotency.key);
+      if (prior) {
+        return {
+          ok: false,
+          code: 'IdempotencyKeyReplayed',
+          message: 'This Idempotency-Key was already used',
+          result: parse(prior.result),
+        };
+      }
+    }
+    for (const [stream, expected] of request.expected) {
+      const actual = this.versions.get(stream) ?? 0;
+      if (actual !== expected) {
+        return {
+          ok: false,
+          code: 'VersionConflict',
+          message: `Stream ${stream} is at version ${actual}, not ${expected}`,
+          details: { stream, expected, actual },
+        };
+      }
+    }
+    const undo = new UndoLog();
+    try {
+      for (const r of request.records ?? []) this.applyRecord(r, undo);
+      const rows = this.write(request, undo);
+      this.project(rows, undo);
+      if (request.idempotency) {
+        const { key, fingerprint, result } = request.idempotency;
+        undo.set(this.keys, key, { fingerprint, result: json(result) });
+      }
+      return { ok: true, events: rows.map(toStored) };
+    } catch (e) {
+      undo.rollback();
+      if (e instanceof RecordGuardFailed) return { ok: false, code: 'RecordConflict', message: e.message };
+      throw e;
+    }
+  }
+
+  private write(request: AppendRequest, undo: UndoLog): EventRow[] {
+    const recordedAt = new Date(this.clock()).toISOString();
+    const envelope = json(
+      request.requestId === undefined ? { actor: request.actor } : { actor: request.actor, requestId: request.requestId },
+    );
+    const rows: EventRow[] = [];
+    for (const e of request.events) {
+      const version = (this.versions.get(e.stream) ?? 0) + 1;
+      const row: EventRow = {
+        seq: this.log.length + 1,
+        stream: e.stream,
+        version,
+        type: e.type,
+        at: e.at,
+        recordedAt,
+        incidentId: incidentOf(e),
+        data: json(e.data),
+        envelope,
+      };
+      undo.set(this.versions, e.stream, version);
+      this.log.push(row);
+      undo.onRollback(() => this.log.pop());
+      if (row.incidentId !== undefined) {
+        let timeline = this.timelines.get(row.incidentId);
+        if (!timeline) undo.set(this.timelines, row.incidentId, (timeline = []));
+        const t = timeline;
+        t.push(row);
+        undo.onRollback(() => t.pop());
+      }
+      rows.push(row);
+    }
+    return rows;
+  }
+
+  /** Folds the new events into the snapshots of their streams and of the streams they also affect. */
+  private project(rows: readonly EventRow[], undo: UndoLog): void {
+    const touched = new Map<string, { version: number; state: S | undefined }>();
+    const current = (stream: string) => {
+      let t = touched.get(stream);
+      if (!t) {
+        const row = this.snapshots.get(stream);
+        t = row ? { version: row.version, state: parse<S>(row.state) } : { version: 0, state: undefined };
+        touched.set(stream, t);
+      }
+      return t;
+    };
+    for (const row of rows) {
+      const e = toStored(row);
+      for (const stream of [e.stream, ...this.projector.alsoAffects(e)]) {
+        const t = current(stream);
+        t.state = this.projector.evolve(t.state, e, stream);
+        if (stream === e.stream) t.version = e.version;
+      }
+    }
+    for (const [stream, { version, state }] of touched) {
+      if (state === undefined) continue;
+      const prior = this.snapshots.get(stream);
+      const kind = prior?.kind ?? this.projector.kindOf(stream);
+      undo.set(this.snapshots, stream, { kind, status: this.projector.statusOf(state), version, state: json(state) });
+      if (!prior) {
+        let streams = this.kinds.get(kind);
+        if (!streams) undo.set(this.kinds, kind, (streams = new Set()));
+        const s = streams;
+        s.add(stream);
+        undo.onRollback(() => s.delete(stream));
+      }
+    }
+  }
+
+  async readAfter(afterSeq: number, limit: number): Promise<readonly StoredEvent[]> {
+    this.gate.check();
+    // Row i holds seq i + 1. A negative limit means none, as in SQL.
+    const from = Math.max(0, Math.floor(afterSeq));
+    return this.log.slice(from, limit < 0 ? undefined : from + limit).map(toStored);
+  }
+
+  async readIncidentTimeline(incidentId: string): Promise<readonly StoredEvent[]> {
+    this.gate.check();
+    return (this.timelines.get(incidentId) ?? []).map(toStored);
+  }
+
+  async load(streams: readonly string[]): Promise<ReadonlyMap<string, Snapshot<S>>> {
+    this.gate.check();
+    const out = new Map<string, Snapshot<S>>();
+    for (const stream of streams) {
+      const row = this.snapshots.get(stream);
+      if (row) out.set(stream, { stream, version: row.version, state: parse<S>(row.state) });
+    }
+    return out;
+  }
+
+  async list(kind: string, statuses?: readonly string[], limit = 10_000): Promise<readonly S[]> {
+    this.gate.check();
+    const wanted = statuses && statuses.length > 0 ? new Set(statuses) : undefined;
+    const out: S[] = [];
+    for (const stream of this.kinds.get(kind) ?? []) {
+      if (limit >= 0 && out.length >= limit) break;
+      const row = this.snapshots.get(stream)!;
+      if (wanted && (row.status === undefined || !wanted.has(row.status))) continue;
+      out.push(parse<S>(row.state));
+    }
+    return out;
+  }
+
+  async idempotency(key: string): Promise<IdempotencyRecord | undefined> {
+    this.gate.check();
+    const row = this.keys.get(key);
+    return row && { fingerprint: row.fingerprint, result: parse(row.result) };
+  }
+
+  async headSeq(): Promise<number> {
+    this.gate.check();
+    return this.log.length;
+  }
+
+  /** Applies the appends already made, then closes every table of the store. */
+  async close(): Promise<void> {
+    this.closing = true;
+    await this.last;
+    this.gate.close();
+  }
+}
