@@ -169,6 +169,7 @@ export class SqliteStore<S> implements EventStore<S> {
             for (const [k, v] of this.staged) this.batch.set(k, v);
             erased ||= request.records?.some((r) => r.type === 'profile.erase') === true;
           } catch (e) {
+            this.staged = new Map(); // rolled back with its savepoint: no read may see these snapshots
             if (e instanceof Conflict) results.push(e.outcome);
             else if (e instanceof RecordGuardFailed) results.push({ ok: false, code: 'RecordConflict', message: e.message });
             else results.push(e instanceof Error ? e : new Error(String(e)));
@@ -176,6 +177,7 @@ export class SqliteStore<S> implements EventStore<S> {
         }
       })();
     } catch (e) {
+      this.staged = new Map();
       this.batch = new Map();
       this.cache.clear();
       for (const p of batch) p.reject(e instanceof Error ? e : new Error(String(e)));
