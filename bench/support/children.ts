@@ -10,7 +10,10 @@ export interface ChildServer {
   readonly name: string;
   readonly base: string;
   readonly pid: number;
+  /** SIGTERM, then SIGKILL after 5 s; resolves once it has exited. */
   stop(): Promise<void>;
+  /** SIGKILL at once, as a crash would; resolves once it has exited. */
+  kill(): Promise<void>;
 }
 
 const running = new Set<ChildProcess>();
@@ -106,7 +109,27 @@ export async function startChild(options: {
       }
       running.delete(child);
     },
+    kill: async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGKILL');
+        await exited;
+      }
+      running.delete(child);
+    },
   };
+}
+
+/**
+ * Starts `node --import tsx SCRIPT` from the repository root with an IPC channel (for helpers that
+ * take orders and report results as messages, e.g. support/load-generator.ts). It is killed with
+ * the benchmark if the benchmark is interrupted; its stderr goes to the benchmark's.
+ */
+export function forkScript(script: string): ChildProcess {
+  installCleanup();
+  const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  return child;
 }
 
 /** Runs `node ARGS…` from the repository root to completion; resolves with its exit code and output. */

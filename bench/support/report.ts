@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { availableParallelism, cpus, release, totalmem, type } from 'node:os';
+import { availableParallelism, cpus, loadavg, release, totalmem, type } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { ROOT } from './children.ts';
@@ -38,8 +38,10 @@ export function machineFacts(tmpDir: string): string[] {
   const mem = new Database(':memory:');
   const sqlite = (mem.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v;
   mem.close();
+  const [load1 = 0, load5 = 0, load15 = 0] = loadavg();
   const lines = [
     `nproc:       ${availableParallelism()} (${cpus()[0]?.model ?? 'unknown CPU'})`,
+    `loadavg:     ${load1.toFixed(2)} ${load5.toFixed(2)} ${load15.toFixed(2)} (1, 5, 15 min) before the benchmark started`,
     `memory:      ${(totalmem() / 2 ** 30).toFixed(1)} GiB`,
     `os:          ${type()} ${release()}`,
     `node:        ${process.version}`,
@@ -48,6 +50,12 @@ export function machineFacts(tmpDir: string): string[] {
     `filesystem:  ${fs.type}${fs.detail ? ` (${fs.detail})` : ''}`,
     `load:        autocannon runs in this process, on the same CPUs as the server under test`,
   ];
+  if (load1 > availableParallelism()) {
+    lines.push(
+      `WARNING:     1-min load ${load1.toFixed(1)} on ${availableParallelism()} CPUs: the machine was busy just before (a previous benchmark, or other processes;` +
+        ` if the latter, absolute figures are low and noisy: compare ratios, or run again on a quiet machine)`,
+    );
+  }
   if (/^(tmpfs|ramfs|overlay)$/.test(fs.type)) {
     lines.push(`WARNING:     ${fs.type} may make fsync nearly free; set BENCH_TMPDIR to a directory on a real disk`);
   }
