@@ -38,6 +38,8 @@ export interface MaterializerDeps {
 export class AlertMaterializer {
   private running: Promise<void> | undefined;
   private again = false;
+  /** Events the log tail handed over since the last run, in seq order without a gap. */
+  private inHand: StoredEvent[] = [];
 
   constructor(
     private readonly d: MaterializerDeps,
@@ -52,6 +54,9 @@ export class AlertMaterializer {
 
   /** Called with each published batch: queues messages when the batch holds a message event. */
   notice(events: readonly StoredEvent[]): void {
+    // Kept in hand, so that the next run need not read back from the store what it was just given.
+    if (this.inHand.length + events.length <= PAGE) this.inHand.push(...events);
+    else this.inHand = [];
     if (events.some((e) => MESSAGE_EVENTS.has(e.type))) this.kick();
   }
 
@@ -88,7 +93,9 @@ export class AlertMaterializer {
     let added = 0;
     for (;;) {
       const after = (await this.d.outbox.cursor()) ?? 0;
-      const events = await this.d.store.readAfter(after, PAGE);
+      const held = this.inHand;
+      this.inHand = [];
+      const events = held[0]?.seq === after + 1 ? held : await this.d.store.readAfter(after, PAGE);
       if (events.length === 0) return added;
       const incidents = new Map<string, IncidentState | undefined>();
       const incident = async (id: string) => {
@@ -106,7 +113,7 @@ export class AlertMaterializer {
         if (m) messages.push(m);
       }
       added += await this.d.outbox.enqueue(messages, events[events.length - 1]!.seq, this.d.clock(), positions);
-      if (events.length < PAGE) return added;
+      if (events.length < PAGE && events !== held) return added;
     }
   }
 

@@ -143,10 +143,16 @@ export class ResponseEngine {
     const now = epochMs(this.d.clock());
     const utcOffsetMin = utcOffsetMinAt(this.d.timeZone, now);
     const place = incident.details.place ?? 'unknown';
-    const { candidates, timings } = await findCandidates(this.d, incident, place, now, utcOffsetMin);
+    // The two searches (volunteers walking, units driving) run side by side on the travel worker.
     const t0 = performance.now();
-    const firstUnitEtaS = await this.d.firstUnitEtaS(incident);
-    const t1 = performance.now();
+    let t1 = t0;
+    const [{ candidates, timings }, firstUnitEtaS] = await Promise.all([
+      findCandidates(this.d, incident, place, now, utcOffsetMin),
+      this.d.firstUnitEtaS(incident).finally(() => {
+        t1 = performance.now();
+      }),
+    ]);
+    const ready = performance.now();
     const outcome = await this.execute({
       type: 'StartVolunteerResponse',
       now,
@@ -158,7 +164,7 @@ export class ResponseEngine {
     });
     const t2 = performance.now();
     const alerted = outcome.ok ? (outcome.events?.filter((e) => e.type === 'VolunteerAlerted').length ?? 0) : 0;
-    this.d.onTimings?.({ incidentId, startedAt, appendedAt: t2, ...timings, firstUnitMs: t1 - t0, decideAppendMs: t2 - t1, alerted });
+    this.d.onTimings?.({ incidentId, startedAt, appendedAt: t2, ...timings, firstUnitMs: t1 - t0, decideAppendMs: t2 - ready, alerted });
     return outcome;
   }
 
