@@ -24,14 +24,11 @@ import { join } from 'node:path';
 import type { StartTimings } from '../src/reactors/response-engine.ts';
 import { openSamaritan } from '../src/composition/samaritan.ts';
 import type { Command } from '../src/core/commands.ts';
-import { decide } from '../src/core/decide.ts';
-import { evolve } from '../src/core/evolve.ts';
+import { systemActor } from '../src/core/actor.ts';
 import { epochMs } from '../src/core/ids.ts';
-import type { AppendRequest } from '../src/store/event-store.ts';
+import type { RecordWrite } from '../src/store/record-writes.ts';
 import { BruteForceIndex } from '../src/geo/brute-force-index.ts';
 import type { MovingPointIndex, PointFix } from '../src/geo/moving-point-index.ts';
-import type { SqliteStore } from '../src/store/sqlite/sqlite-store.ts';
-import type { StreamState } from '../src/core/loaded.ts';
 import { buildServer } from '../src/server/app.ts';
 import { fmtMs, machineFacts, table } from './support/report.ts';
 import { seededRandom } from '../src/core/seeded-random.ts';
@@ -128,31 +125,30 @@ const commandsOf = (id: string, on: boolean): Command[] => [
   { type: 'VerifyQualification', now: epochMs(now), volunteerId: id, kind: 'cpr', by: 'bench' },
   ...(on ? [{ type: 'SetAvailability', now: epochMs(now), volunteerId: id, available: true } as Command] : []),
 ];
-const requests: AppendRequest[] = [];
 const fixes: PointFix[] = [];
 const onDuty = app.positions.attrs.volunteer(true, ['cpr']);
 const offDuty = app.positions.attrs.volunteer(false, ['cpr']);
+const commands: Command[] = [];
+const tokens: RecordWrite[] = [];
 for (let i = 0; i < VOLUNTEERS; i++) {
   const id = `B${String(i).padStart(6, '0')}`;
   const on = i < available;
-  let state: StreamState | undefined;
-  const events = commandsOf(id, on).flatMap((c) => {
-    const d = decide(c, new Map([[`volunteer-${id}`, state]]), { natures: new Set(), volunteerPolicy: app.responders.policy });
-    if (!d.ok) throw new Error(`${id}: ${d.message}`);
-    state = d.events.reduce<StreamState | undefined>((s, e) => evolve(s, e), state);
-    return d.events;
-  });
-  requests.push({ expected: new Map([[`volunteer-${id}`, 0]]), events, meta: { actor: 'bench' } });
+  commands.push(...commandsOf(id, on));
   fixes.push({ id, ...inBox(), atMs: now, attrs: on ? onDuty : offDuty });
+  // A signed-in phone for each on-duty volunteer, so the delivery gate lets their alerts out.
+  if (on) {
+    tokens.push({
+      type: 'credential.add',
+      token: { id: `bench${i}`, kind: 'device', name: 'bench phone', role: 'volunteer', scopes: [], subject: id, hash: 'x', createdAt: new Date(now).toISOString() },
+    });
+  }
 }
-await app.store.appendAll(requests);
-const store = app.store as SqliteStore<StreamState>;
-const insertToken = store.database.prepare(
-  `INSERT INTO credentials (id, kind, name, role, scopes, subject, hash, created_at) VALUES (?, 'device', 'bench phone', 'volunteer', '[]', ?, 'x', ?)`,
-);
-store.database.transaction(() => {
-  for (let i = 0; i < available; i++) insertToken.run(`bench${i}`, `B${String(i).padStart(6, '0')}`, new Date(now).toISOString());
-})();
+// Registered through the one writer, in batches, as the demo population is.
+for (let i = 0; i < commands.length; i += 20_000) {
+  const results = await app.writer.executeAll(commands.slice(i, i + 20_000), { actor: systemActor('bench'), ...(i === 0 ? { records: tokens } : {}) });
+  const refused = results.find((r) => !r.ok);
+  if (refused && !refused.ok) throw new Error(`bench population: ${refused.message}`);
+}
 app.positions.index.upsertMany(fixes);
 brute.upsertMany(fixes);
 console.log(`population: ${VOLUNTEERS} registered and placed in ${((performance.now() - t0) / 1000).toFixed(1)} s (index ${app.positions.index.size} points)`);

@@ -5,12 +5,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../src/config/configuration.ts';
 import { openSamaritan } from '../src/composition/samaritan.ts';
-import { utcOffsetMinAt } from '../src/geo/time-zone.ts';
+import { utcOffsetMinAt } from '../src/time/time-zone.ts';
 import { aedUnusable, isOpenAt } from '../src/core/aed.ts';
 import { epochMs } from '../src/core/ids.ts';
 import { importAedCsv, importAedGeoJson } from '../src/interop/aed-import.ts';
 import { formatOpeningHours, parseOpeningHours } from '../src/interop/opening-hours.ts';
-import { CIVIC_CENTER, expectError, manualClock } from './support/api.ts';
+import { ManualClock } from '../src/time/clock.ts';
+import { CIVIC_CENTER, expectError } from './support/api.ts';
 import { bearer } from './support/auth.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
 
@@ -141,11 +142,11 @@ describe('AED files', () => {
 
 describe('the AED registry over HTTP', () => {
   // Sunday 2025-06-01, 12:00 UTC = 05:00 in San Francisco.
-  const clock = manualClock(Date.parse('2025-06-01T12:00:00Z'));
+  const clock = new ManualClock(Date.parse('2025-06-01T12:00:00Z'));
   let t: TestServer;
   let admin: Record<string, string>;
   beforeAll(async () => {
-    t = await startTestServer({ clock: clock.now });
+    t = await startTestServer({ clock });
     admin = bearer(await t.token('admin'));
   });
   afterAll(async () => {

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { utcOffsetMinAt } from '../src/geo/time-zone.ts';
-import { manualClock } from './support/api.ts';
+import WebSocket from 'ws';
+import { systemActor } from '../src/core/actor.ts';
+import { ManualClock } from '../src/time/clock.ts';
+import { utcOffsetMinAt } from '../src/time/time-zone.ts';
 import { connectApp, pushClient, startEndpoint, type AppSocket, type LocalEndpoint } from './support/channels.ts';
 import { addVolunteer, bearer, CITY_HALL, offset, ofType, postIncident, startResponderServer, type ResponderServer, type TestVolunteer } from './support/responders.ts';
 
@@ -10,7 +12,7 @@ import { addVolunteer, bearer, CITY_HALL, offset, ofType, postIncident, startRes
  * queue got to them (the worker is paused in between), or between two attempts of a retry.
  */
 describe('off-duty, logged-out and deleted volunteers never receive an alert', () => {
-  const clock = manualClock();
+  const clock = new ManualClock();
   let t: ResponderServer;
   let pushService: LocalEndpoint;
   let gateway: LocalEndpoint;
@@ -18,7 +20,7 @@ describe('off-duty, logged-out and deleted volunteers never receive an alert', (
     pushService = await startEndpoint(201);
     gateway = await startEndpoint(200);
     t = await startResponderServer({
-      clock: clock.now,
+      clock,
       responders: {
         paused: true,
         firstUnitEtaS: async () => 400,
@@ -32,6 +34,20 @@ describe('off-duty, logged-out and deleted volunteers never receive an alert', (
     await pushService?.close();
     await gateway?.close();
   });
+
+  /**
+   * Resolves once every frame the server wrote to this socket before now has arrived: the answer
+   * to a ping, or the close (a socket the queue closed as signed out answers no ping).
+   */
+  async function flushed(app: AppSocket): Promise<void> {
+    if (app.socket.readyState !== WebSocket.OPEN) return void (await app.closed);
+    const before = app.frames.filter((f) => f['type'] === 'pong').length;
+    let pongs = 0;
+    const pong = app.next((f) => f['type'] === 'pong' && ++pongs > before);
+    pong.catch(() => {}); // the close may come instead
+    app.send({ type: 'ping' });
+    await Promise.race([pong, app.closed]);
+  }
 
   /** A volunteer with the app connected and a push subscription: every channel could reach them. */
   async function reachable(n: number): Promise<{ v: TestVolunteer; app: AppSocket }> {
@@ -56,11 +72,11 @@ describe('off-duty, logged-out and deleted volunteers never receive an alert', (
     expect(pushService.received).toEqual([]); // decided, not sent: the queue is paused
 
     // Between the decision and the delivery:
-    const meta = { actor: 'test' };
+    const meta = { actor: systemActor('test') };
     expect((await t.app.volunteers.update(off.v.id, { available: false }, meta)).ok).toBe(true); // goes off duty
     const token = (await t.app.accounts.tokens('device')).find((x) => x.subject === out.v.id)!;
     await t.app.accounts.revokeToken(token.id, 'test'); // signs out
-    expect((await t.app.volunteers.erase(gone.v.id, 'self')).ok).toBe(true); // deletes the account
+    expect((await t.app.volunteers.erase(gone.v.id, 'self', meta)).ok).toBe(true); // deletes the account
     const local = new Date(clock.now() + utcOffsetMinAt('America/Los_Angeles', clock.now()) * 60_000);
     const hhmm = (d: Date) => `${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}`;
     const quietHours = { from: hhmm(new Date(local.getTime() - 3600_000)), to: hhmm(new Date(local.getTime() + 3600_000)) };
@@ -68,11 +84,13 @@ describe('off-duty, logged-out and deleted volunteers never receive an alert', (
 
     t.app.responders.worker.resume();
     await ok.app.next((f) => f['type'] === 'alert' && f['alertId'] === `${id}.${ok.v.id}`);
+    // The queue has nothing in flight: every frame it wrote is on its way. A round trip on each
+    // socket (or its close) comes after anything written to it before, so none is still to come.
     await t.settle();
-    await new Promise((r) => setTimeout(r, 100)); // let any stray frame arrive
+    await Promise.all([ok, off, out, gone, quiet].map((x) => flushed(x.app)));
 
     for (const x of [off, out, gone, quiet]) {
-      expect(x.app.frames.filter((f) => f['type'] !== 'ready'), x.v.id).toEqual([]);
+      expect(x.app.frames.filter((f) => f['type'] !== 'ready' && f['type'] !== 'pong'), x.v.id).toEqual([]);
       expect(pushService.received.filter((r) => r.path === `/push/${x.v.id}`)).toEqual([]);
     }
     expect(pushService.received.map((r) => r.path)).toEqual([`/push/${ok.v.id}`]);
@@ -87,7 +105,7 @@ describe('off-duty, logged-out and deleted volunteers never receive an alert', (
     // Off duty and deletion withdrew the alerts; nobody is told about what they did themselves.
     const withdrawn = ofType(events, 'VolunteerStoodDown').filter((e) => e.data.reason === 'volunteer_withdrew');
     expect(withdrawn.map((e) => e.data.volunteerId).sort()).toEqual([off.v.id, gone.v.id].sort());
-    expect(t.app.responders.outbox.ofVolunteer(off.v.id).map((m) => [m.kind, m.state])).toEqual([['alert', 'suppressed']]);
+    expect((await t.app.responders.outbox.ofVolunteer(off.v.id)).map((m) => [m.kind, m.state])).toEqual([['alert', 'suppressed']]);
     for (const x of [ok, off, out, gone, quiet]) x.app.close();
   });
 
@@ -98,7 +116,7 @@ describe('off-duty, logged-out and deleted volunteers never receive an alert', (
     await postIncident(t, { location: offset(CITY_HALL, -600, 740), nature: 'cardiac_arrest', place: 'public' });
     await t.settle();
     expect(gateway.received).toHaveLength(1);
-    expect((await t.app.volunteers.update(v.id, { available: false }, { actor: 'test' })).ok).toBe(true);
+    expect((await t.app.volunteers.update(v.id, { available: false }, { actor: systemActor('test') })).ok).toBe(true);
     clock.advance(5000);
     await t.app.responders.worker.drain();
     expect(gateway.received).toHaveLength(1);
@@ -112,9 +130,9 @@ describe('off-duty, logged-out and deleted volunteers never receive an alert', (
     const off = await addVolunteer(t, { at: offset(scene, 50, 0) });
     const out = await addVolunteer(t, { at: offset(scene, 90, 0) });
     const gone = await addVolunteer(t, { at: offset(scene, 130, 0) });
-    await t.app.volunteers.update(off.id, { available: false }, { actor: 'test' });
+    await t.app.volunteers.update(off.id, { available: false }, { actor: systemActor('test') });
     await t.app.accounts.revokeToken((await t.app.accounts.tokens('device')).find((x) => x.subject === out.id)!.id, 'test');
-    await t.app.volunteers.erase(gone.id, 'self');
+    await t.app.volunteers.erase(gone.id, 'self', { actor: systemActor('test') });
     const before = await t.head();
     await postIncident(t, { location: scene, nature: 'cardiac_arrest', place: 'public' });
     await t.settle();

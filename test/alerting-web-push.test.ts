@@ -2,7 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadOrCreateVapidKeys, VAPID_FILE } from '../src/alerting/web-push.ts';
-import { manualClock } from './support/api.ts';
+import { ManualClock } from '../src/time/clock.ts';
 import { pushClient, startEndpoint, verifyVapid, type LocalEndpoint } from './support/channels.ts';
 import { addVolunteer, bearer, CITY_HALL, eventually, offset, ofType, postIncident, startResponderServer, type ResponderServer } from './support/responders.ts';
 
@@ -12,13 +12,13 @@ import { addVolunteer, bearer, CITY_HALL, eventually, offset, ofType, postIncide
  * public key, and the test decrypts it with the subscription's private key as a browser would.
  */
 describe('Web Push delivery', () => {
-  const clock = manualClock();
+  const clock = new ManualClock();
   let t: ResponderServer;
   let service: LocalEndpoint;
   beforeAll(async () => {
     service = await startEndpoint(201);
     t = await startResponderServer({
-      clock: clock.now,
+      clock,
       responders: { webhook: null, firstUnitEtaS: async () => 400, vapidSubject: 'mailto:ops@samaritan.test' },
     });
   });

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyWebhook } from '../src/alerting/webhook.ts';
-import { manualClock } from './support/api.ts';
+import { ManualClock } from '../src/time/clock.ts';
 import { connectApp, startEndpoint, type LocalEndpoint } from './support/channels.ts';
 import { addVolunteer, CITY_HALL, eventually, offset, ofType, postIncident, startResponderServer, type ResponderServer } from './support/responders.ts';
 
@@ -9,13 +9,13 @@ import { addVolunteer, CITY_HALL, eventually, offset, ofType, postIncident, star
 const SECRET = 'gateway-shared-secret-0123456789';
 
 describe('the webhook channel for SMS and voice gateways', () => {
-  const clock = manualClock();
+  const clock = new ManualClock();
   let t: ResponderServer;
   let gateway: LocalEndpoint;
   beforeAll(async () => {
     gateway = await startEndpoint(200);
     t = await startResponderServer({
-      clock: clock.now,
+      clock,
       responders: { webhook: { url: `${gateway.url}/sms`, secret: SECRET }, firstUnitEtaS: async () => 400, worker: { backoffMs: 1000 } },
     });
   });

@@ -1,17 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InMemoryAedDirectory } from '../src/volunteers/aed-directory.ts';
-import { manualClock } from './support/api.ts';
+import { ManualClock } from '../src/time/clock.ts';
 import { connectApp } from './support/channels.ts';
 import { addVolunteer, bearer, CITY_HALL, eventually, offset, ofType, postIncident, startResponderServer, type ResponderServer } from './support/responders.ts';
 import WebSocket from 'ws';
 
 /** The WebSocket channel with a real `ws` client, as the responder app connects. */
 describe('alerts over the responder app’s WebSocket', () => {
-  const clock = manualClock();
+  const clock = new ManualClock();
   let t: ResponderServer;
   beforeAll(async () => {
     t = await startResponderServer({
-      clock: clock.now,
+      clock,
       responders: {
         webhook: null,
         firstUnitEtaS: async () => 400,

@@ -1,13 +1,24 @@
-import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { PendingEvent } from '../src/core/events.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { systemActor } from '../src/core/actor.ts';
+import type { StoredEvent } from '../src/core/events.ts';
+import type { StreamState } from '../src/core/loaded.ts';
 import type { Channel, ChannelName, Frame, OutboxMessage, SendResult, Target } from '../src/alerting/messages.ts';
-import { AlertOutbox } from '../src/alerting/outbox.ts';
 import { Receipts } from '../src/alerting/receipts.ts';
 import { parseClientFrame, ResponderSockets, type SocketLike } from '../src/alerting/websocket.ts';
 import { DeliveryWorker, type GateAnswer } from '../src/alerting/worker.ts';
+import { domainProjector } from '../src/log/projector.ts';
+import type { OutboxStore } from '../src/store/outbox-store.ts';
+import { openSqliteStore } from '../src/store/sqlite/open-sqlite.ts';
+import type { Store } from '../src/store/store.ts';
+import { ManualClock } from '../src/time/clock.ts';
 
-/** The queue's worker and the socket hub on their own: an in-memory SQLite outbox, scripted channels. */
+/**
+ * The queue's worker and the socket hub on their own: the SQLite store in a temporary directory,
+ * receipts appended to its log with their queue changes, scripted channels, a manual clock.
+ */
 
 class ScriptedChannel implements Channel {
   readonly sent: { frame: Frame; at: number }[] = [];
@@ -16,23 +27,23 @@ class ScriptedChannel implements Channel {
   constructor(
     readonly name: ChannelName,
     readonly tier: 'app' | 'fallback',
-    private readonly clock: () => number,
+    private readonly clock: ManualClock,
   ) {}
   reaches(_t: Target): boolean {
     return this.reach;
   }
   async send(frame: Frame): Promise<SendResult> {
-    this.sent.push({ frame, at: this.clock() });
+    this.sent.push({ frame, at: this.clock.now() });
     return this.script.shift() ?? { ok: true, delivered: this.name !== 'websocket' };
   }
 }
 
 describe('the delivery worker', () => {
-  let now = 1_000_000;
-  const clock = () => now;
-  let db: Database.Database;
-  let outbox: AlertOutbox;
-  let events: PendingEvent[];
+  let clock: ManualClock;
+  let dir: string;
+  let store: Store<StreamState>;
+  let outbox: OutboxStore;
+  let events: StoredEvent[];
   let gate: (m: OutboxMessage) => GateAnswer;
   let app: ScriptedChannel;
   let sms: ScriptedChannel;
@@ -48,15 +59,20 @@ describe('the delivery worker', () => {
   });
 
   beforeEach(() => {
-    db = new Database(':memory:');
-    outbox = new AlertOutbox(db);
+    clock = new ManualClock(1_000_000);
+    dir = mkdtempSync(join(tmpdir(), 'samaritan-worker-'));
+    store = openSqliteStore<StreamState>(dir, domainProjector, () => clock.now());
+    outbox = store.outbox;
     events = [];
+    // The writer's `record` in small: the receipt events and the queue changes in one append.
     const receipts = new Receipts(outbox, {
-      write: (e, change) =>
-        db.transaction(() => {
-          change();
-          events.push(...e);
-        })(),
+      write: async (e, records) => {
+        const outcome = await store.events.append({ expected: new Map(), events: e, actor: systemActor('test'), records });
+        if (!outcome.ok && outcome.code === 'RecordConflict') return false;
+        if (!outcome.ok) throw new Error(`receipt: ${outcome.message}`);
+        events.push(...outcome.events);
+        return true;
+      },
     });
     gate = (m) => ({ deliver: true, target: target(m.volunteerId) });
     app = new ScriptedChannel('web_push', 'app', clock);
@@ -65,11 +81,12 @@ describe('the delivery worker', () => {
   });
   afterEach(async () => {
     await worker.close();
-    db.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('sends each volunteer’s messages in order, on the app channel, and the fallback only when no app channel took it', async () => {
-    outbox.enqueue([message(1, 'a'), message(2, 'b'), message(3, 'a', 'stand_down')], 3, now);
+    await outbox.enqueue([message(1, 'a'), message(2, 'b'), message(3, 'a', 'stand_down')], 3, clock.now());
     await worker.drain();
     expect(app.sent.map((s) => [s.frame.alertId, s.frame.type])).toEqual([
       ['I1.a', 'alert'],
@@ -78,7 +95,7 @@ describe('the delivery worker', () => {
     ]);
     expect(sms.sent).toEqual([]);
     app.reach = false;
-    outbox.enqueue([message(4, 'c')], 4, now);
+    await outbox.enqueue([message(4, 'c')], 4, clock.now());
     await worker.drain();
     expect(sms.sent.map((s) => s.frame.alertId)).toEqual(['I1.c']);
     expect(events.filter((e) => e.type === 'VolunteerAlertSent').map((e) => (e.data as { channels: string[] }).channels)).toEqual([
@@ -93,13 +110,13 @@ describe('the delivery worker', () => {
   it('retries with exponential backoff, then gives up as undelivered; a message is queued once per event', async () => {
     app.reach = false;
     sms.script.push(...Array.from({ length: 4 }, () => ({ ok: false as const, retry: true, error: 'gateway answered 503' })));
-    expect(outbox.enqueue([message(1, 'a')], 1, now)).toBe(1);
-    expect(outbox.enqueue([message(1, 'a')], 1, now)).toBe(0);
-    const started = now;
+    expect(await outbox.enqueue([message(1, 'a')], 1, clock.now())).toBe(1);
+    expect(await outbox.enqueue([message(1, 'a')], 1, clock.now())).toBe(0);
+    const started = clock.now();
     for (let i = 0; i < 4; i++) {
       await worker.drain();
-      const next = outbox.nextDueAt();
-      if (next !== undefined) now = next;
+      const next = await outbox.nextDueAt();
+      if (next !== undefined) clock.advance(next - clock.now());
     }
     const gaps = sms.sent.map((s) => s.at - started);
     expect(gaps[0]).toBe(0);
@@ -110,21 +127,21 @@ describe('the delivery worker', () => {
     }
     expect(sms.sent).toHaveLength(4);
     expect(events.map((e) => e.type)).toEqual(['VolunteerAlertUndelivered']);
-    expect(outbox.ofVolunteer('a')[0]).toMatchObject({ state: 'undelivered', attempts: 4, body: {} });
+    expect((await outbox.ofVolunteer('a'))[0]).toMatchObject({ state: 'undelivered', attempts: 4, body: {} });
   });
 
   it('asks the gate before every attempt: a refusal is recorded once and never sent; a skip leaves no receipt', async () => {
     gate = (m) => (m.volunteerId === 'off' ? { deliver: false, reason: 'off duty', rule: 'volunteer.availability' } : { deliver: false, skip: true, reason: 'nothing to tell' });
-    outbox.enqueue([message(1, 'off'), message(2, 'x', 'expired')], 2, now);
+    await outbox.enqueue([message(1, 'off'), message(2, 'x', 'expired')], 2, clock.now());
     await worker.drain();
     expect(app.sent).toEqual([]);
     expect(events.map((e) => [e.type, (e.data as { rule?: string }).rule])).toEqual([['VolunteerAlertSuppressed', 'volunteer.availability']]);
-    expect(outbox.ofVolunteer('x')[0]!.state).toBe('skipped');
+    expect((await outbox.ofVolunteer('x'))[0]!.state).toBe('skipped');
   });
 
   it('pauses and resumes', async () => {
     worker.pause();
-    outbox.enqueue([message(1, 'a')], 1, now);
+    await outbox.enqueue([message(1, 'a')], 1, clock.now());
     worker.kick();
     await worker.drain();
     expect(app.sent).toEqual([]);
@@ -161,7 +178,7 @@ describe('the responder app’s sockets', () => {
   };
 
   it('sends only to sockets of valid device tokens and closes the others (4401)', async () => {
-    const hub = new ResponderSockets();
+    const hub = new ResponderSockets(new ManualClock());
     const a = fake();
     const b = fake();
     hub.attach('v1', 'tok-a', a.socket);
@@ -176,25 +193,24 @@ describe('the responder app’s sockets', () => {
   });
 
   it('terminates a socket that stops answering pings', () => {
-    vi.useFakeTimers();
-    try {
-      const hub = new ResponderSockets();
-      const live = fake();
-      const dead = fake();
-      hub.attach('v1', 't', live.socket);
-      hub.attach('v2', 't', dead.socket);
-      hub.startHeartbeat(1000);
-      vi.advanceTimersByTime(1000);
-      expect([live.s.pings, dead.s.pings]).toEqual([1, 1]);
-      hub.heard('v1', live.socket);
-      vi.advanceTimersByTime(1000);
-      expect(live.s.terminated).toBe(false);
-      expect(dead.s.terminated).toBe(true);
-      expect(hub.connections).toBe(1);
-      hub.closeAll();
-    } finally {
-      vi.useRealTimers();
-    }
+    const clock = new ManualClock();
+    const hub = new ResponderSockets(clock);
+    const live = fake();
+    const dead = fake();
+    hub.attach('v1', 't', live.socket);
+    hub.attach('v2', 't', dead.socket);
+    hub.startHeartbeat(1000);
+    clock.advance(999);
+    expect([live.s.pings, dead.s.pings]).toEqual([0, 0]);
+    clock.advance(1);
+    expect([live.s.pings, dead.s.pings]).toEqual([1, 1]);
+    hub.heard('v1', live.socket);
+    clock.advance(1000);
+    expect(live.s.terminated).toBe(false);
+    expect(dead.s.terminated).toBe(true);
+    expect(hub.connections).toBe(1);
+    hub.closeAll();
+    expect(clock.pending).toBe(0);
   });
 
   it('reads only the frames the app may send', () => {

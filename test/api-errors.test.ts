@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_STATUS, type ErrorCode } from '../src/server/error-status.ts';
+import { ManualClock } from '../src/time/clock.ts';
 import { CIVIC_CENTER, expectError } from './support/api.ts';
 import { startTestServer, type TestResponse, type TestServer } from './support/server.ts';
 
@@ -15,7 +16,8 @@ const UNREACHABLE_OVER_HTTP: Partial<Record<ErrorCode, string>> = {
   StationAlreadyExists: 'no endpoint opens stations',
   UnitNotAssigned: 'no decision raises it',
   MethodNotAllowed: 'a wrong method on a known path is answered RouteNotFound',
-  VersionConflict: 'needs three lost races in a row between two writers',
+  VersionConflict: 'needs five lost races in a row between two writers (the writer decides again up to five times)',
+  RecordConflict: 'only a receipt guard raises it, and the receipts take it as "already recorded" (false), never as an answer',
   RequestTimeout: 'needs a client that stalls mid-request for Node’s headersTimeout (60 s)',
   Internal: 'the bug this suite guards against',
   ...Object.fromEntries(
@@ -38,6 +40,7 @@ const UNREACHABLE_OVER_HTTP: Partial<Record<ErrorCode, string>> = {
 const VALID = { location: CIVIC_CENTER, nature: 'medical' } as const;
 
 describe('API errors: one shape, the right status, never a 5xx', () => {
+  const clock = new ManualClock();
   let t: TestServer;
   const seen: TestResponse[] = [];
   /** Every request of this file goes through here, so the last tests can check them all. */
@@ -53,7 +56,7 @@ describe('API errors: one shape, the right status, never a 5xx', () => {
   };
 
   beforeAll(async () => {
-    t = await startTestServer();
+    t = await startTestServer({ clock });
   });
   afterAll(async () => {
     await t.close();
@@ -132,7 +135,7 @@ describe('API errors: one shape, the right status, never a 5xx', () => {
   });
 
   it('400 ValidationFailed for a position fix stamped in the future or with a bad time', async () => {
-    const future = new Date(Date.now() + 3_600_000).toISOString();
+    const future = new Date(clock.now() + 3_600_000).toISOString();
     expectError(await call('POST', '/api/units/E01/position', { ...CIVIC_CENTER, at: future }), 400, 'ValidationFailed');
     expectError(await call('POST', '/api/units/E01/position', { ...CIVIC_CENTER, at: 'yesterday' }), 400, 'ValidationFailed');
   });
@@ -339,15 +342,15 @@ describe('API errors: one shape, the right status, never a 5xx', () => {
     expectError(await call('POST', '/api/volunteers/me/qualifications', { kind: 'cpr', expiresAt: '2001-01-01' }, me), 400, 'InvalidQualification');
     expectError(await call('PATCH', '/api/volunteers/me', { quietHours: { from: '07:00', to: '07:00' } }, me), 400, 'InvalidQuietHours');
     expectError(await call('POST', '/api/volunteers/me/position', CIVIC_CENTER, me), 409, 'LocationConsentRequired');
-    const soon = new Date(Date.now() + 800).toISOString();
+    const soon = new Date(clock.now() + 800).toISOString();
     expect((await call('POST', '/api/volunteers/me/qualifications', { kind: 'aed', expiresAt: soon }, me)).status).toBe(201);
-    await new Promise((r) => setTimeout(r, 1000));
+    clock.advance(800); // the qualification's expiry
     expectError(await call('POST', `/api/volunteers/${id}/qualifications/aed/verify`, {}, supervisor), 409, 'QualificationExpired');
     expect((await call('DELETE', '/api/volunteers/me', undefined, me)).status).toBe(204);
     expectError(await call('GET', `/api/volunteers/${id}`, undefined, supervisor), 410, 'VolunteerGone');
   });
 
-  it('volunteer alerts: 404 UnknownAlert for an alert that is not yours, 409 AlertNotOpen once answered, 426 UpgradeRequired for the stream without an upgrade', async () => {
+  it('volunteer alerts: 404 UnknownAlert for an alert that is not yours, 409 AlertNotOpen once answered, 409 AlertNotAccepted for arriving on a declined one, 426 UpgradeRequired for the stream without an upgrade', async () => {
     const signedUp = await call('POST', '/api/volunteers', { name: 'Alert Case', phone: '+1 415 555 0100', locationConsent: true }, { authorization: '' });
     const me = { authorization: `Bearer ${signedUp.body.token as string}` };
     const id = signedUp.body.id as string;
@@ -363,6 +366,7 @@ describe('API errors: one shape, the right status, never a 5xx', () => {
     expectError(await call('POST', `/api/volunteers/me/alerts/${alertId}/seen`, {}, { authorization: `Bearer ${await t.token('volunteer')}` }), 404, 'UnknownVolunteer');
     expect((await call('POST', `/api/volunteers/me/alerts/${alertId}/decline`, {}, me)).status).toBe(200);
     expectError(await call('POST', `/api/volunteers/me/alerts/${alertId}/accept`, undefined, me), 409, 'AlertNotOpen');
+    expectError(await call('POST', `/api/volunteers/me/alerts/${alertId}/arrived`, undefined, me), 409, 'AlertNotAccepted');
     expectError(await call('GET', '/api/volunteers/me/stream', undefined, me), 426, 'UpgradeRequired');
   });
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CIVIC_CENTER, createIncident, manualClock } from './support/api.ts';
+import { ManualClock } from '../src/time/clock.ts';
+import { CIVIC_CENTER, createIncident } from './support/api.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
 
 interface ApiEvent {
@@ -29,10 +30,10 @@ const tokenId = (token: string) => token.slice(4, 16);
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 describe('the event log and idempotent creation over HTTP on a real SQLite file', () => {
-  const clock = manualClock();
+  const clock = new ManualClock();
   let t: TestServer;
   beforeAll(async () => {
-    t = await startTestServer({ clock: clock.now });
+    t = await startTestServer({ clock });
   });
   afterAll(async () => {
     await t.close();
@@ -178,7 +179,7 @@ describe('the event log and idempotent creation over HTTP on a real SQLite file'
   it('the log survives a restart: a new server on the same data dir serves the same events and incidents', async () => {
     const id = await createIncident(t, { location: CIVIC_CENTER, nature: 'gas_leak' });
     const before = await readAll();
-    const again = await startTestServer({ dataDir: t.dataDir, clock: clock.now });
+    const again = await startTestServer({ dataDir: t.dataDir, clock });
     try {
       const res = await again.request('GET', `/api/events?after=0&limit=1000`);
       expect(before.length).toBeLessThan(1000);

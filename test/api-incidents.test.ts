@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CIVIC_CENTER, createIncident, manualClock } from './support/api.ts';
+import { ManualClock } from '../src/time/clock.ts';
+import { CIVIC_CENTER, createIncident } from './support/api.ts';
 import { CITY_HALL_CARDIAC_ARREST, startTestServer, type TestServer } from './support/server.ts';
 
 /** Every route the API serves, as Fastify registered it. */
@@ -48,6 +49,7 @@ const API_ROUTES: readonly [string, string][] = [
   ['POST', '/api/volunteers/me/alerts/:alertId/decline'],
   ['POST', '/api/volunteers/me/alerts/:alertId/seen'],
   ['GET', '/api/volunteers/me/push-subscription'],
+  ['POST', '/api/volunteers/me/alerts/:alertId/arrived'],
   ['POST', '/api/volunteers/me/push-subscription'],
   ['GET', '/api/volunteers/me/stream'],
   ['GET', '/api/incidents/:id/volunteers'],
@@ -91,10 +93,10 @@ const KEYS_OF_AN_INCIDENT = [
 ];
 
 describe('incidents API over HTTP on a real SQLite file', () => {
-  const clock = manualClock();
+  const clock = new ManualClock();
   let t: TestServer;
   beforeAll(async () => {
-    t = await startTestServer({ clock: clock.now });
+    t = await startTestServer({ clock });
   });
   afterAll(async () => {
     await t.close();

@@ -1,15 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CIVIC_CENTER, createIncident, expectError, manualClock } from './support/api.ts';
+import { ManualClock } from '../src/time/clock.ts';
+import { CIVIC_CENTER, createIncident, expectError } from './support/api.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
 
 /** 0.0027 degrees of latitude is about 300 m. */
 const ABOUT_300_M = 0.0027;
 
 describe('the AVL feed: POST /api/positions over HTTP on a real SQLite file', () => {
-  const clock = manualClock();
+  const clock = new ManualClock();
   let t: TestServer;
   beforeAll(async () => {
-    t = await startTestServer({ clock: clock.now, demoVolunteers: false });
+    t = await startTestServer({ clock, demoVolunteers: false });
   });
   afterAll(async () => {
     await t.close();

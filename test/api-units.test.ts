@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CIVIC_CENTER, createIncident, manualClock } from './support/api.ts';
+import { ManualClock } from '../src/time/clock.ts';
+import { CIVIC_CENTER, createIncident } from './support/api.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
 
 interface Unit {
@@ -20,10 +21,10 @@ const A_FEW_METRES = 0.00003;
 const ABOUT_300_M = 0.0027;
 
 describe('units, stations and natures over HTTP on a real SQLite file', () => {
-  const clock = manualClock();
+  const clock = new ManualClock();
   let t: TestServer;
   beforeAll(async () => {
-    t = await startTestServer({ clock: clock.now });
+    t = await startTestServer({ clock });
   });
   afterAll(async () => {
     await t.close();
@@ -199,7 +200,7 @@ describe('units, stations and natures over HTTP on a real SQLite file', () => {
     expect(listed.position).toEqual({ location: { lat: 37.7801, lon: -122.4502 }, at: new Date(clock.now()).toISOString() });
   });
 
-  it('positions are sampled: a fix 1 s later a few metres away is not logged, a fix 300 m away is', async () => {
+  it('positions are sampled: a fix 1 s later a few metres away is not logged, a fix 300 m away is, at most one every 5 s', async () => {
     const start = { lat: 37.764, lon: -122.433 };
     expect((await t.request('POST', '/api/units/E12/position', start)).body.recorded).toBe(true);
     expect(await positionEvents('E12')).toHaveLength(1);
@@ -214,6 +215,11 @@ describe('units, stations and natures over HTTP on a real SQLite file', () => {
 
     clock.advance(1_000);
     const moved = { lat: start.lat + ABOUT_300_M, lon: start.lon };
+    // 300 m on, but 2 s after the last logged fix: a burst from the feed, not logged yet...
+    expect((await t.request('POST', '/api/units/E12/position', moved)).body.recorded).toBe(false);
+    expect(await positionEvents('E12')).toHaveLength(1);
+    clock.advance(3_000);
+    // ...5 s after it (DEFAULT_SAMPLING.minIntervalMs), it is.
     const third = await t.request('POST', '/api/units/E12/position', moved);
     expect(third.body.recorded).toBe(true);
     const logged = await positionEvents('E12');

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { CIVIC_CENTER, expectError, manualClock } from './support/api.ts';
+import { ManualClock } from '../src/time/clock.ts';
+import { CIVIC_CENTER, expectError } from './support/api.ts';
 import { bearer, bounded, sessionHeaders, signIn } from './support/auth.ts';
 import { startTestServer, type TestResponse, type TestServer } from './support/server.ts';
 
@@ -22,8 +23,8 @@ function expectLimited(res: TestResponse): void {
 
 describe('rate limits', () => {
   it('10 failed sign-ins for one name block that name (429 RateLimited), even with the right password, before the per-IP limit', async () => {
-    const clock = manualClock();
-    t = await startTestServer({ clock: clock.now });
+    const clock = new ManualClock();
+    t = await startTestServer({ clock });
     await t.app.accounts.addUser('target', 'dispatcher', PASSWORD, 'test');
     await t.app.accounts.addUser('bystander', 'dispatcher', PASSWORD, 'test');
     for (let i = 0; i < 10; i++) expectError(await signInAs(t, 'target', `guess number ${i}`), 401, 'Unauthenticated');

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, SCOPES, type Role, type Scope } from '../src/core/roles.ts';
 import { ACCESS, type Rule } from '../src/server/access.ts';
 import { buildServer } from '../src/server/app.ts';
-import { CIVIC_CENTER, createIncident, expectError, manualClock } from './support/api.ts';
+import { ManualClock } from '../src/time/clock.ts';
+import { CIVIC_CENTER, createIncident, expectError } from './support/api.ts';
 import { bearer, cookieFor, printedRoutes, recordRoutes, sessionHeaders } from './support/auth.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
 
@@ -36,7 +37,7 @@ function expected(rule: Rule, caller: Caller): 'allowed' | 401 | 403 {
 }
 
 describe('the route × role matrix: every route, every kind of caller, exactly as access.ts says', () => {
-  const clock = manualClock();
+  const clock = new ManualClock();
   let t: TestServer;
   let routes: string[];
   const callers: Caller[] = [];
@@ -46,7 +47,7 @@ describe('the route × role matrix: every route, every kind of caller, exactly a
   beforeAll(async () => {
     const recorder = recordRoutes();
     try {
-      t = await startTestServer({ clock: clock.now });
+      t = await startTestServer({ clock });
     } finally {
       recorder.stop();
     }

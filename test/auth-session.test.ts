@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_TTL_MS } from '../src/accounts/accounts.ts';
-import { CIVIC_CENTER, createIncident, expectError, manualClock } from './support/api.ts';
+import { ManualClock } from '../src/time/clock.ts';
+import { CIVIC_CENTER, createIncident, expectError } from './support/api.ts';
 import { bearer, sessionHeaders, signIn, type SignedIn } from './support/auth.ts';
 import { startTestServer, type TestResponse, type TestServer } from './support/server.ts';
 
@@ -21,7 +22,7 @@ interface LoggedEvent {
 }
 
 describe('console sessions: an httpOnly SameSite=Strict cookie with CSRF protection', () => {
-  const clock = manualClock();
+  const clock = new ManualClock();
   let t: TestServer;
   let supervisor: Record<string, string>;
   /** Every response of this file, to scan for secrets at the end. */
@@ -51,7 +52,7 @@ describe('console sessions: an httpOnly SameSite=Strict cookie with CSRF protect
   };
 
   beforeAll(async () => {
-    t = await startTestServer({ clock: clock.now });
+    t = await startTestServer({ clock });
     supervisor = bearer(await t.token('supervisor'));
     ids['ada-dispatcher'] = (await t.app.accounts.addUser('ada-dispatcher', 'dispatcher', PASSWORDS['ada-dispatcher'], 'test')).id;
     ids['bob-admin'] = (await t.app.accounts.addUser('bob-admin', 'admin', PASSWORDS['bob-admin'], 'test')).id;

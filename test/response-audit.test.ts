@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { DB_FILE } from '../src/composition/samaritan.ts';
-import { manualClock } from './support/api.ts';
+import { systemActor } from '../src/core/actor.ts';
+import { DB_FILE } from '../src/store/sqlite/open-sqlite.ts';
+import { ManualClock } from '../src/time/clock.ts';
 import { addVolunteer, CITY_HALL, offset, ofType, postIncident, startResponderServer, type ResponderServer } from './support/responders.ts';
 
 /**
@@ -10,12 +11,13 @@ import { addVolunteer, CITY_HALL, offset, ofType, postIncident, startResponderSe
  * retention period, and never in the event log; a deleted volunteer's audit rows are anonymised.
  */
 const DAY = 86_400_000;
+const HOUR = 3_600_000;
 
 describe('the alert-position audit', () => {
-  const clock = manualClock();
+  const clock = new ManualClock();
   let t: ResponderServer;
   beforeAll(async () => {
-    t = await startResponderServer({ clock: clock.now, responders: { webhook: null, firstUnitEtaS: async () => 400 } });
+    t = await startResponderServer({ clock, responders: { webhook: null, firstUnitEtaS: async () => 400 } });
   });
   afterAll(async () => {
     await t?.close();
@@ -48,20 +50,14 @@ describe('the alert-position audit', () => {
     expect(log).not.toContain(String(at.lat));
     expect(log).not.toContain(String(at.lon));
 
-    clock.advance(29 * DAY);
-    expect(t.app.responders.audit.purge(clock.now())).toBe(0);
-    clock.advance(1 * DAY + 1);
-    // The timer scheduler's housekeeping purges at start and every hour.
-    await t.app.responders.timers.close();
-    const { TimerScheduler } = await import('../src/reactors/timer-scheduler.ts');
-    const scheduler = new TimerScheduler({
-      store: t.app.store,
-      commands: t.app.commands,
-      clock: t.app.clock,
-      housekeeping: (now) => t.app.responders.audit.purge(now),
-    });
-    await scheduler.start();
-    await scheduler.close();
+    // The timer scheduler's housekeeping purges at start and every hour: kept until the retention
+    // period is over, gone within the hour after.
+    clock.advance(30 * DAY - 1);
+    await t.settle();
+    expect(await t.app.responders.outbox.purgeAlertPositions(clock.now())).toBe(0);
+    expect(rows().find((r) => r['alert_id'] === `${id}.${v.id}`)).toBeDefined();
+    clock.advance(HOUR);
+    await t.settle();
     expect(rows().find((r) => r['alert_id'] === `${id}.${v.id}`)).toBeUndefined();
   });
 
@@ -70,7 +66,7 @@ describe('the alert-position audit', () => {
     const id = await postIncident(t, { location: offset(CITY_HALL, -520, -480), nature: 'cardiac_arrest', place: 'public' });
     await t.settle();
     expect(rows().some((r) => r['volunteer_id'] === v.id)).toBe(true);
-    expect((await t.app.volunteers.erase(v.id, 'self')).ok).toBe(true);
+    expect((await t.app.volunteers.erase(v.id, 'self', { actor: systemActor('test') })).ok).toBe(true);
     await t.settle();
     expect(rows().some((r) => r['volunteer_id'] === v.id || String(r['alert_id']).includes(v.id))).toBe(false);
     const anonymised = rows().filter((r) => r['incident_id'] === id);

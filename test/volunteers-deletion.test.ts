@@ -1,7 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CIVIC_CENTER, expectError, manualClock } from './support/api.ts';
+import { systemActor } from '../src/core/actor.ts';
+import { ManualClock } from '../src/time/clock.ts';
+import { CIVIC_CENTER, expectError } from './support/api.ts';
 import { bearer } from './support/auth.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
 
@@ -14,7 +16,7 @@ const NAME = 'Quentin Erasable';
 const PHONE = '+1 415 555 0188';
 
 describe('deleting a volunteer account', () => {
-  const clock = manualClock();
+  const clock = new ManualClock();
   let t: TestServer;
   let id: string;
   let token: string;
@@ -22,7 +24,7 @@ describe('deleting a volunteer account', () => {
   let supervisor: Record<string, string>;
 
   beforeAll(async () => {
-    t = await startTestServer({ clock: clock.now });
+    t = await startTestServer({ clock });
     supervisor = bearer(await t.token('supervisor'));
     const res = await t.request('POST', '/api/volunteers', { name: NAME, phone: PHONE, languages: ['it'], locationConsent: true }, { authorization: '' });
     id = res.body.id as string;
@@ -83,7 +85,7 @@ describe('deleting a volunteer account', () => {
 
   it('deleting twice is refused: the account is gone, the id cannot be used', async () => {
     expectError(await t.request('DELETE', '/api/volunteers/me', undefined, bearer(token)), 401, 'Unauthenticated');
-    const r = await t.app.volunteers.erase(id, 'test');
+    const r = await t.app.volunteers.erase(id, 'test', { actor: systemActor('test') });
     expect(r).toMatchObject({ ok: false, code: 'VolunteerGone' });
   });
 });

@@ -3,13 +3,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../src/config/configuration.ts';
+import type { Command } from '../src/core/commands.ts';
+import { decide, streamsNeeded } from '../src/core/decide.ts';
+import type { PendingEvent } from '../src/core/events.ts';
+import { alsoAffects, evolve } from '../src/core/evolve.ts';
+import type { StreamState } from '../src/core/loaded.ts';
 import { DEMO_AVAILABLE_SHARE, demoRegistryWrites, generateDemoPopulation, POPULATION_FILE } from '../src/volunteers/demo-volunteers.ts';
 import { inPolygon, readBlockGroups } from '../src/volunteers/population-density.ts';
-import { VolunteerLiveIndex } from '../src/volunteers/volunteer-live-index.ts';
+import { DEMO_HEARTBEAT_MS, VolunteerLiveIndex } from '../src/volunteers/volunteer-live-index.ts';
 import type { VolunteerState } from '../src/core/volunteer.ts';
 import { PositionIntake } from '../src/geo/position-intake.ts';
 import { ResponderAttrs } from '../src/geo/responder-attrs.ts';
-import { manualClock } from './support/api.ts';
+import { ManualClock } from '../src/time/clock.ts';
 import { bearer } from './support/auth.ts';
 import { killAllServers, spawnServer } from './support/child-server.ts';
 import { startTestServer } from './support/server.ts';
@@ -17,6 +22,22 @@ import { startTestServer } from './support/server.ts';
 /** The synthetic demo population `serve` loads on a new data dir (issue 5's contract). */
 
 const RULES = { natures: new Set<string>() };
+
+/** Decides commands one after the other, each against the states the ones before it left (as the writer's batch does). */
+function decideAll(commands: readonly Command[]): PendingEvent[] {
+  const loaded = new Map<string, StreamState | undefined>();
+  const events: PendingEvent[] = [];
+  for (const c of commands) {
+    for (let round = 0; round < 4; round++) for (const s of streamsNeeded(c, loaded)) loaded.set(s, undefined);
+    const d = decide(c, loaded, RULES);
+    if (!d.ok) throw new Error(`${c.type}: ${d.message}`);
+    for (const e of d.events) {
+      for (const s of [e.stream, ...alsoAffects(e)]) if (loaded.has(s) || s === e.stream) loaded.set(s, evolve(loaded.get(s), e, s));
+    }
+    events.push(...d.events);
+  }
+  return events;
+}
 const dirs: string[] = [];
 afterAll(async () => {
   await killAllServers();
@@ -67,11 +88,12 @@ describe('the demo population, generated', () => {
   });
 
   it('writes well under the event budget (the contract pages 50 × 1,000 events), names nobody in the log, labels every profile synthetic', () => {
-    const w = demoRegistryWrites(pop, Date.parse('2025-06-01T12:00:00Z'), RULES);
-    expect(w.events.length).toBeLessThan(3 * pop.volunteers.length);
-    expect(w.events.length).toBeLessThan(25_000);
+    const w = demoRegistryWrites(pop, Date.parse('2025-06-01T12:00:00Z'));
+    const events = decideAll(w.commands);
+    expect(events.length).toBeLessThan(3 * pop.volunteers.length);
+    expect(events.length).toBeLessThan(25_000);
     expect(w.profiles.every((p) => p.synthetic && /^Demo volunteer \d{5}$/.test(p.name) && /^\+1 415 555 01\d\d$/.test(p.phone))).toBe(true);
-    expect(JSON.stringify(w.events)).not.toContain('Demo volunteer');
+    expect(JSON.stringify(events)).not.toContain('Demo volunteer');
     expect(w.record).toMatchObject({ count: pop.volunteers.length, available: Math.round(pop.volunteers.length * 0.2) });
   });
 });
@@ -85,7 +107,6 @@ describe('the demo population in a running server', () => {
       const d = t.app.demoVolunteers!;
       expect(d.loadedNow).toBe(true);
       console.log(`demo start on a new data dir: ${Math.round(ms)} ms; ${d.count} volunteers, ${d.available} on duty, ${d.placed} placed`);
-      expect(ms).toBeLessThan(20_000);
       const list = await t.request('GET', '/api/volunteers?limit=5', undefined, bearer(await t.token('supervisor')));
       expect(list.body.counts).toMatchObject({ active: d.count, available: d.available, synthetic: d.count });
       expect(list.body.volunteers[0]).toMatchObject({ id: 'demo-00000', name: 'Demo volunteer 00000', synthetic: true });
@@ -141,9 +162,9 @@ describe('the demo population in a running server', () => {
   });
 
   it('demo positions are re-stamped by the heartbeat, so they never go stale for matching', () => {
-    const clock = manualClock();
+    const clock = new ManualClock();
     const positions = new PositionIntake(new ResponderAttrs([]));
-    const live = new VolunteerLiveIndex(positions, clock.now);
+    const live = new VolunteerLiveIndex(positions, clock);
     const state = (id: string, available: boolean): VolunteerState => ({
       id,
       status: 'active',
@@ -166,7 +187,13 @@ describe('the demo population in a running server', () => {
     expect(live.refreshDemo()).toBe(1);
     expect(positions.index.nearest(37.78, -122.42, 5, { now: clock.now() }).map((n) => n.id)).toEqual(['demo-00000']);
     live.close();
+    // The heartbeat re-stamps them on its own: sixty beats later they are still fresh.
+    live.startDemoHeartbeat();
+    clock.advance(60 * DEMO_HEARTBEAT_MS);
+    expect(positions.index.get('demo-00000')?.atMs).toBe(clock.now()); // the last beat, 60 × DEMO_HEARTBEAT_MS in
+    expect(positions.index.nearest(37.78, -122.42, 5, { now: clock.now() }).map((n) => n.id)).toEqual(['demo-00000']);
   });
+    expect(clock.pending).toBe(0);
 });
 
 describe('samaritan serve on a new data dir', () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CIVIC_CENTER, expectError, manualClock } from './support/api.ts';
+import { ManualClock } from '../src/time/clock.ts';
+import { CIVIC_CENTER, expectError } from './support/api.ts';
 import { bearer } from './support/auth.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
 
@@ -21,10 +22,10 @@ async function signUp(t: TestServer, body: Record<string, unknown> = ALICE): Pro
 }
 
 describe('volunteer self-service', () => {
-  const clock = manualClock();
+  const clock = new ManualClock();
   let t: TestServer;
   beforeAll(async () => {
-    t = await startTestServer({ clock: clock.now });
+    t = await startTestServer({ clock });
   });
   afterAll(async () => {
     await t?.close();

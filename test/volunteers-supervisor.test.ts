@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectError, manualClock } from './support/api.ts';
+import { ManualClock } from '../src/time/clock.ts';
+import { expectError } from './support/api.ts';
 import { bearer } from './support/auth.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
 
@@ -15,7 +16,7 @@ interface LoggedEvent {
 }
 
 describe('the registry for supervisors', () => {
-  const clock = manualClock();
+  const clock = new ManualClock();
   let t: TestServer;
   let supervisor: Record<string, string>;
   const ids: string[] = [];
@@ -26,7 +27,7 @@ describe('the registry for supervisors', () => {
   const head = async () => (await t.request('GET', '/healthz')).body.head as number;
 
   beforeAll(async () => {
-    t = await startTestServer({ clock: clock.now });
+    t = await startTestServer({ clock });
     supervisor = bearer(await t.token('supervisor'));
     for (const [name, kind] of [
       ['Ana Nurse', 'nurse'],

@@ -1,17 +1,6 @@
 import { expect } from 'vitest';
 import type { TestResponse, TestServer } from './server.ts';
 
-/** A clock the test moves by hand, starting at a fixed instant. */
-export function manualClock(start = Date.parse('2025-06-01T12:00:00.000Z')) {
-  let now = start;
-  return {
-    now: () => now,
-    advance: (ms: number) => {
-      now += ms;
-    },
-  };
-}
-
 /** Asserts the API's one error shape: {"error":{"code","message","details"?}} with the status of its code. */
 export function expectError(res: TestResponse, status: number, code: string): void {
   expect(res.status, res.text).toBe(status);

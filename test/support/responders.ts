@@ -4,11 +4,13 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { RespondersOptions } from '../../src/composition/responders.ts';
 import { openSamaritan } from '../../src/composition/samaritan.ts';
+import { systemActor } from '../../src/core/actor.ts';
 import type { StoredEvent } from '../../src/core/events.ts';
 import type { LatLon } from '../../src/core/lat-lon.ts';
 import type { QualificationKind } from '../../src/core/volunteer-policy.ts';
 import { buildServer } from '../../src/server/app.ts';
 import type { Role } from '../../src/core/roles.ts';
+import type { Clock } from '../../src/time/clock.ts';
 import type { TestResponse, TestServer } from './server.ts';
 
 /** San Francisco City Hall, and places a few hundred metres from it (walkable streets). */
@@ -29,7 +31,7 @@ export interface ResponderServer extends TestServer {
 
 /** The real product on a fresh SQLite data dir, with options for the volunteer response and delivery. */
 export async function startResponderServer(
-  options: { clock?: () => number; dataDir?: string; responders?: RespondersOptions } = {},
+  options: { clock?: Clock; dataDir?: string; responders?: RespondersOptions } = {},
 ): Promise<ResponderServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'samaritan-responders-'));
   const app = await openSamaritan({
@@ -102,7 +104,7 @@ export async function addVolunteer(
   o: { at: LatLon; quals?: readonly (readonly [QualificationKind, 'verified' | 'declared'])[]; available?: boolean; name?: string },
 ): Promise<TestVolunteer> {
   const v = t.app.volunteers;
-  const meta = { actor: 'test' };
+  const meta = { actor: systemActor('test') };
   const signed = await v.signUp({ name: o.name ?? 'Test Volunteer', phone: '+1 415 555 0100', languages: ['en'], locationConsent: true });
   if (!signed.ok) throw new Error(`sign-up: ${signed.message}`);
   const id = signed.value.volunteerId;

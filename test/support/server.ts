@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { openSamaritan, type Samaritan } from '../../src/composition/samaritan.ts';
 import { buildServer } from '../../src/server/app.ts';
 import type { Role, Scope } from '../../src/core/roles.ts';
+import type { Clock } from '../../src/time/clock.ts';
 
 export interface TestServer {
   readonly base: string;
@@ -34,7 +35,7 @@ export interface TestResponse {
 
 /** Starts the real product on a fresh SQLite data dir with the demo city, on a random loopback port. */
 export async function startTestServer(
-  options: { clock?: () => number; dataDir?: string; demoVolunteers?: boolean | number } = {},
+  options: { clock?: Clock; dataDir?: string; demoVolunteers?: boolean | number } = {},
 ): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'samaritan-test-'));
   const app = await openSamaritan({

@@ -1,3 +1,4 @@
+import { foldSnapshots } from '../fold-snapshots.ts';
 import type { PendingEvent, StoredEvent } from '../../core/events.ts';
 import type { AppendOutcome, AppendRequest, EventStore, IdempotencyRecord, Projector, Snapshot } from '../event-store.ts';
 import type { RecordWrite } from '../record-writes.ts';
@@ -160,24 +161,10 @@ export class MemoryStore<S> implements EventStore<S> {
 
   /** Folds the new events into the snapshots of their streams and of the streams they also affect. */
   private project(rows: readonly EventRow[], undo: UndoLog): void {
-    const touched = new Map<string, { version: number; state: S | undefined }>();
-    const current = (stream: string) => {
-      let t = touched.get(stream);
-      if (!t) {
-        const row = this.snapshots.get(stream);
-        t = row ? { version: row.version, state: parse<S>(row.state) } : { version: 0, state: undefined };
-        touched.set(stream, t);
-      }
-      return t;
-    };
-    for (const row of rows) {
-      const e = toStored(row);
-      for (const stream of [e.stream, ...this.projector.alsoAffects(e)]) {
-        const t = current(stream);
-        t.state = this.projector.evolve(t.state, e, stream);
-        if (stream === e.stream) t.version = e.version;
-      }
-    }
+    const touched = foldSnapshots(this.projector, rows.map(toStored), (stream) => {
+      const row = this.snapshots.get(stream);
+      return row ? { version: row.version, state: parse<S>(row.state) } : { version: 0, state: undefined };
+    });
     for (const [stream, { version, state }] of touched) {
       if (state === undefined) continue;
       const prior = this.snapshots.get(stream);

@@ -5,6 +5,7 @@ import type { AppendOutcome, AppendRequest, EventStore, IdempotencyRecord, Proje
 import type { RecordWrite } from '../record-writes.ts';
 import { SCHEMA } from './schema.ts';
 import { SnapshotCache, type CachedSnapshot } from './snapshot-cache.ts';
+import { foldSnapshots } from '../fold-snapshots.ts';
 
 interface EventRow {
   seq: number;
@@ -265,22 +266,7 @@ export class SqliteStore<S> implements EventStore<S> {
   }
 
   private project(events: readonly StoredEvent[]): void {
-    const touched = new Map<string, { version: number; state: S | undefined }>();
-    const current = (stream: string) => {
-      let t = touched.get(stream);
-      if (!t) {
-        t = { ...this.snapshotOf(stream) };
-        touched.set(stream, t);
-      }
-      return t;
-    };
-    for (const e of events) {
-      for (const stream of [e.stream, ...this.projector.alsoAffects(e)]) {
-        const t = current(stream);
-        t.state = this.projector.evolve(t.state, e, stream);
-        if (stream === e.stream) t.version = e.version;
-      }
-    }
+    const touched = foldSnapshots(this.projector, events, (stream) => this.snapshotOf(stream));
     for (const [stream, { version, state }] of touched) {
       if (state === undefined) continue;
       const json = JSON.stringify(state);
