@@ -192,7 +192,7 @@ describe('the AED registry over HTTP', () => {
     expect(again.body).toEqual({ format: 'csv', created: 0, updated: 3, total: 125 });
     const lib = (await t.request('GET', '/api/aeds')).body.aeds.find((a: { id: string }) => a.id === 'lib-1');
     expect(lib).toMatchObject({ placeName: 'Main Library (SFPL)', synthetic: false, hoursText: 'Mo-Sa 09:00-20:00; Su 12:00-17:00' });
-    const events = (await t.request('GET', '/api/events?after=0&limit=1000')).body.events.filter((e: { type: string }) => e.type === 'AedsImported');
+    const events = (await t.request('GET', '/api/events?after=0&limit=1000', undefined, admin)).body.events.filter((e: { type: string }) => e.type === 'AedsImported');
     expect(events.map((e: { data: unknown }) => e.data)).toEqual([
       { source: 'city survey', format: 'csv', created: 3, updated: 0, by: 'test-admin' },
       { source: 'upload by test-admin', format: 'csv', created: 0, updated: 3, by: 'test-admin' },

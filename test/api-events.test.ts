@@ -10,6 +10,8 @@ interface ApiEvent {
   stream: string;
   version: number;
   recordedAt: string;
+  actor: { kind: string; id: string };
+  requestId?: string;
   data: Record<string, unknown>;
 }
 
@@ -40,10 +42,12 @@ describe('the event log and idempotent creation over HTTP on a real SQLite file'
   });
 
   /** The whole log, read page by page as a client would. */
-  const readAll = async (pageSize = 1000): Promise<ApiEvent[]> => {
+  const readAll = async (pageSize = 1000, token = t.dispatcherToken): Promise<ApiEvent[]> => {
     const all: ApiEvent[] = [];
     for (;;) {
-      const res = await t.request('GET', `/api/events?after=${all.at(-1)?.seq ?? 0}&limit=${pageSize}`);
+      const res = await t.request('GET', `/api/events?after=${all.at(-1)?.seq ?? 0}&limit=${pageSize}`, undefined, {
+        authorization: `Bearer ${token}`,
+      });
       expect(res.status).toBe(200);
       if (res.body.events.length === 0) return all;
       all.push(...(res.body.events as ApiEvent[]));
@@ -60,15 +64,19 @@ describe('the event log and idempotent creation over HTTP on a real SQLite file'
     expect(events[0]).toMatchObject({ type: 'StationOpened', stream: 'station-1', version: 1 });
   });
 
-  it('every event has seq, type, at, stream and data, and seq strictly increases', async () => {
-    await createIncident(t, { location: CIVIC_CENTER, nature: 'odor' });
-    const events = await readAll();
+  it('every event has seq, type, at, stream, actor and data, and seq strictly increases', async () => {
+    const incident = await createIncident(t, { location: CIVIC_CENTER, nature: 'odor' });
+    // Audit events (sign-ins, tokens) are for admins and supervisors: a dispatcher sees none of them.
+    expect((await readAll()).filter((e) => e.type in AUDIT_STREAMS)).toEqual([]);
+    const admin = await t.token('admin');
+    const events = await readAll(1000, admin);
     for (const e of events) {
       expect(e).toEqual(
         expect.objectContaining({
           seq: expect.any(Number),
           type: expect.any(String),
           stream: expect.any(String),
+          actor: { kind: expect.any(String), id: expect.any(String) },
           data: expect.any(Object),
         }),
       );
@@ -76,26 +84,43 @@ describe('the event log and idempotent creation over HTTP on a real SQLite file'
       expect(e.recordedAt).toMatch(ISO);
       expect(e.stream).toMatch(AUDIT_STREAMS[e.type] ?? /^(incident|unit|station)-/);
     }
-    // The only audit event so far: the test server's dispatcher token, issued right after the demo city.
+    // The audit events so far: the test server's dispatcher token, issued right after the demo city, and the admin's.
     expect(events.filter((e) => e.type in AUDIT_STREAMS)).toEqual([
       expect.objectContaining({ seq: 212, type: 'TokenIssued', stream: `token-${tokenId(t.dispatcherToken)}` }),
+      expect.objectContaining({ type: 'TokenIssued', stream: `token-${tokenId(admin)}`, data: expect.objectContaining({ role: 'admin' }) }),
     ]);
+    // Who made each change, and in which request.
+    expect(events[0]!.actor).toEqual({ kind: 'system', id: 'demo-city' });
+    expect(events.find((e) => e.data['incidentId'] === incident)).toMatchObject({
+      actor: { kind: 'token', id: tokenId(t.dispatcherToken) },
+      requestId: expect.any(String),
+    });
     for (let i = 1; i < events.length; i++) expect(events[i]!.seq).toBeGreaterThan(events[i - 1]!.seq);
   });
 
   it('?after and ?limit page through the log without gaps or repeats, and head is the last seq', async () => {
+    const admin = await t.token('admin');
     const whole = await readAll();
     const paged = await readAll(37);
     expect(paged.map((e) => e.seq)).toEqual(whole.map((e) => e.seq));
+    // The admin's view has the audit events too; the dispatcher's pages skip them and stay full.
+    const everything = await readAll(1000, admin);
+    expect(everything.filter((e) => !(e.type in AUDIT_STREAMS)).map((e) => e.seq)).toEqual(whole.map((e) => e.seq));
+    expect((await readAll(1, admin)).map((e) => e.seq)).toEqual(everything.map((e) => e.seq));
 
     const page = await t.request('GET', '/api/events?after=10&limit=5');
     expect(page.body.events.map((e: ApiEvent) => e.seq)).toEqual([11, 12, 13, 14, 15]);
-    expect(page.body.head).toBe(whole.at(-1)!.seq);
+    const afterAudit = await t.request('GET', '/api/events?after=211&limit=2');
+    expect(afterAudit.body.events.map((e: ApiEvent) => e.seq)).toEqual(whole.filter((e) => e.seq > 211).slice(0, 2).map((e) => e.seq));
+    expect(page.body.head).toBe(everything.at(-1)!.seq);
     const health = await t.request('GET', '/healthz');
-    expect(health.body.head).toBe(whole.at(-1)!.seq);
+    expect(health.body.head).toBe(everything.at(-1)!.seq);
+    expect(page.body.next).toBe(15);
+    // Past the dispatcher's last event there are only audit events: none for them, and `next` is the head.
     const beyond = await t.request('GET', `/api/events?after=${whole.at(-1)!.seq}`);
     expect(beyond.status).toBe(200);
     expect(beyond.body.events).toEqual([]);
+    expect(beyond.body.next).toBe(everything.at(-1)!.seq);
   });
 
   it('without ?limit a page holds 100 events, and without ?after it starts at the beginning', async () => {
@@ -178,10 +203,11 @@ describe('the event log and idempotent creation over HTTP on a real SQLite file'
 
   it('the log survives a restart: a new server on the same data dir serves the same events and incidents', async () => {
     const id = await createIncident(t, { location: CIVIC_CENTER, nature: 'gas_leak' });
-    const before = await readAll();
+    const admin = await t.token('admin');
+    const before = await readAll(1000, admin);
     const again = await startTestServer({ dataDir: t.dataDir, clock });
     try {
-      const res = await again.request('GET', `/api/events?after=0&limit=1000`);
+      const res = await again.request('GET', `/api/events?after=0&limit=1000`, undefined, { authorization: `Bearer ${admin}` });
       expect(before.length).toBeLessThan(1000);
       expect(res.body.events.slice(0, before.length)).toEqual(before);
       // The new server issued its own dispatcher token on start: that, and nothing else, was added.

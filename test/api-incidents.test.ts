@@ -24,6 +24,8 @@ const API_ROUTES: readonly [string, string][] = [
   ['POST', '/api/units/:id/position'],
   ['POST', '/api/positions'],
   ['GET', '/api/events'],
+  ['GET', '/api/stream'],
+  ['POST', '/api/stream/ticket'],
   ['POST', '/api/session'],
   ['GET', '/api/session'],
   ['DELETE', '/api/session'],

@@ -181,6 +181,7 @@ describe('the route × role matrix: every route, every kind of caller, exactly a
   });
 
   it('401 and 403 both use the API error body, and a denied request changes nothing', async () => {
+    const auditor = bearer(await t.token('admin')); // token events are not for dispatchers
     const before = (await t.request('GET', '/healthz')).body.head as number;
     const volunteer = await t.token('volunteer');
     const denied = [
@@ -192,7 +193,7 @@ describe('the route × role matrix: every route, every kind of caller, exactly a
     expectError(denied[1]!, 403, 'Forbidden');
     expectError(denied[2]!, 403, 'Forbidden');
     // Only the two tokens issued above reached the log.
-    const after = (await t.request('GET', `/api/events?after=${before}`)).body.events as { type: string }[];
+    const after = (await t.request('GET', `/api/events?after=${before}`, undefined, auditor)).body.events as { type: string }[];
     expect(after.map((e) => e.type)).toEqual(['TokenIssued', 'TokenIssued']);
     expect(await t.app.accounts.userByName('sneaky')).toBeUndefined();
   });

@@ -64,7 +64,7 @@ describe('deleting a volunteer account', () => {
   });
 
   it('the log keeps the pseudonymous id with the deletion and the token revocations, and names nobody', async () => {
-    const events = (await t.request('GET', '/api/events?after=0&limit=1000')).body.events as { type: string; stream: string; data: Record<string, unknown> }[];
+    const events = (await t.request('GET', '/api/events?after=0&limit=1000', undefined, supervisor)).body.events as { type: string; stream: string; data: Record<string, unknown> }[];
     const mine = events.filter((e) => e.stream === `volunteer-${id}`).map((e) => e.type);
     expect(mine).toEqual(['VolunteerRegistered', 'QualificationDeclared', 'AvailabilitySet', 'QualificationVerified', 'VolunteerDeleted']);
     const deletedAt = events.findIndex((e) => e.type === 'VolunteerDeleted');

@@ -57,8 +57,9 @@ describe('volunteer self-service', () => {
   });
 
   it('the log holds the pseudonymous registration only: no name, phone or language', async () => {
+    const supervisor = bearer(await t.token('supervisor')); // the audit events are not for dispatchers
     const v = await signUp(t, { ...ALICE, name: 'Zelda Unique', phone: '+1 415 555 0177', languages: ['tl'] });
-    const events = (await t.request('GET', '/api/events?after=0&limit=1000')).body.events as { type: string; stream: string; data: unknown }[];
+    const events = (await t.request('GET', '/api/events?after=0&limit=1000', undefined, supervisor)).body.events as { type: string; stream: string; data: unknown }[];
     const mine = events.filter((e) => JSON.stringify(e).includes(v.id));
     expect(mine.map((e) => e.type)).toEqual(['VolunteerRegistered']);
     expect(mine[0]!.data).toEqual({ volunteerId: v.id, languages: [], locationConsent: true });

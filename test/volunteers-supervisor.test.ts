@@ -23,7 +23,7 @@ describe('the registry for supervisors', () => {
   const tokens: string[] = [];
 
   const eventsAfter = async (seq: number): Promise<LoggedEvent[]> =>
-    (await t.request('GET', `/api/events?after=${seq}&limit=1000`)).body.events as LoggedEvent[];
+    (await t.request('GET', `/api/events?after=${seq}&limit=1000`, undefined, supervisor)).body.events as LoggedEvent[];
   const head = async () => (await t.request('GET', '/healthz')).body.head as number;
 
   beforeAll(async () => {

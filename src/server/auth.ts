@@ -27,7 +27,8 @@ export function principalOf(req: FastifyRequest): Principal {
   return req.principal;
 }
 
-function sessionCookie(req: FastifyRequest): string | undefined {
+/** The session id in the request's cookie, if any. */
+export function sessionCookie(req: FastifyRequest): string | undefined {
   const header = req.headers.cookie;
   if (!header) return undefined;
   for (const part of header.split(';')) {
