@@ -187,14 +187,14 @@ describe('the demo population in a running server', () => {
     expect(positions.index.nearest(37.78, -122.42, 5, { now: clock.now() })).toEqual([]); // stale
     expect(live.refreshDemo()).toBe(1);
     expect(positions.index.nearest(37.78, -122.42, 5, { now: clock.now() }).map((n) => n.id)).toEqual(['demo-00000']);
-    live.close();
     // The heartbeat re-stamps them on its own: sixty beats later they are still fresh.
     live.startDemoHeartbeat();
     clock.advance(60 * DEMO_HEARTBEAT_MS);
     expect(positions.index.get('demo-00000')?.atMs).toBe(clock.now()); // the last beat, 60 × DEMO_HEARTBEAT_MS in
     expect(positions.index.nearest(37.78, -122.42, 5, { now: clock.now() }).map((n) => n.id)).toEqual(['demo-00000']);
-  });
+    live.close();
     expect(clock.pending).toBe(0);
+  });
 });
 
 describe('samaritan serve on a new data dir', () => {
