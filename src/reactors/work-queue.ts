@@ -5,16 +5,20 @@ interface Task {
   readonly run: () => Promise<unknown>;
 }
 
+const before = (a: Task, b: Task) => a.rank < b.rank || (a.rank === b.rank && a.n < b.n);
+
 /**
  * The reactors' to-do list: tasks run one at a time, each on a later turn of the event loop (never
  * inside the request that caused it), the lowest rank first (a priority-1 incident before a
  * priority-3 one), and within a group (an incident) strictly in the order they were queued. Under
  * a burst the list grows instead of the event loop stalling, and an urgent task waits for at most
- * the one that is running.
+ * the one that is running. The next task is found in a heap of each group's first task.
  */
 export class WorkQueue {
-  private readonly waiting = new Map<string, Task[]>();
+  private readonly groups = new Map<string, Task[]>();
+  private readonly heads: Task[] = [];
   private made = 0;
+  private count = 0;
   private running: Promise<void> | undefined;
   private closed = false;
 
@@ -22,18 +26,20 @@ export class WorkQueue {
 
   push(group: string, rank: number, run: () => Promise<unknown>): void {
     if (this.closed) return;
-    const list = this.waiting.get(group);
     const task = { group, rank, n: this.made++, run };
+    this.count++;
+    const list = this.groups.get(group);
     if (list) list.push(task);
-    else this.waiting.set(group, [task]);
+    else {
+      this.groups.set(group, [task]);
+      this.heapPush(task);
+    }
     this.running ??= this.drain();
   }
 
   /** Tasks not finished yet. */
   get size(): number {
-    let n = 0;
-    for (const l of this.waiting.values()) n += l.length;
-    return n;
+    return this.count;
   }
 
   /** Resolves once nothing is queued or running. */
@@ -44,36 +50,62 @@ export class WorkQueue {
   /** Stops taking and starting tasks (those left are found again by the reactor's catch-up at the next start). */
   async close(): Promise<void> {
     this.closed = true;
-    this.waiting.clear();
+    this.groups.clear();
+    this.heads.length = 0;
+    this.count = 0;
     await this.idle();
-  }
-
-  private next(): Task | undefined {
-    let best: Task | undefined;
-    for (const list of this.waiting.values()) {
-      const head = list[0]!;
-      if (best === undefined || head.rank < best.rank || (head.rank === best.rank && head.n < best.n)) best = head;
-    }
-    return best;
   }
 
   private async drain(): Promise<void> {
     try {
       for (;;) {
         await new Promise<void>((resolve) => setImmediate(resolve));
-        const task = this.next();
-        if (task === undefined) return;
+        const task = this.heapPop();
+        if (task === undefined || this.closed) return;
         try {
-          if (!this.closed) await task.run();
+          await task.run();
         } catch (e) {
           this.onError(e);
         }
-        const list = this.waiting.get(task.group);
-        list?.shift();
-        if (list?.length === 0) this.waiting.delete(task.group);
+        const list = this.groups.get(task.group);
+        if (list === undefined) continue; // closed meanwhile
+        list.shift();
+        this.count--;
+        if (list.length > 0) this.heapPush(list[0]!);
+        else this.groups.delete(task.group);
       }
     } finally {
       this.running = undefined;
     }
+  }
+
+  private heapPush(t: Task): void {
+    const h = this.heads;
+    h.push(t);
+    for (let i = h.length - 1; i > 0; ) {
+      const p = (i - 1) >> 1;
+      if (!before(h[i]!, h[p]!)) break;
+      [h[i], h[p]] = [h[p]!, h[i]!];
+      i = p;
+    }
+  }
+
+  private heapPop(): Task | undefined {
+    const h = this.heads;
+    const top = h[0];
+    const last = h.pop();
+    if (top === undefined || last === undefined || h.length === 0) return top;
+    h[0] = last;
+    for (let i = 0; ; ) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < h.length && before(h[l]!, h[m]!)) m = l;
+      if (r < h.length && before(h[r]!, h[m]!)) m = r;
+      if (m === i) break;
+      [h[i], h[m]] = [h[m]!, h[i]!];
+      i = m;
+    }
+    return top;
   }
 }

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -12,6 +11,7 @@ import { installAuth } from './auth.ts';
 import { installErrorHandling, sendError } from './error-handler.ts';
 import { ERROR_STATUS, HttpError, type ErrorCode } from './error-status.ts';
 import { installJsonParser } from './json-body.ts';
+import { installSecurityHeaders } from './security-headers.ts';
 import { NameThrottle } from './name-throttle.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { aedRoutes } from './routes/aeds.ts';
@@ -83,7 +83,7 @@ export async function buildServer(app: Samaritan, options: ServerOptions = {}): 
     reply.header('x-request-id', req.id);
   });
 
-  await server.register(helmet, {
+  installSecurityHeaders(server, {
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],

@@ -29,6 +29,10 @@ export class SnapshotCache<S> {
     if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
   }
 
+  delete(stream: string): void {
+    this.entries.delete(stream);
+  }
+
   clear(): void {
     this.entries.clear();
   }

@@ -20,6 +20,8 @@ interface EventRow {
 }
 
 const EVENT_SCHEMA_VERSION = 1;
+/** How often a read looks for commits by another process (ms). */
+const OTHER_WRITERS_EVERY_MS = 50;
 
 /** The envelope's actor and request id live in the row's meta JSON (older rows: `{actor: "name", reqId}`). */
 function envelopeOf(meta: string | null): { actor: Actor; requestId?: string } {
@@ -94,6 +96,7 @@ export class SqliteStore<S> implements EventStore<S> {
   private staged = new Map<string, CachedSnapshot<S>>();
   /** SQLite's count of commits by other connections (another process on the same file): the cache is then dropped. */
   private dataVersion = -1;
+  private lookedAt = -Infinity;
   /** Set by open-sqlite.ts: the tables beside the log that record writes go to. */
   applyRecord: RecordApplier = (w) => {
     throw new Error(`no table takes record write ${w.type}`);
@@ -210,6 +213,7 @@ export class SqliteStore<S> implements EventStore<S> {
     for (const [stream, expected] of request.expected) {
       const actual = this.q.version.get(stream)?.version ?? 0;
       if (actual !== expected) {
+        this.cache.delete(stream);
         throw new Conflict({
           ok: false,
           code: 'VersionConflict',
@@ -258,8 +262,15 @@ export class SqliteStore<S> implements EventStore<S> {
     return read;
   }
 
-  /** Drops the cache when another connection (another process) committed to the file since we last looked. */
-  private noticeOtherWriters(): void {
+  /**
+   * Drops the cache when another connection (another process) committed to the file since we last
+   * looked: before every group commit, and on reads at most every few milliseconds (a stale read
+   * that leads to a decision is caught by the version check of its append, which also evicts it).
+   */
+  private noticeOtherWriters(force = true): void {
+    const now = performance.now();
+    if (!force && now - this.lookedAt < OTHER_WRITERS_EVERY_MS) return;
+    this.lookedAt = now;
     const v = this.q.dataVersion.get() as number;
     if (v !== this.dataVersion) this.cache.clear();
     this.dataVersion = v;
@@ -314,7 +325,7 @@ export class SqliteStore<S> implements EventStore<S> {
   }
 
   load(streams: readonly string[]): Promise<ReadonlyMap<string, Snapshot<S>>> {
-    this.noticeOtherWriters();
+    this.noticeOtherWriters(false);
     const out = new Map<string, Snapshot<S>>();
     for (const stream of streams) {
       const snap = this.snapshotOf(stream);
