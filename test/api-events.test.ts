@@ -35,7 +35,7 @@ describe('the event log and idempotent creation over HTTP on a real SQLite file'
   const clock = new ManualClock();
   let t: TestServer;
   beforeAll(async () => {
-    t = await startTestServer({ clock });
+    t = await startTestServer({ clock, store: 'sqlite' });
   });
   afterAll(async () => {
     await t.close();
@@ -180,7 +180,8 @@ describe('the event log and idempotent creation over HTTP on a real SQLite file'
     expect(new Set(all.map((r) => r.body.id)).size).toBe(1);
     expect(all.filter((r) => r.headers.get('idempotent-replayed') === 'true')).toHaveLength(7);
     const after = (await t.request('GET', `/api/events?after=${before}`)).body.events as ApiEvent[];
-    expect(after.map((e) => e.type)).toEqual(['IncidentReceived']);
+    // Only creates count here: an earlier test's volunteer response may still be starting meanwhile.
+    expect(after.filter((e) => e.type === 'IncidentReceived').map((e) => (e.data as { incidentId: string }).incidentId)).toEqual([all[0]!.body.id]);
   });
 
   it('different Idempotency-Keys with the same body are different calls, and keys do not leak between bodies', async () => {

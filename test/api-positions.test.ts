@@ -10,7 +10,7 @@ describe('the AVL feed: POST /api/positions over HTTP on a real SQLite file', ()
   const clock = new ManualClock();
   let t: TestServer;
   beforeAll(async () => {
-    t = await startTestServer({ clock, demoVolunteers: false });
+    t = await startTestServer({ clock, demoVolunteers: false, store: 'sqlite' });
   });
   afterAll(async () => {
     await t.close();

@@ -17,7 +17,7 @@ describe('the alert-position audit', () => {
   const clock = new ManualClock();
   let t: ResponderServer;
   beforeAll(async () => {
-    t = await startResponderServer({ clock, responders: { webhook: null, firstUnitEtaS: async () => 400 } });
+    t = await startResponderServer({ clock, store: 'sqlite', responders: { webhook: null, firstUnitEtaS: async () => 400 } });
   });
   afterAll(async () => {
     await t?.close();

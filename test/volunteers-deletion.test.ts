@@ -24,7 +24,7 @@ describe('deleting a volunteer account', () => {
   let supervisor: Record<string, string>;
 
   beforeAll(async () => {
-    t = await startTestServer({ clock });
+    t = await startTestServer({ clock, store: 'sqlite' });
     supervisor = bearer(await t.token('supervisor'));
     const res = await t.request('POST', '/api/volunteers', { name: NAME, phone: PHONE, languages: ['it'], locationConsent: true }, { authorization: '' });
     id = res.body.id as string;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { RespondersOptions } from '../../src/composition/responders.ts';
 import { openSamaritan } from '../../src/composition/samaritan.ts';
+import { openMemoryStore } from '../../src/store/memory/open-memory.ts';
 import { systemActor } from '../../src/core/actor.ts';
 import type { StoredEvent } from '../../src/core/events.ts';
 import type { LatLon } from '../../src/core/lat-lon.ts';
@@ -29,13 +30,18 @@ export interface ResponderServer extends TestServer {
   head(): Promise<number>;
 }
 
-/** The real product on a fresh SQLite data dir, with options for the volunteer response and delivery. */
+/**
+ * The real product with options for the volunteer response and delivery, on the in-memory store
+ * unless the test asks for SQLite or reopens a data dir.
+ */
 export async function startResponderServer(
-  options: { clock?: Clock; dataDir?: string; responders?: RespondersOptions } = {},
+  options: { clock?: Clock; dataDir?: string; responders?: RespondersOptions; store?: 'memory' | 'sqlite' } = {},
 ): Promise<ResponderServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'samaritan-responders-'));
+  const inMemory = (options.store ?? (options.dataDir === undefined ? 'memory' : 'sqlite')) === 'memory';
   const app = await openSamaritan({
     dataDir,
+    ...(inMemory ? { store: (projector, clock) => openMemoryStore(projector, clock) } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.responders ? { responders: options.responders } : {}),
   });

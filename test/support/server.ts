@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { openSamaritan, type Samaritan } from '../../src/composition/samaritan.ts';
+import { openMemoryStore } from '../../src/store/memory/open-memory.ts';
 import { buildServer } from '../../src/server/app.ts';
 import type { Role, Scope } from '../../src/core/roles.ts';
 import type { Clock } from '../../src/time/clock.ts';
@@ -33,13 +34,19 @@ export interface TestResponse {
   readonly text: string;
 }
 
-/** Starts the real product on a fresh SQLite data dir with the demo city, on a random loopback port. */
+/**
+ * Starts the real product with the demo city on a random loopback port. The log is the in-memory
+ * store (it passes the same contract suite as SQLite) unless the test asks for SQLite, or reopens
+ * an existing data dir, which is always SQLite.
+ */
 export async function startTestServer(
-  options: { clock?: Clock; dataDir?: string; demoVolunteers?: boolean | number } = {},
+  options: { clock?: Clock; dataDir?: string; demoVolunteers?: boolean | number; store?: 'memory' | 'sqlite' } = {},
 ): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'samaritan-test-'));
+  const inMemory = (options.store ?? (options.dataDir === undefined ? 'memory' : 'sqlite')) === 'memory';
   const app = await openSamaritan({
     dataDir,
+    ...(inMemory ? { store: (projector, clock) => openMemoryStore(projector, clock) } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.demoVolunteers === undefined ? {} : { demoVolunteers: options.demoVolunteers }),
   });
