@@ -3,6 +3,7 @@ import { epochMs } from '../core/ids.ts';
 import type { RejectionCode } from '../core/rejection.ts';
 import type { PositionIntake } from '../geo/position-intake.ts';
 import type { WriteContext, Writer } from '../log/writer.ts';
+import type { UnitState } from '../core/unit.ts';
 import type { FleetView } from './fleet-view.ts';
 
 export interface UnitFix {
@@ -24,6 +25,12 @@ export type FixResult =
 /** A fix stamped further ahead than this is a clock fault on the device, not a position (ms). */
 export const FUTURE_TOLERANCE_MS = 60_000;
 
+/** Fixes taken in one go before the event loop gets a turn: a 10,000-fix batch never holds it for long. */
+const SLICE = 2_000;
+
+/** A unit's attribute word for the live index, worked out once per unit state (states are immutable). */
+const wordOf = new WeakMap<UnitState, number>();
+
 export interface UnitPositionDeps {
   readonly fleet: FleetView;
   readonly positions: PositionIntake;
@@ -38,13 +45,16 @@ export interface UnitPositionDeps {
 export async function takeUnitFixes(d: UnitPositionDeps, fixes: readonly UnitFix[], ctx: WriteContext): Promise<FixResult[]> {
   const results: FixResult[] = [];
   const due: { index: number; command: Command }[] = [];
-  for (const f of fixes) {
+  for (const [i, f] of fixes.entries()) {
+    if (i > 0 && i % SLICE === 0) await new Promise<void>((resolve) => setImmediate(resolve));
     const unit = d.fleet.unit(f.unitId);
     if (!unit) {
       results.push({ unitId: f.unitId, error: 'UnknownUnit', reason: `No unit has id ${f.unitId}` });
       continue;
     }
-    const outcome = d.positions.take({ id: unit.id, lat: f.lat, lon: f.lon, atMs: f.atMs }, d.positions.attrs.unit(unit.status, unit.capabilities));
+    let word = wordOf.get(unit);
+    if (word === undefined) wordOf.set(unit, (word = d.positions.attrs.unit(unit.status, unit.capabilities)));
+    const outcome = d.positions.take({ id: unit.id, lat: f.lat, lon: f.lon, atMs: f.atMs }, word);
     if (outcome === 'record') {
       due.push({ index: results.length, command: { type: 'RecordUnitPosition', now: epochMs(f.atMs), unitId: unit.id, location: { lat: f.lat, lon: f.lon } } });
     }
