@@ -4,6 +4,7 @@ import type { IncidentId } from '../core/ids.ts';
 import { haversine } from '../core/lat-lon.ts';
 import type { StreamState } from '../core/loaded.ts';
 import { incidentStream } from '../core/streams.ts';
+import { sceneOf } from '../core/scene.ts';
 import type { AlertPosition, NewMessage, OutboxStore } from '../store/outbox-store.ts';
 import type { MovingPointIndex } from '../geo/moving-point-index.ts';
 import type { Router } from '../routing/router.ts';
@@ -202,15 +203,4 @@ export class AlertMaterializer {
         return undefined;
     }
   }
-}
-
-/** What a volunteer needs of the scene: where, and how to get in. Never the caller's name or number. */
-export function sceneOf(i: IncidentState): Record<string, unknown> {
-  const d = i.details;
-  return {
-    location: d.location,
-    ...(d.address === undefined ? {} : { address: d.address }),
-    ...(d.floor === undefined ? {} : { floor: d.floor }),
-    ...(d.access === undefined ? {} : { access: d.access }),
-  };
 }

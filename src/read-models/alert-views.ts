@@ -7,8 +7,13 @@ import { incidentStream, responseStream, volunteerStream } from '../core/streams
 import type { VolunteerState } from '../core/volunteer.ts';
 import type { ResponseState, VolunteerAlert } from '../core/volunteer-response.ts';
 import type { ReceiptRow } from '../store/outbox-store.ts';
-import { sceneOf } from '../reactors/alert-materializer.ts';
-import type { Samaritan } from '../composition/samaritan.ts';
+import { sceneOf } from '../core/scene.ts';
+import type { StreamState } from '../core/loaded.ts';
+import type { VolunteerPolicy } from '../core/volunteer-policy.ts';
+import type { MovingPointIndex } from '../geo/moving-point-index.ts';
+import type { Router } from '../routing/router.ts';
+import type { EventStore } from '../store/event-store.ts';
+import type { OutboxStore } from '../store/outbox-store.ts';
 import { searchRadiusM } from '../volunteers/volunteer-candidates.ts';
 import { walkingRoute, type RouteLeg } from '../volunteers/walking-route.ts';
 
@@ -18,20 +23,29 @@ import { walkingRoute, type RouteLeg } from '../volunteers/walking-route.ts';
  * position; a dispatcher sees positions only while the incident is active and only near it.
  */
 
-async function load<T>(app: Samaritan, stream: string): Promise<T | undefined> {
+/** What the alert views read: snapshots and the log, live positions, routes, the delivery queue's receipts. */
+export interface AlertViewDeps {
+  readonly store: EventStore<StreamState>;
+  readonly positions: { readonly index: MovingPointIndex & { readonly staleAfterMs: number } };
+  readonly router: Router;
+  readonly clock: () => number;
+  readonly responders: { readonly outbox: OutboxStore; readonly policy: VolunteerPolicy };
+}
+
+async function load<T>(app: AlertViewDeps, stream: string): Promise<T | undefined> {
   return (await app.store.load([stream])).get(stream)?.state as T | undefined;
 }
-const incidentOf = (app: Samaritan, id: string) => load<IncidentState>(app, incidentStream(id as IncidentId));
-const responseOf = (app: Samaritan, id: string) => load<ResponseState>(app, responseStream(id));
+const incidentOf = (app: AlertViewDeps, id: string) => load<IncidentState>(app, incidentStream(id as IncidentId));
+const responseOf = (app: AlertViewDeps, id: string) => load<ResponseState>(app, responseStream(id));
 
 /** A volunteer's live position, if fresh. */
-function livePosition(app: Samaritan, volunteerId: string): { lat: number; lon: number; at: string } | undefined {
+function livePosition(app: AlertViewDeps, volunteerId: string): { lat: number; lon: number; at: string } | undefined {
   const fix = app.positions.index.get(volunteerId);
   if (fix === undefined || app.clock() - fix.atMs > app.positions.index.staleAfterMs) return undefined;
   return { lat: fix.lat, lon: fix.lon, at: new Date(fix.atMs).toISOString() };
 }
 
-function roleRoute(app: Samaritan, s: ResponseState, a: VolunteerAlert, scene: LatLon, from: LatLon | undefined): RouteLeg[] | undefined {
+function roleRoute(app: AlertViewDeps, s: ResponseState, a: VolunteerAlert, scene: LatLon, from: LatLon | undefined): RouteLeg[] | undefined {
   const assignment = s.assignments.find((x) => x.alertId === a.alertId);
   if (assignment === undefined) return undefined;
   return walkingRoute(app.router, from, scene, assignment.aed?.location);
@@ -55,7 +69,7 @@ export interface MyAlert {
 }
 
 /** One of the volunteer's own alerts, with the scene (location, floor, access, nature) and their role's route. */
-export async function myAlert(app: Samaritan, volunteerId: string, alertId: string): Promise<MyAlert | undefined> {
+export async function myAlert(app: AlertViewDeps, volunteerId: string, alertId: string): Promise<MyAlert | undefined> {
   const incidentId = incidentOfAlert(alertId, volunteerId);
   if (incidentId === undefined) return undefined;
   const [s, incident] = [await responseOf(app, incidentId), await incidentOf(app, incidentId)];
@@ -83,7 +97,7 @@ export async function myAlert(app: Samaritan, volunteerId: string, alertId: stri
 }
 
 /** The volunteer's alerts still in play (open or accepted), newest first. */
-export async function myAlerts(app: Samaritan, volunteerId: string): Promise<MyAlert[]> {
+export async function myAlerts(app: AlertViewDeps, volunteerId: string): Promise<MyAlert[]> {
   const v = await load<VolunteerState>(app, volunteerStream(volunteerId));
   if (v === undefined) return [];
   const out: MyAlert[] = [];
@@ -95,7 +109,7 @@ export async function myAlerts(app: Samaritan, volunteerId: string): Promise<MyA
 }
 
 /** Whether an alert is this volunteer's (for `seen`): the alert and its incident, or undefined. */
-export async function ownAlert(app: Samaritan, volunteerId: string, alertId: string): Promise<{ incidentId: string } | undefined> {
+export async function ownAlert(app: AlertViewDeps, volunteerId: string, alertId: string): Promise<{ incidentId: string } | undefined> {
   const incidentId = incidentOfAlert(alertId, volunteerId);
   if (incidentId === undefined) return undefined;
   const a = (await responseOf(app, incidentId))?.alerts[alertId];
@@ -123,7 +137,7 @@ const waveOf = (e: StoredEvent) => {
  * status, wave, walking ETA, policy rule, role, AED and delivery receipts. Positions (and routes,
  * which start from them) only while the incident is active, and only for volunteers near it.
  */
-export async function incidentVolunteers(app: Samaritan, incidentId: string) {
+export async function incidentVolunteers(app: AlertViewDeps, incidentId: string) {
   const incident = await incidentOf(app, incidentId);
   if (incident === undefined) return undefined;
   const s = await responseOf(app, incidentId);

@@ -15,7 +15,7 @@ import type { Accounts } from '../accounts/accounts.ts';
 import type { WriteContext, Writer } from '../log/writer.ts';
 import { isDemoVolunteerId } from './demo-volunteers.ts';
 import type { VolunteerLiveIndex } from './volunteer-live-index.ts';
-import { registryView, selfView, staffView, type SelfView, type StaffView } from '../read-models/volunteer-views.ts';
+import { registryView, selfView, staffView, type SelfView, type StaffView } from './volunteer-views.ts';
 
 /** A registry refusal: the core's, or one of the registry's own (mapped to HTTP by the server). */
 export type VolunteerFailure =
