@@ -271,7 +271,9 @@ async function main(): Promise<void> {
             ? `${LOAD_INCIDENTS} req/s`
             : p.name === 'under load'
               ? `${fmtRate(LOAD_FIXES / LOAD_FEEDS)} fixes/s`
-              : `closed, c=${INGEST_CONNECTIONS}`;
+              : p.name === 'position ingest'
+                ? `closed, c=${INGEST_CONNECTIONS}`
+                : `${fmtRate(HELD_FIXES)} fixes/s`;
         rows.push([
           p.name,
           r.name,
