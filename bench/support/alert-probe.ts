@@ -1,6 +1,6 @@
 // The alert probe: one volunteer on a WebSocket, as the responder app would be, timing each
 // cardiac arrest from just before its POST /api/incidents to the arrival of its "alert" frame
-// (the same steps as shared/checks/alert-e2e.cjs). Over HTTP and WebSocket only.
+// Over HTTP and WebSocket only.
 import { createRequire } from 'node:module';
 import { call, call2xx } from './samaritan.ts';
 
