@@ -1,5 +1,5 @@
 // The alert probe: one volunteer on a WebSocket, as the responder app would be, timing each
-// cardiac arrest from just before its POST /api/incidents to the arrival of its "alert" frame
+// cardiac arrest from just before its POST /api/incidents to the arrival of its "alert" frame.
 // Over HTTP and WebSocket only.
 import { createRequire } from 'node:module';
 import { call, call2xx } from './samaritan.ts';
