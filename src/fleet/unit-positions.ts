@@ -25,7 +25,11 @@ export type FixResult =
 /** A fix stamped further ahead than this is a clock fault on the device, not a position (ms). */
 export const FUTURE_TOLERANCE_MS = 60_000;
 
-/** Fixes taken in one go before the event loop gets a turn (about 1 ms): a 10,000-fix batch never holds it for long. */
+/**
+ * Fixes taken in one go before the event loop gets a turn (about 1 ms): a 10,000-fix batch never
+ * holds it for long. The next slice waits for the timers phase, so the alert path's own steps
+ * (setImmediate) go first.
+ */
 const SLICE = 1_000;
 
 /** A unit's attribute word for the live index, worked out once per unit state (states are immutable). */
@@ -46,7 +50,7 @@ export async function takeUnitFixes(d: UnitPositionDeps, fixes: readonly UnitFix
   const results: FixResult[] = [];
   const due: { index: number; command: Command }[] = [];
   for (const [i, f] of fixes.entries()) {
-    if (i > 0 && i % SLICE === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    if (i > 0 && i % SLICE === 0) await new Promise<void>((resolve) => setTimeout(resolve, 0));
     const unit = d.fleet.unit(f.unitId);
     if (!unit) {
       results.push({ unitId: f.unitId, error: 'UnknownUnit', reason: `No unit has id ${f.unitId}` });
