@@ -1,20 +1,9 @@
 // Request bodies for the write load: what a call-taker sends when creating an incident.
 
-/**
- * Deterministic (mulberry32, numbers in [0, 1)), so two runs send the same bodies. Kept here rather
- * than imported from src/: the benchmarks drive the product from outside and must not break when
- * its sources move.
- */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../src/core/seeded-random.ts';
+
+/** Deterministic numbers in [0, 1) (the project's one seeded PRNG), so two runs send the same bodies. */
+export const prng = seededRandom;
 
 export const NATURES = ['cardiac_arrest', 'medical', 'structure_fire'] as const;
 
