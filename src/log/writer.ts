@@ -115,7 +115,7 @@ export class Writer {
         }
       }
       const events = decided.flatMap((d) => ('ok' in d ? [] : d));
-      if (events.length === 0) return decided.map((d) => ('ok' in d ? d : { ok: true, events: [] }));
+      if (events.length === 0 && (options.records?.length ?? 0) === 0) return decided.map((d) => ('ok' in d ? d : { ok: true, events: [] }));
       const outcome = await this.store.append({
         expected: expectedFor(events, versions),
         events,
