@@ -166,7 +166,15 @@ export class DeliveryWorker {
     if (took.length === 0) await tryTier('fallback');
     const done = this.clock.now();
     if (took.length > 0) {
-      await this.receipts.sent(m, took, attempt, done);
+      try {
+        await this.receipts.sent(m, took, attempt, done);
+      } catch (e) {
+        // The message went out but its receipt was not written: it stays pending, so hold it back
+        // for a backoff instead of sending it again at once, in a loop.
+        this.o.onError?.(e);
+        await this.outbox.retry(m.id, attempt, Math.round(done + this.o.backoffMs), `sent, but the receipt was not written: ${String(e)}`);
+        return;
+      }
       for (const c of confirmed) await this.receipts.delivered(m, c, done);
       return;
     }

@@ -85,6 +85,9 @@ export interface Samaritan {
   close(): Promise<void>;
 }
 
+/** How often the log's head is read for commits made by other processes (ms). */
+const OTHER_WRITERS_EVERY_MS = 1_000;
+
 /** Opens (or creates) a data directory; loads the demo city into a log that has no station yet. */
 export async function openSamaritan(options: SamaritanOptions): Promise<Samaritan> {
   const time = options.clock ?? systemClock;
@@ -95,6 +98,21 @@ export async function openSamaritan(options: SamaritanOptions): Promise<Samarita
   const store = tables.events;
   const report = (what: string) => (e: unknown) => process.stderr.write(`${what}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
   const tail = new LogTail(store, await store.headSeq(), report('log follower'));
+  // Commits by another process on the same log (an import, the CLI) reach the followers within a second.
+  let stopWatching = () => {};
+  const watchHead = () => {
+    stopWatching = time.after(OTHER_WRITERS_EVERY_MS, () => {
+      store
+        .headSeq()
+        .then((head) => tail.notify(head))
+        .catch(report('log head'))
+        .finally(() => {
+          if (!closing) watchHead();
+        });
+    });
+  };
+  let closing = false;
+  if (options.background !== false) watchHead();
   const volunteerPolicy = loadVolunteerPolicy();
   const rules = { natures: new Set(config.plans.keys()), volunteerPolicy };
   const writer = new Writer(store, tail, rules);
@@ -172,6 +190,8 @@ export async function openSamaritan(options: SamaritanOptions): Promise<Samarita
     ...(registry.demoVolunteers ? { demoVolunteers: registry.demoVolunteers } : {}),
     responders,
     close: async () => {
+      closing = true;
+      stopWatching();
       await responders.close();
       await travelWorker?.close();
       registry.close();

@@ -48,10 +48,13 @@ export class LogTail {
 
   /** The log has grown to at least `seq` elsewhere: read what is missing, in order. */
   notify(seq: number): void {
+    if (seq <= this.head) return;
     this.target = Math.max(this.target, seq);
-    this.filling ??= this.fill().finally(() => {
-      this.filling = undefined;
-    });
+    this.filling ??= this.fill()
+      .catch(this.onError)
+      .finally(() => {
+        this.filling = undefined;
+      });
   }
 
   /** Resolves once every notified event has reached the followers. */

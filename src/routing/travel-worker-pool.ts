@@ -7,6 +7,17 @@ import type { ProfileName } from './travel-mode.ts';
 /** Travel times from many origins to one destination, answered later: the port the reactors use. */
 export type TravelTimes = (profile: ProfileName, destination: LatLon, origins: readonly TravelOrigin[]) => Promise<TravelResult[]>;
 
+/** How long the worker may take to answer before the question is answered on this thread (ms). */
+const ANSWER_WITHIN_MS = 2_000;
+
+const answerHere = (w: Waiting) => {
+  try {
+    w.resolve(w.ask());
+  } catch (err) {
+    w.reject(err instanceof Error ? err : new Error(String(err)));
+  }
+};
+
 interface Waiting {
   readonly resolve: (r: TravelResult[]) => void;
   readonly reject: (e: Error) => void;
@@ -46,14 +57,14 @@ export class TravelWorker {
         if (w === undefined) return;
         this.waiting.delete(m.id!);
         if (m.results) w.resolve(m.results);
-        else w.reject(new Error(m.error ?? 'travel worker: no answer'));
+        else answerHere(w);
       });
       this.worker.on('error', (e) => {
         this.fail(e);
         resolve();
       });
       this.worker.on('exit', (code) => {
-        if (code !== 0) this.fail(new Error(`travel worker exited with code ${code}`));
+        this.fail(new Error(`travel worker exited with code ${code}`));
         resolve();
       });
     });
@@ -66,28 +77,35 @@ export class TravelWorker {
     const id = ++this.asked;
     const ask = () => this.fallback.estimator(profile).travelTimes(destination, origins);
     return new Promise<TravelResult[]>((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject, ask });
+      // A question the worker has not answered in time is answered here, so a stuck thread never
+      // stops the reactors' queue.
+      const timer = setTimeout(() => {
+        const w = this.waiting.get(id);
+        if (w === undefined) return;
+        this.waiting.delete(id);
+        answerHere(w);
+      }, ANSWER_WITHIN_MS);
+      timer.unref();
+      const settle = <T>(f: (x: T) => void) => (x: T) => {
+        clearTimeout(timer);
+        f(x);
+      };
+      this.waiting.set(id, { resolve: settle(resolve), reject: settle(reject), ask });
       this.worker.postMessage({ id, profile, destination, origins: origins.map((o) => ({ id: o.id, location: o.location, unitType: o.unitType })) });
     });
   };
 
   private fail(e: Error): void {
-    if (this.failed !== undefined) return;
-    this.failed = e.message;
-    this.onError(e);
+    if (this.failed === undefined) this.onError(e);
+    this.failed ??= e.message;
     // Questions in flight are answered here instead.
-    for (const [, w] of this.waiting) {
-      try {
-        w.resolve(w.ask());
-      } catch (err) {
-        w.reject(err instanceof Error ? err : new Error(String(err)));
-      }
-    }
+    for (const [, w] of this.waiting) answerHere(w);
     this.waiting.clear();
   }
 
   async close(): Promise<void> {
     this.failed ??= 'closed';
     await this.worker.terminate();
+    this.fail(new Error('travel worker closed'));
   }
 }

@@ -164,8 +164,10 @@ export class SqliteStore<S> implements EventStore<S> {
     const results: (AppendOutcome | Error)[] = [];
     let erased = false;
     try {
-      this.noticeOtherWriters();
+      // IMMEDIATE: the write lock is taken first, so a commit by another process on the same file
+      // makes this wait (busy_timeout) instead of failing, and no snapshot read here can be stale.
       this.db.transaction(() => {
+        this.noticeOtherWriters();
         for (const { request } of batch) {
           this.staged = new Map();
           try {
@@ -174,12 +176,15 @@ export class SqliteStore<S> implements EventStore<S> {
             erased ||= request.records?.some((r) => r.type === 'profile.erase') === true;
           } catch (e) {
             this.staged = new Map(); // rolled back with its savepoint: no read may see these snapshots
+            // An error that rolled back the whole transaction (disk full, I/O) fails the whole group:
+            // going on would commit the later requests on their own, then report all as failed.
+            if (!this.db.inTransaction) throw e;
             if (e instanceof Conflict) results.push(e.outcome);
             else if (e instanceof RecordGuardFailed) results.push({ ok: false, code: 'RecordConflict', message: e.message });
             else results.push(e instanceof Error ? e : new Error(String(e)));
           }
         }
-      })();
+      }).immediate();
     } catch (e) {
       this.staged = new Map();
       this.batch = new Map();
@@ -189,12 +194,18 @@ export class SqliteStore<S> implements EventStore<S> {
     }
     for (const [k, v] of this.batch) this.cache.set(k, v);
     this.batch = new Map();
-    if (erased) this.afterErase();
     batch.forEach((p, i) => {
       const r = results[i]!;
       if (r instanceof Error) p.reject(r);
       else p.resolve(r);
     });
+    if (erased) {
+      try {
+        this.afterErase();
+      } catch (e) {
+        process.stderr.write(`after an erasure, the WAL checkpoint failed: ${String(e)}\n`);
+      }
+    }
   }
 
   private write(request: AppendRequest): StoredEvent[] {
@@ -312,7 +323,7 @@ export class SqliteStore<S> implements EventStore<S> {
       }
       this.q.metaPut.run('projection_schema', String(this.projector.schemaVersion));
       this.q.metaPut.run('projected_seq', String(head));
-    })();
+    }).immediate();
     this.staged = new Map();
   }
 
