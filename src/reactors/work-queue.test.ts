@@ -36,6 +36,28 @@ describe('the reactors work queue', () => {
     expect(errors).toHaveLength(1);
   });
 
+  it('a_more_urgent_task_starts_beside_the_running_one_but_two_equals_never_run_together', async () => {
+    const q = new WorkQueue();
+    const log: string[] = [];
+    let release: () => void = () => {};
+    const slow = new Promise<void>((r) => (release = r));
+    q.push('fire', 2, async () => {
+      log.push('fire start');
+      await slow;
+      log.push('fire end');
+    });
+    q.push('fall', 2, async () => void log.push('fall'));
+    await new Promise((r) => setImmediate(r));
+    q.push('arrest', 1, async () => void log.push('arrest'));
+    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setImmediate(r));
+    // The arrest ran while the fire was still running; the fall (same rank as the fire) waited.
+    expect(log).toEqual(['fire start', 'arrest']);
+    release();
+    await q.idle();
+    expect(log).toEqual(['fire start', 'arrest', 'fire end', 'fall']);
+  });
+
   it('after_close_nothing_queued_runs', async () => {
     const q = new WorkQueue();
     let ran = 0;

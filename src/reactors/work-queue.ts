@@ -5,21 +5,27 @@ interface Task {
   readonly run: () => Promise<unknown>;
 }
 
+/** At most this many tasks at once (the second only when more urgent than the first). */
+const MAX_RUNNING = 2;
+
 const before = (a: Task, b: Task) => a.rank < b.rank || (a.rank === b.rank && a.n < b.n);
 
 /**
- * The reactors' to-do list: tasks run one at a time, each on a later turn of the event loop (never
- * inside the request that caused it), the lowest rank first (a priority-1 incident before a
- * priority-3 one), and within a group (an incident) strictly in the order they were queued. Under
- * a burst the list grows instead of the event loop stalling, and an urgent task waits for at most
- * the one that is running. The next task is found in a heap of each group's first task.
+ * The reactors' to-do list: tasks run on a later turn of the event loop (never inside the request
+ * that caused it), the lowest rank first (a priority-1 incident before a priority-3 one), and
+ * within a group (an incident) strictly in the order they were queued. One task runs at a time,
+ * except that a task more urgent than the one running starts beside it (a cardiac arrest does not
+ * wait for a structure fire's searches): at most two. Under a burst the list grows instead of the
+ * event loop stalling. The next task is found in a heap of each waiting group's first task.
  */
 export class WorkQueue {
   private readonly groups = new Map<string, Task[]>();
   private readonly heads: Task[] = [];
+  private readonly active = new Map<string, Promise<void>>();
+  private readonly activeRanks = new Map<string, number>();
   private made = 0;
   private count = 0;
-  private running: Promise<void> | undefined;
+  private scheduled = false;
   private closed = false;
 
   constructor(private readonly onError: (e: unknown) => void = () => {}) {}
@@ -34,7 +40,7 @@ export class WorkQueue {
       this.groups.set(group, [task]);
       this.heapPush(task);
     }
-    this.running ??= this.drain();
+    this.schedule();
   }
 
   /** Tasks not finished yet. */
@@ -44,7 +50,10 @@ export class WorkQueue {
 
   /** Resolves once nothing is queued or running. */
   async idle(): Promise<void> {
-    while (this.running) await this.running;
+    while (this.active.size > 0 || this.scheduled) {
+      if (this.active.size > 0) await Promise.all([...this.active.values()]);
+      else await new Promise<void>((resolve) => setImmediate(resolve));
+    }
   }
 
   /** Stops taking and starting tasks (those left are found again by the reactor's catch-up at the next start). */
@@ -56,27 +65,45 @@ export class WorkQueue {
     await this.idle();
   }
 
-  private async drain(): Promise<void> {
-    try {
-      for (;;) {
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        const task = this.heapPop();
-        if (task === undefined || this.closed) return;
-        try {
-          await task.run();
-        } catch (e) {
-          this.onError(e);
-        }
-        const list = this.groups.get(task.group);
-        if (list === undefined) continue; // closed meanwhile
+  /** Whether the first waiting task may start now: nothing runs, or it is more urgent than all that run. */
+  private mayStart(t: Task): boolean {
+    if (this.active.size === 0) return true;
+    if (this.active.size >= MAX_RUNNING) return false;
+    for (const r of this.activeRanks.values()) if (t.rank >= r) return false;
+    return true;
+  }
+
+  /** Starts what may start, on the next turn of the event loop. */
+  private schedule(): void {
+    if (this.scheduled || this.closed) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      while (!this.closed && this.heads[0] !== undefined && this.mayStart(this.heads[0])) this.start(this.heapPop()!);
+    });
+  }
+
+  private start(task: Task): void {
+    this.activeRanks.set(task.group, task.rank);
+    const running = (async () => {
+      try {
+        await task.run();
+      } catch (e) {
+        this.onError(e);
+      }
+    })().finally(() => {
+      this.active.delete(task.group);
+      this.activeRanks.delete(task.group);
+      const list = this.groups.get(task.group);
+      if (list !== undefined) {
         list.shift();
         this.count--;
         if (list.length > 0) this.heapPush(list[0]!);
         else this.groups.delete(task.group);
       }
-    } finally {
-      this.running = undefined;
-    }
+      this.schedule();
+    });
+    this.active.set(task.group, running);
   }
 
   private heapPush(t: Task): void {
