@@ -72,11 +72,12 @@ export const incidentRoutes =
           priority: priority ?? app.config.plans.get(req.body.nature)?.defaultPriority ?? 2,
         } as IncidentDetails;
         const key = req.headers['idempotency-key'];
+        const ctx = writeContext(req);
         const receive = (incidentId: string) =>
           app.writer.execute(
             { type: 'ReceiveIncident', now: epochMs(now), incidentId, details },
             {
-              ...writeContext(req),
+              ...ctx,
               ...(key === undefined ? {} : { idempotency: { key: `POST /api/incidents ${key}`, fingerprint: fingerprint(req.body), result: { incidentId } } }),
             },
           );
@@ -90,8 +91,8 @@ export const incidentRoutes =
         if (failed(reply, outcome)) return reply;
         const id = outcome.replayed === undefined ? incidentId : (outcome.replayed as { incidentId: string }).incidentId;
         if (outcome.replayed !== undefined) reply.header('idempotent-replayed', 'true');
-        const by = await app.accounts.actorName(writeContext(req).actor);
-        const view = outcome.events === undefined ? await viewOf(id) : (queries.newIncidentView(id, outcome.events, by) ?? (await viewOf(id)));
+        const fresh = outcome.events === undefined ? undefined : queries.newIncidentView(id, outcome.events, await app.accounts.actorName(ctx.actor));
+        const view = fresh ?? (await viewOf(id));
         return reply.code(201).header('location', `/api/incidents/${id}`).send(view);
       },
     );

@@ -324,18 +324,13 @@ export class MemoryOutbox implements OutboxStore {
   ): void {
     const r = this.messages.get(id);
     if (r?.state !== 'pending') return;
+    // A finished message keeps no payload; its channels and last error are those of this finish.
+    const { channels: _channels, lastError: _lastError, ...kept } = r;
     const done: MessageRow = {
-      id: r.id,
-      seq: r.seq,
-      kind: r.kind,
-      incidentId: r.incidentId,
-      volunteerId: r.volunteerId,
-      alertId: r.alertId,
+      ...kept,
       payload: undefined,
       state,
       attempts,
-      dueAt: r.dueAt,
-      createdAt: r.createdAt,
       doneAt: now,
       ...opt('channels', channels),
       ...opt('lastError', error),
