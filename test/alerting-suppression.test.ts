@@ -25,6 +25,7 @@ describe('off-duty, logged-out and deleted volunteers never receive an alert', (
         paused: true,
         firstUnitEtaS: async () => 400,
         webhook: { url: `${gateway.url}/sms`, secret: 'suppression-test-secret-0123' },
+        pushServices: { hosts: ['127.0.0.1'], allowHttp: true, allowLoopback: true },
         worker: { backoffMs: 1000 },
       },
     });

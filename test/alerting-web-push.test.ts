@@ -19,7 +19,13 @@ describe('Web Push delivery', () => {
     service = await startEndpoint(201);
     t = await startResponderServer({
       clock,
-      responders: { webhook: null, firstUnitEtaS: async () => 400, vapidSubject: 'mailto:ops@samaritan.test' },
+      responders: {
+        webhook: null,
+        firstUnitEtaS: async () => 400,
+        vapidSubject: 'mailto:ops@samaritan.test',
+        // The local push service: plain http on loopback, allowed here only.
+        pushServices: { hosts: ['127.0.0.1'], allowHttp: true, allowLoopback: true },
+      },
     });
   });
   afterAll(async () => {
@@ -39,7 +45,7 @@ describe('Web Push delivery', () => {
     expect(res.body).toEqual({ vapidPublicKey: stored.publicKey, subscriptions: 0 });
   });
 
-  it('pushes an encrypted, VAPID-signed alert to the subscription, and records sent and delivered', async () => {
+  it('pushes an encrypted, VAPID-signed alert to the subscription; the push service’s 2xx records sent, never delivered', async () => {
     const v = await addVolunteer(t, { at: offset(CITY_HALL, 60, -40) });
     const browser = pushClient();
     const endpoint = `${service.url}/push/${v.id}`;
@@ -47,7 +53,7 @@ describe('Web Push delivery', () => {
     expect(sub.status, sub.text).toBe(201);
     expect(sub.body.subscriptions).toBe(1);
     const before = await t.head();
-    const id = await postIncident(t, { location: CITY_HALL, nature: 'cardiac_arrest', place: 'public', floor: '1' });
+    const id = await postIncident(t, { location: CITY_HALL, nature: 'cardiac_arrest', place: 'public', floor: '1', access: 'code 9876' });
     const push = await eventually(() => service.received.find((r) => r.path === `/push/${v.id}`));
 
     expect(push.headers['content-encoding']).toBe('aes128gcm');
@@ -58,13 +64,20 @@ describe('Web Push delivery', () => {
     const claims = verifyVapid(push.headers['authorization'], t.app.responders.push.vapid.publicKey);
     expect(claims).toMatchObject({ aud: service.url, sub: 'mailto:ops@samaritan.test' });
     const frame = JSON.parse(browser.decrypt(push.body));
-    expect(frame).toMatchObject({ type: 'alert', alertId: `${id}.${v.id}`, incidentId: id, nature: 'cardiac_arrest', floor: '1', location: CITY_HALL });
+    // Before the accept, a push names the nature and the area, never the place, floor or door code.
+    expect(frame).toMatchObject({ type: 'alert', alertId: `${id}.${v.id}`, incidentId: id, nature: 'cardiac_arrest', area: { withinM: 100 } });
+    for (const field of ['location', 'address', 'floor', 'access']) expect(frame).not.toHaveProperty(field);
+    expect(JSON.stringify(frame)).not.toMatch(/code 9876/);
     expect(frame.text).toMatch(/^Samaritan alert: cardiac arrest/);
 
     await t.settle();
     const events = (await t.eventsAfter(before)).filter((e) => (e.data as { volunteerId?: string }).volunteerId === v.id);
     expect(ofType(events, 'VolunteerAlertSent')[0]!.data).toMatchObject({ message: 'alert', channels: ['web_push'] });
-    expect(ofType(events, 'VolunteerAlertDelivered')[0]!.data).toMatchObject({ message: 'alert', channel: 'web_push' });
+    // Whoever answers at the endpoint is not the volunteer's device: only the app's ack confirms delivery.
+    expect(ofType(events, 'VolunteerAlertDelivered')).toEqual([]);
+    const receipt = await t.app.responders.outbox.receipt(`${id}.${v.id}`, 'alert');
+    expect(receipt?.sentAt).toBeDefined();
+    expect(receipt?.deliveredAt).toBeUndefined();
   });
 
   it('forgets a subscription the push service says is gone (410)', async () => {

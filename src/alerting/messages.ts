@@ -39,7 +39,10 @@ export interface Target {
 }
 
 export type SendResult =
-  /** `delivered`: the receiving end confirmed it (push service, gateway); a WebSocket waits for the app's ack. */
+  /**
+   * `delivered`: the receiving end confirmed it (the SMS gateway). A push service's answer never
+   * does (it only took the message); a WebSocket waits for the app's ack.
+   */
   | { readonly ok: true; readonly delivered: boolean; readonly detail?: string }
   | { readonly ok: false; readonly retry: boolean; readonly error: string };
 
@@ -55,19 +58,25 @@ export interface Channel {
   send(frame: Frame, message: OutboxMessage, target: Target): Promise<SendResult>;
 }
 
-/** A short text for SMS and notifications. */
+/**
+ * A short text for SMS and notifications. An alert's text names the nature and the walk, never the
+ * place: the address and floor come with the role, once the volunteer accepted; door codes never go
+ * into a text message.
+ */
 export function textOf(frame: Frame): string {
   const words = (s: unknown) => String(s ?? '').replace(/_/g, ' ');
-  const where = [frame['address'], frame['floor'] === undefined ? undefined : `floor ${String(frame['floor'])}`]
-    .filter((x) => x !== undefined && x !== '')
-    .join(', ');
   switch (frame.type) {
     case 'alert': {
-      const eta = typeof frame['etaS'] === 'number' ? `, ${Math.max(1, Math.round(frame['etaS'] / 60))} min walk` : '';
-      return `Samaritan alert: ${words(frame['nature'])}${where ? ` at ${where}` : ''}${eta}. Open the app to accept or decline.`;
+      const eta = typeof frame['etaS'] === 'number' ? `, ${Math.max(1, Math.round(frame['etaS'] / 60))} min walk from you` : ' near you';
+      return `Samaritan alert: ${words(frame['nature'])}${eta}. Open the app to accept or decline.`;
     }
-    case 'role':
-      return `Samaritan: your role is ${words(frame['role'])}. ${String(frame['reason'] ?? '')}`.trim();
+    case 'role': {
+      const where = [frame['address'], frame['floor'] === undefined ? undefined : `floor ${String(frame['floor'])}`]
+        .filter((x) => x !== undefined && x !== '')
+        .join(', ');
+      const at = where === '' ? '' : ` at ${where}`;
+      return `Samaritan: your role is ${words(frame['role'])}${at}. ${String(frame['reason'] ?? '')}`.trim();
+    }
     case 'stand_down':
       return `Samaritan: stand down (${words(frame['reason'])}). ${String(frame['detail'] ?? '')}`.trim();
     case 'expired':

@@ -3,13 +3,17 @@ import { join } from 'node:path';
 import webPush from 'web-push';
 import type { Channel, Frame, OutboxMessage, SendResult, Target } from './messages.ts';
 import { textOf } from './messages.ts';
+import { postPinned } from './pinned-post.ts';
+import type { PushEndpoints } from './push-endpoints.ts';
 
 /**
  * Web Push (RFC 8030, message encryption RFC 8291, VAPID RFC 8292) with the `web-push` library.
  * The VAPID key pair is generated on the first start and kept in the data directory (`vapid.json`,
  * readable by the owner only); its public key is what the responder app subscribes with.
- * `web-push` builds each request (encrypted body, VAPID Authorization header); it is sent with
- * fetch, so the push service may be any URL (tests use a real local HTTP server).
+ * `web-push` builds each request (encrypted body, VAPID Authorization header); it is sent only to
+ * an endpoint that {@link PushEndpoints} allows, at the addresses it checked just before.
+ * A push service's 2xx means it took the message (sent), not that the device has it: only the
+ * volunteer's own device can confirm delivery (its socket's ack) or that it was seen.
  */
 export interface VapidKeys {
   readonly publicKey: string;
@@ -68,6 +72,7 @@ export class WebPushChannel implements Channel {
     private readonly subscriptions: PushSubscriptionStore,
     readonly vapid: VapidKeys,
     private readonly clock: () => number,
+    readonly endpoints: PushEndpoints,
     private readonly timeoutMs = 5000,
   ) {}
 
@@ -85,6 +90,8 @@ export class WebPushChannel implements Channel {
     const payload = payloadOf(frame);
     const results = await Promise.all(
       this.live(target).map(async (s): Promise<SendResult> => {
+        const checked = await this.endpoints.forSend(s.endpoint);
+        if (!checked.ok) return { ok: false, retry: checked.retry, error: `push endpoint not allowed: ${checked.reason}` };
         try {
           const req = webPush.generateRequestDetails({ endpoint: s.endpoint, keys: { p256dh: s.p256dh, auth: s.auth } }, payload, {
             vapidDetails: this.vapid,
@@ -93,19 +100,13 @@ export class WebPushChannel implements Channel {
             contentEncoding: 'aes128gcm',
           });
           const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
-          const res = await fetch(req.endpoint, {
-            method: 'POST',
-            headers,
-            ...(req.body === null ? {} : { body: new Uint8Array(req.body) }),
-            signal: AbortSignal.timeout(this.timeoutMs),
-          });
-          await res.arrayBuffer().catch(() => undefined);
-          if (res.status >= 200 && res.status < 300) return { ok: true, delivered: true, detail: `push service ${res.status}` };
-          if (res.status === 404 || res.status === 410) {
+          const status = await postPinned(checked.url, checked.addresses, headers, req.body === null ? undefined : new Uint8Array(req.body), this.timeoutMs);
+          if (status >= 200 && status < 300) return { ok: true, delivered: false, detail: `push service ${status}` };
+          if (status === 404 || status === 410) {
             this.subscriptions.remove(target.volunteerId, s.endpoint); // the browser unsubscribed
-            return { ok: false, retry: false, error: `subscription gone (${res.status})` };
+            return { ok: false, retry: false, error: `subscription gone (${status})` };
           }
-          return { ok: false, retry: res.status === 429 || res.status >= 500, error: `push service answered ${res.status}` };
+          return { ok: false, retry: status === 429 || status >= 500, error: `push service answered ${status}` };
         } catch (e) {
           return { ok: false, retry: true, error: `push: ${(e as Error).message}` };
         }

@@ -7,6 +7,7 @@ import { DEFAULT_AUDIT_RETENTION_MS } from '../alerting/alert-audit.ts';
 import type { Channel } from '../alerting/messages.ts';
 import { Receipts } from '../alerting/receipts.ts';
 import { loadOrCreateVapidKeys, WebPushChannel } from '../alerting/web-push.ts';
+import { PushEndpoints, pushPolicyFromEnv, type PushServicePolicy, type Resolver } from '../alerting/push-endpoints.ts';
 import { WebhookChannel, type PhoneBook, type WebhookConfig } from '../alerting/webhook.ts';
 import { ResponderSockets } from '../alerting/websocket.ts';
 import { DeliveryWorker, type WorkerOptions } from '../alerting/worker.ts';
@@ -37,6 +38,10 @@ export interface RespondersOptions {
   readonly webhook?: WebhookConfig | null;
   /** VAPID subject (mailto: or https:), default SAMARITAN_VAPID_SUBJECT or a placeholder. */
   readonly vapidSubject?: string;
+  /** Which endpoints push subscriptions may use: default SAMARITAN_PUSH_HOSTS or the known push services, https, public addresses only. */
+  readonly pushServices?: PushServicePolicy;
+  /** How push service names are resolved (default node:dns lookup, every address); tests answer by hand. */
+  readonly resolveHost?: Resolver;
   readonly worker?: WorkerOptions;
   readonly aeds?: AedDirectory;
   readonly timeZone?: string;
@@ -49,6 +54,10 @@ export interface RespondersOptions {
   readonly onTimings?: (t: StartTimings) => void;
   /** Do not deliver until `worker.resume()` (tests that change a volunteer between decision and delivery). */
   readonly paused?: boolean;
+  /** Uniform in [0, 1): the jitter of retries after a failure (default Math.random; tests seed it). */
+  readonly random?: () => number;
+  /** Where the timers, the engine and the queue say they started failing or work again (default stderr). */
+  readonly log?: (line: string) => void;
 }
 
 export interface RespondersDeps {
@@ -112,15 +121,19 @@ export function createResponders(d: RespondersDeps, o: RespondersOptions = {}): 
       return true;
     },
   });
+  const random = o.random ?? Math.random;
+  const log = o.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const sockets = new ResponderSockets(d.time);
   const pushDevices = new PushDevices(d.volunteers);
   const vapid = loadOrCreateVapidKeys(d.dataDir, o.vapidSubject ?? process.env['SAMARITAN_VAPID_SUBJECT']);
-  const push = new WebPushChannel(pushDevices, vapid, d.clock);
+  const push = new WebPushChannel(pushDevices, vapid, d.clock, new PushEndpoints(o.pushServices ?? pushPolicyFromEnv(), o.resolveHost));
   const hook = o.webhook === null ? undefined : (o.webhook ?? webhookFromEnv());
   const webhook = hook === undefined ? undefined : new WebhookChannel(hook, d.clock, o.phoneOf ?? ((id) => d.volunteers.profile(id)?.phone));
   const channels: Channel[] = [sockets, push, ...(webhook ? [webhook] : [])];
   const worker = new DeliveryWorker(outbox, channels, deliveryGate(store, d.policy, (id) => d.accounts.activeDevices(id), outbox, (id, active) => sockets.prune(id, active)), receipts, d.time, {
     onError: report('alert delivery'),
+    random,
+    log,
     ...o.worker,
   });
   if (o.paused === true) worker.pause();
@@ -141,14 +154,16 @@ export function createResponders(d: RespondersDeps, o: RespondersOptions = {}): 
       timeZone,
       firstUnitEtaS: o.firstUnitEtaS ?? d.firstUnitEtaS,
       onError: report('volunteer response'),
+      time: d.time,
+      random,
+      log,
       ...(o.onTimings ? { onTimings: o.onTimings } : {}),
     },
     d.policy,
   );
   const materializer = new AlertMaterializer(
-    { store, outbox, retentionMs: o.auditRetentionMs ?? DEFAULT_AUDIT_RETENTION_MS, index: d.positions.index, router: d.router, clock: d.clock },
+    { store, outbox, retentionMs: o.auditRetentionMs ?? DEFAULT_AUDIT_RETENTION_MS, index: d.positions.index, router: d.router, clock: d.clock, time: d.time, random, log },
     () => worker.kick(),
-    report('alert queue'),
   );
   const timers = new TimerScheduler({
     store,
@@ -156,6 +171,8 @@ export function createResponders(d: RespondersDeps, o: RespondersOptions = {}): 
     clock: d.time,
     housekeeping: (now) => outbox.purgeAlertPositions(now),
     onError: report('volunteer timers'),
+    random,
+    log,
   });
 
   const unsubscribe = d.tail.follow((events) => {
@@ -204,6 +221,7 @@ export function createResponders(d: RespondersDeps, o: RespondersOptions = {}): 
       unsubscribe();
       await engine.close();
       await timers.close();
+      materializer.stop();
       await materializer.idle();
       await worker.close();
       sockets.closeAll();

@@ -14,6 +14,9 @@ export type EdgeCode =
   | 'Unauthenticated'
   | 'Forbidden'
   | 'CsrfTokenInvalid'
+  | 'WrongCredentialKind'
+  | 'SignInThrottled'
+  | 'InvalidUnicode'
   | 'RateLimited'
   | 'JsonTooDeep'
   | 'UnknownToken'
@@ -24,6 +27,9 @@ export type EdgeCode =
   | 'RequestTimeout'
   | 'UpgradeRequired'
   | 'LocationConsentRequired'
+  | 'StorageUnavailable'
+  | 'PushEndpointNotAllowed'
+  | 'TooManyConnections'
   | 'Internal';
 
 export type ErrorCode = RejectionCode | EdgeCode;
@@ -41,11 +47,15 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   Unauthenticated: 401,
   Forbidden: 403,
   CsrfTokenInvalid: 403,
+  WrongCredentialKind: 403,
+  SignInThrottled: 429,
+  InvalidUnicode: 400,
   UnknownIncident: 404,
   UnknownToken: 404,
   UnknownUser: 404,
   UserAlreadyExists: 409,
   RateLimited: 429,
+  TooManyConnections: 429,
   UnknownUnit: 404,
   RouteNotFound: 404,
   MethodNotAllowed: 405,
@@ -64,6 +74,9 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   BodyTooLarge: 413,
   UnsupportedMediaType: 415,
   IdempotencyKeyMismatch: 422,
+  OutsideServiceArea: 422,
+  StatusNotAllowedForUnitType: 422,
+  PushEndpointNotAllowed: 422,
   HeadersTooLarge: 431,
   // The volunteer registry and alert waves (src/core/decide-volunteer.ts, decide-response.ts, decide-answer.ts).
   InvalidQualification: 400,
@@ -86,6 +99,8 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   VolunteerGone: 410,
   LocationConsentRequired: 409,
   VolunteerPolicyMissing: 500,
+  // A full or read-only disk: nothing was written, the same request may succeed later (Retry-After).
+  StorageUnavailable: 503,
   Internal: 500,
 };
 

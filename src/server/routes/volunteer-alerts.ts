@@ -19,7 +19,7 @@ const DeclineBody = Type.Object({ reason: Type.Optional(Type.String({ maxLength:
 const Base64Url = (min: number, max: number) => Type.String({ minLength: min, maxLength: max, pattern: '^[A-Za-z0-9_-]+=*$' });
 const PushSubscriptionBody = Type.Object(
   {
-    endpoint: Type.String({ minLength: 10, maxLength: 2000, pattern: '^https?://', description: 'The push service URL from PushSubscription.endpoint' }),
+    endpoint: Type.String({ minLength: 10, maxLength: 2000, description: 'The push service URL from PushSubscription.endpoint: https, on a known push service (see docs/volunteer-alerts.md)' }),
     expirationTime: Type.Optional(Type.Union([Type.Number(), Type.Null()])),
     keys: Type.Object(
       { p256dh: Base64Url(80, 100), auth: Base64Url(16, 32) },
@@ -132,6 +132,8 @@ export const volunteerAlertRoutes =
       { schema: { tags, summary: 'Register this device’s Web Push subscription for alerts', body: PushSubscriptionBody } },
       async (req, reply) => {
         const { volunteerId, credentialId } = volunteerOf(req);
+        const checked = await r.push.endpoints.admit(req.body.endpoint);
+        if (!checked.ok) return sendError(reply, 'PushEndpointNotAllowed', `This push endpoint is not allowed: ${checked.reason}`);
         if (!r.pushDevices.register(volunteerId, req.body, credentialId)) {
           return sendError(reply, 'VolunteerGone', `Volunteer ${volunteerId} has no personal data to keep a device with`);
         }
