@@ -24,6 +24,7 @@ import { unitRoutes } from './routes/units.ts';
 import { volunteerRoutes } from './routes/volunteers.ts';
 import { volunteerAlertRoutes } from './routes/volunteer-alerts.ts';
 import { installResponderSocket, installWebSocket } from './responder-socket.ts';
+import { DEFAULT_SOCKET_LIMITS, SocketGate, type SocketLimits } from './socket-limits.ts';
 import { validatorCompiler } from './validation.ts';
 export type { RouteDeps } from './route-deps.ts';
 
@@ -35,6 +36,8 @@ export interface ServerOptions {
   readonly loggerStream?: { write(line: string): void };
   /** The live stream's page size, back-pressure limit, heartbeat and ticket lifetime (tests shorten them). */
   readonly stream?: StreamOptions;
+  /** WebSocket connections per credential and in all, message size and rate (default DEFAULT_SOCKET_LIMITS). */
+  readonly sockets?: Partial<SocketLimits>;
 }
 
 /** Secrets and personal data never reach the logs. */
@@ -103,7 +106,8 @@ export async function buildServer(app: Samaritan, options: ServerOptions = {}): 
     global: false,
     errorResponseBuilder: (_req, ctx) => new HttpError('RateLimited', `Too many requests; retry in ${ctx.after}`),
   });
-  await installWebSocket(server);
+  const sockets = new SocketGate({ ...DEFAULT_SOCKET_LIMITS, ...options.sockets }, app.clock);
+  await installWebSocket(server, sockets);
   installAuth(server, app.accounts);
 
   await server.register(swagger, {
@@ -129,11 +133,11 @@ export async function buildServer(app: Samaritan, options: ServerOptions = {}): 
   await server.register(incidentRoutes(deps));
   await server.register(unitRoutes(deps));
   await server.register(eventRoutes(deps));
-  await server.register(streamRoutes(deps, options.stream));
+  await server.register(streamRoutes(deps, sockets, options.stream));
   await server.register(volunteerRoutes(deps));
   await server.register(aedRoutes(deps));
   await server.register(volunteerAlertRoutes(deps));
-  installResponderSocket(server, app);
+  installResponderSocket(server, app, sockets);
   server.get('/openapi.json', { schema: { hide: true } }, () => server.swagger());
   return server;
 }

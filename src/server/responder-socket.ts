@@ -4,8 +4,11 @@ import { ownAlert } from '../read-models/alert-views.ts';
 import type { Samaritan } from '../composition/samaritan.ts';
 import { parseClientFrame } from '../alerting/websocket.ts';
 import { sendError } from './error-handler.ts';
+import { HttpError } from './error-status.ts';
+import { socketErrorLine, type SocketGate } from './socket-limits.ts';
 
 export const STREAM_ROUTE = '/api/volunteers/me/stream';
+const OPEN = 1;
 
 /**
  * The responder app's live channel: `GET /api/volunteers/me/stream` upgraded to a WebSocket,
@@ -15,14 +18,28 @@ export const STREAM_ROUTE = '/api/volunteers/me/stream';
  * app answers `{"type":"ack","id":…}` (a delivered receipt) and `{"type":"seen","alertId":…}`.
  * A plain HTTP GET is answered 426.
  */
-export async function installWebSocket(server: FastifyInstance): Promise<void> {
+export async function installWebSocket(server: FastifyInstance, gate: SocketGate): Promise<void> {
   // Registered before the auth hook: its onRequest marks upgrade requests first, so that an upgrade
   // refused with 401/403 has its socket destroyed after the answer instead of left open.
-  await server.register(websocket, { options: { maxPayload: 4096 } });
+  await server.register(websocket, {
+    options: { maxPayload: gate.limits.maxPayload },
+    errorHandler: (error, socket, req) => {
+      const line = socketErrorLine(error);
+      req.log.warn(line.fields, line.message);
+      if (!line.closed) socket.terminate();
+    },
+  });
+  // Before the upgrade, so that a caller over a limit gets a plain 429; the gate counts for real
+  // once the socket is open (SocketGate.admit).
+  server.addHook('preHandler', async (req) => {
+    if (!req.ws) return;
+    const why = gate.refusal(req.principal?.credentialId ?? req.ip);
+    if (why !== undefined) throw new HttpError('TooManyConnections', why);
+  });
 }
 
 /** The stream route; {@link installWebSocket} must have run first. */
-export function installResponderSocket(server: FastifyInstance, app: Samaritan): void {
+export function installResponderSocket(server: FastifyInstance, app: Samaritan, gate: SocketGate): void {
   const r = app.responders;
   server.route({
     method: 'GET',
@@ -38,11 +55,13 @@ export function installResponderSocket(server: FastifyInstance, app: Samaritan):
         socket.close(4404, 'this token is not bound to a volunteer');
         return;
       }
+      if (!gate.admit(socket, p.credentialId, req.log)) return;
       const volunteerId = p.subject;
       const detach = r.sockets.attach(volunteerId, p.credentialId, socket);
       socket.on('close', detach);
       socket.on('pong', () => r.sockets.heard(volunteerId, socket));
       socket.on('message', (data) => {
+        if (socket.readyState !== OPEN) return; // closed by the gate: too many messages
         r.sockets.heard(volunteerId, socket);
         const f = parseClientFrame(data);
         if (f === undefined) return;

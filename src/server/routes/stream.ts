@@ -8,6 +8,7 @@ import { principalOf, sessionCookie } from '../auth.ts';
 import { sendError } from '../error-handler.ts';
 import { HttpError } from '../error-status.ts';
 import type { RouteDeps } from '../route-deps.ts';
+import type { SocketGate } from '../socket-limits.ts';
 import { StreamClient, type StreamLimits } from '../stream-client.ts';
 
 export const LIVE_STREAM_ROUTE = '/api/stream';
@@ -75,7 +76,7 @@ const hash = (s: string) => createHash('sha256').update(s).digest('base64url');
  * stream-client.ts for catch-up, live delivery, back-pressure and the heartbeat).
  */
 export const streamRoutes =
-  ({ app }: RouteDeps, options: StreamOptions = {}): FastifyPluginAsyncTypebox =>
+  ({ app }: RouteDeps, gate: SocketGate, options: StreamOptions = {}): FastifyPluginAsyncTypebox =>
   async (server) => {
     const limits: StreamLimits = {
       pageSize: options.pageSize ?? DEFAULTS.pageSize,
@@ -125,6 +126,7 @@ export const streamRoutes =
       handler: async (_req, reply) => sendError(reply, 'UpgradeRequired', 'Open this route as a WebSocket (Connection: Upgrade)'),
       wsHandler: (socket, req) => {
         const p = principalOf(req);
+        if (!gate.admit(socket, p.credentialId, req.log)) return;
         const client = new StreamClient({
           socket,
           time: app.time,
