@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ResponsePlan, ResponsePlans, VolunteerRole } from '../core/response-plan.ts';
+import { isUnitStatus, UNIT_STATUSES, type UnitStatus } from '../core/statuses.ts';
 
 /** The repository's root, where config/ and data/ live, whatever the working directory. */
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -9,6 +10,29 @@ export interface UnitTypeProfile {
   readonly capabilities: readonly string[];
   readonly turnoutS: number;
   readonly speedMps: number;
+  /** The statuses a unit of this type may take; absent: every status. */
+  readonly statuses?: readonly UnitStatus[];
+  /** `water`: a boat, a straight line at `speedMps`, never routed by road; absent: `road`. */
+  readonly travel?: 'road' | 'water';
+}
+
+/** Statuses the product itself moves every unit into (commissioning, dispatch, stand-down). */
+const STATUSES_EVERY_TYPE_TAKES: readonly UnitStatus[] = ['available', 'dispatched'];
+
+function checkUnitType(file: string, name: string, t: UnitTypeProfile): void {
+  if (t.travel !== undefined && t.travel !== 'road' && t.travel !== 'water') fail(file, `${name}.travel must be road or water`);
+  if (t.travel === 'water' && !(t.speedMps > 0)) fail(file, `${name}.speedMps must be above 0: a boat's straight line is timed at it`);
+  if (t.statuses === undefined) return;
+  if (!Array.isArray(t.statuses)) fail(file, `${name}.statuses must be a list of unit statuses`);
+  for (const s of t.statuses as unknown[]) {
+    if (typeof s !== 'string' || !isUnitStatus(s)) fail(file, `${name}.statuses: ${String(s)} is not one of ${UNIT_STATUSES.join(', ')}`);
+  }
+  for (const s of STATUSES_EVERY_TYPE_TAKES) if (!t.statuses.includes(s)) fail(file, `${name}.statuses must include ${s}`);
+}
+
+/** The statuses each unit type may take, for the core's rules (types without a list take every status). */
+export function unitStatusesOf(config: Configuration): ReadonlyMap<string, readonly UnitStatus[]> {
+  return new Map([...config.unitTypes].flatMap(([name, t]) => (t.statuses === undefined ? [] : [[name, t.statuses] as const])));
 }
 
 export interface Configuration {
@@ -37,6 +61,7 @@ export function loadConfiguration(root: string = PROJECT_ROOT): Configuration {
     detourFactor: number;
   };
   const unitTypes = new Map(Object.entries(rawTypes.types));
+  for (const [name, t] of unitTypes) checkUnitType(typesFile, name, t);
   const known = new Set([...unitTypes.values()].flatMap((t) => t.capabilities));
   const plans = new Map<string, ResponsePlan>();
   for (const [nature, p] of Object.entries(rawPlans.natures)) {

@@ -72,7 +72,7 @@ describe('shortfalls and units passed over', () => {
     });
   });
 
-  it('busy and out-of-service units are never candidates, and are passed over when closer than the farthest pick', () => {
+  it('busy and out-of-service units are never candidates, and are passed over when their ETA beats the slowest pick', () => {
     // E1 busy at 1 km, E2 out of service at 1.5 km, E3 available at 3 km, E4 busy at 5 km.
     const world = given(
       engines('E1', 'E2', 'E3', 'E4'),
@@ -88,10 +88,12 @@ describe('shortfalls and units passed over', () => {
     ]);
     expect(ids(r)).toEqual(['E3']);
     expect(r.passedOver.map(({ unitId, code, reason }) => ({ unitId, code, reason }))).toEqual([
-      { unitId: 'E1', code: 'busy', reason: 'closer but dispatched on incident I9' },
-      { unitId: 'E2', code: 'out_of_service', reason: 'closer but out_of_service' },
+      { unitId: 'E1', code: 'busy', reason: 'closer by road than E3 (3 min 00 s against 6 min 20 s) but dispatched on incident I9' },
+      { unitId: 'E2', code: 'out_of_service', reason: 'closer by road than E3 (3 min 50 s against 6 min 20 s) but out_of_service' },
     ]);
     expect(r.passedOver[0]?.straightLineM).toBeCloseTo(1000, 3);
+    expect(r.passedOver[0]?.etaS).toBeCloseTo(180, 6);
+    expect(r.passedOver[0]?.closerThan).toEqual({ unitId: 'E3', etaS: expect.closeTo(380, 6), by: 'road' });
   });
 
   it.each(COMMITTED_UNIT_STATUSES.map((s) => [s]))(
@@ -117,7 +119,9 @@ describe('shortfalls and units passed over', () => {
         { id: 'M2', km: 3 },
       ]);
       expect(ids(r)).toEqual(['M2']);
-      expect(r.passedOver).toMatchObject([{ unitId: 'M1', code: 'busy', reason: `closer but ${status} on incident I9` }]);
+      expect(r.passedOver).toMatchObject([
+        { unitId: 'M1', code: 'busy', reason: `closer by road than M2 (50 s against 6 min 00 s) but ${status} on incident I9` },
+      ]);
     },
   );
 
@@ -149,7 +153,7 @@ describe('shortfalls and units passed over', () => {
     expect(r.passedOver[0]?.straightLineM).toBeCloseTo(500, 3);
   });
 
-  it('only dispatchable units with a needed capability are timed', () => {
+  it('only units with a needed capability are timed: the dispatchable to pick from, the others to compare', () => {
     const estimator = crowFlies();
     const world = given(
       engines('E1', 'E2'),
@@ -166,7 +170,10 @@ describe('shortfalls and units passed over', () => {
       ],
       { estimator },
     );
-    expect(estimator.asked.map((o) => [o.id, o.unitType])).toEqual([['E1', 'engine']]);
+    expect(estimator.asked.map((o) => [o.id, o.unitType])).toEqual([
+      ['E1', 'engine'],
+      ['E2', 'engine'],
+    ]);
     expect(ids(r)).toEqual(['E1']);
     expect(r.passedOver).toEqual([]);
   });

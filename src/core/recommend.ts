@@ -1,10 +1,13 @@
 import { seconds, type Meters, type Seconds } from './ids.ts';
 import type { IncidentState } from './incident.ts';
 import { haversine, type LatLon } from './lat-lon.ts';
+import { formatDuration } from './duration-text.ts';
+import { passedOverUnable, type PassedOver, type UnableUnit } from './passed-over.ts';
 import type { ResponsePlan } from './response-plan.ts';
 import { DISPATCHABLE_UNIT_STATUSES } from './statuses.ts';
 import type { TravelTimeEstimator } from './travel-time.ts';
 import type { UnitState } from './unit.ts';
+import { BY_ROAD, unitTravel, type TravelBy } from './unit-travel.ts';
 
 /** Where a unit is believed to be, and how that belief was formed. */
 export interface UnitWhereabouts {
@@ -25,6 +28,8 @@ export interface RecommendInput {
   readonly estimator: TravelTimeEstimator;
   /** Seconds from alarm to wheels rolling, for a crew at its station. */
   readonly turnoutS: (unitType: string) => Seconds;
+  /** How each unit type travels (config/unit-types.json `travel`); default: every unit by road. */
+  readonly travelBy?: (unitType: string) => TravelBy;
 }
 
 export interface Candidate {
@@ -38,6 +43,8 @@ export interface Candidate {
   readonly travelS: Seconds;
   readonly turnoutS: Seconds;
   readonly distanceM: Meters;
+  /** `road`: the estimator's road route; `water`: a boat's straight line at its own speed. */
+  readonly by: TravelBy['by'];
   readonly from: string;
   readonly reason: string;
 }
@@ -51,13 +58,8 @@ export interface Shortfall {
   readonly reason: string;
 }
 
-export type PassOverCode = 'busy' | 'out_of_service' | 'no_route' | 'stale_position';
-export interface PassedOver {
-  readonly unitId: string;
-  readonly code: PassOverCode;
-  readonly reason: string;
-  readonly straightLineM: Meters;
-}
+export type { PassedOver, PassOverCode } from './passed-over.ts';
+export { formatDuration };
 
 export interface Recommendation {
   readonly incidentId: string;
@@ -71,14 +73,6 @@ export interface Recommendation {
 }
 
 const PASSED_OVER_LIMIT = 8;
-
-/** Human-readable duration, e.g. "4 min 05 s". */
-export function formatDuration(s: number): string {
-  const whole = Math.round(s);
-  const m = Math.floor(whole / 60);
-  const r = whole % 60;
-  return m === 0 ? `${r} s` : `${m} min ${String(r).padStart(2, '0')} s`;
-}
 
 /**
  * Fills an incident's response plan with the fastest dispatchable units, scarcest capability
@@ -101,29 +95,37 @@ export function recommend(input: RecommendInput): Recommendation {
   }
 
   const needed = new Set(requirements.map((r) => r.capability));
+  const at = incident.details.location;
   const passedOver: PassedOver[] = [];
   const pool = input.units.filter((w) => {
     const eligible =
       !assignedIds.has(w.unit.id) && DISPATCHABLE_UNIT_STATUSES.includes(w.unit.status) && w.unit.capabilities.some((c) => needed.has(c));
     if (eligible && w.source === 'stale') {
-      const straightLineM = haversine(w.location, incident.details.location);
+      const straightLineM = haversine(w.location, at);
       passedOver.push({ unitId: w.unit.id, code: 'stale_position', reason: `${w.unit.status}, last position too old to trust`, straightLineM });
     }
     return eligible && w.source !== 'stale';
   });
-  const travel = estimator.travelTimes(
-    incident.details.location,
-    pool.map((w) => ({ id: w.unit.id, location: w.location, unitType: w.unit.unitType })),
+  // Units that cannot go are timed too, by the same measure, to tell whether one was closer than a pick.
+  const unable = input.units.filter(
+    (w) => !assignedIds.has(w.unit.id) && !DISPATCHABLE_UNIT_STATUSES.includes(w.unit.status) && w.unit.capabilities.some((c) => needed.has(c)),
   );
-  const timed = pool.flatMap((w, i) => {
-    const t = travel[i];
-    const straightLineM = haversine(w.location, incident.details.location);
-    if (t === undefined || !t.ok) {
-      passedOver.push({ unitId: w.unit.id, code: 'no_route', reason: `no road route from ${w.placeName}`, straightLineM });
+  const placed = [...pool, ...unable.filter((w) => w.source !== 'stale')];
+  const travel = unitTravel(
+    at,
+    placed.map((w) => ({ id: w.unit.id, location: w.location, unitType: w.unit.unitType })),
+    estimator,
+    input.travelBy ?? (() => BY_ROAD),
+  );
+  const travelOf = new Map(placed.map((w, i) => [w.unit.id, travel[i]]));
+  const timed = pool.flatMap((w) => {
+    const t = travelOf.get(w.unit.id);
+    if (t === undefined) {
+      passedOver.push({ unitId: w.unit.id, code: 'no_route', reason: `no road route from ${w.placeName}`, straightLineM: haversine(w.location, at) });
       return [];
     }
     const turnoutS = w.source === 'station' && w.unit.status === 'available' ? input.turnoutS(w.unit.unitType) : seconds(0);
-    return [{ w, travelS: t.travelS, distanceM: t.distanceM, turnoutS, etaS: seconds(turnoutS + t.travelS) }];
+    return [{ w, ...t, turnoutS, etaS: seconds(turnoutS + t.travelS) }];
   });
   timed.sort((a, b) => a.etaS - b.etaS || a.w.unit.id.localeCompare(b.w.unit.id));
 
@@ -139,6 +141,7 @@ export function recommend(input: RecommendInput): Recommendation {
       chosen.add(t.w.unit.id);
       const where = t.w.source === 'station' ? t.w.placeName : `its last position (${t.w.unit.status})`;
       const turnout = t.turnoutS > 0 ? ` incl. ${formatDuration(t.turnoutS)} turnout` : '';
+      const byWater = t.by === 'water' ? ' by water (straight line)' : '';
       candidates.push({
         unitId: t.w.unit.id,
         name: t.w.unit.name,
@@ -150,11 +153,12 @@ export function recommend(input: RecommendInput): Recommendation {
         travelS: t.travelS,
         turnoutS: t.turnoutS,
         distanceM: t.distanceM,
+        by: t.by,
         from: where,
         reason:
           `fastest available ${req.capability}` +
           (want > 1 ? ` (${k + 1} of ${want})` : '') +
-          `: ${formatDuration(t.etaS)}${turnout} from ${where}`,
+          `: ${formatDuration(t.etaS)}${turnout} from ${where}${byWater}`,
       });
     });
     if (picks.length < want) {
@@ -165,7 +169,17 @@ export function recommend(input: RecommendInput): Recommendation {
   }
   candidates.sort((a, b) => a.etaS - b.etaS);
 
-  passedOver.push(...closerButUnavailable(input, needed, assignedIds, candidates));
+  const unableTimed: UnableUnit[] = unable.map((w) => {
+    const t = travelOf.get(w.unit.id);
+    // Had it been free: the same turnout rule as a pick's, so that the two ETAs compare.
+    const turnoutS = w.source === 'station' ? input.turnoutS(w.unit.unitType) : 0;
+    return {
+      unit: w.unit,
+      straightLineM: haversine(w.location, at),
+      ...(t === undefined ? {} : { by: t.by, etaS: seconds(turnoutS + t.travelS) }),
+    };
+  });
+  passedOver.push(...passedOverUnable(unableTimed, requirements, candidates, new Set(shortfalls.map((x) => x.capability))));
   return {
     incidentId: incident.id,
     nature: incident.details.nature,
@@ -212,30 +226,4 @@ function shortfall(
     missing: want - got,
     reason: why,
   };
-}
-
-/** Units that have a needed capability and sit closer than the farthest pick, but cannot go. */
-function closerButUnavailable(
-  input: RecommendInput,
-  needed: ReadonlySet<string>,
-  assignedIds: ReadonlySet<string>,
-  candidates: readonly Candidate[],
-): PassedOver[] {
-  const at = input.incident.details.location;
-  const farthest = Math.max(0, ...candidates.map((c) => c.distanceM));
-  return input.units
-    .filter(
-      (w) =>
-        !assignedIds.has(w.unit.id) &&
-        !DISPATCHABLE_UNIT_STATUSES.includes(w.unit.status) &&
-        w.unit.capabilities.some((c) => needed.has(c)),
-    )
-    .map((w) => ({ w, d: haversine(w.location, at) }))
-    .filter((x) => x.d <= farthest || candidates.length === 0)
-    .sort((a, b) => a.d - b.d)
-    .map(({ w, d }) => {
-      const code: PassOverCode = w.unit.status === 'out_of_service' ? 'out_of_service' : 'busy';
-      const detail = w.unit.incidentId === undefined ? w.unit.status : `${w.unit.status} on incident ${w.unit.incidentId}`;
-      return { unitId: w.unit.id, code, reason: `closer but ${detail}`, straightLineM: d };
-    });
 }

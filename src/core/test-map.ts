@@ -2,7 +2,8 @@
  * Test-only helpers for the recommendation tests: a small map, a fake travel-time estimator and
  * a way to ask for a recommendation about incident I1 of a folded world.
  */
-import { seconds } from './ids.ts';
+import unitTypesFile from '../../config/unit-types.json' with { type: 'json' };
+import { meters, seconds } from './ids.ts';
 import { haversine, type LatLon } from './lat-lon.ts';
 import { recommend, type Recommendation, type UnitWhereabouts } from './recommend.ts';
 import type { ResponsePlan } from './response-plan.ts';
@@ -19,6 +20,15 @@ import {
   type World,
 } from './test-kit.ts';
 import type { TravelOrigin, TravelTimeEstimator } from './travel-time.ts';
+import { BY_ROAD, type TravelBy } from './unit-travel.ts';
+
+const TYPES: Readonly<Record<string, { readonly travel?: string; readonly speedMps: number }>> = unitTypesFile.types;
+
+/** How each real unit type travels (config/unit-types.json): boats by water at their own speed, the rest by road. */
+export function travelByType(unitType: string): TravelBy {
+  const t = TYPES[unitType];
+  return t?.travel === 'water' ? { by: 'water', speedMps: t.speedMps } : BY_ROAD;
+}
 
 /**
  * The test map: every incident is at City Hall (*). Units sit due north of it, at whole
@@ -35,8 +45,14 @@ import type { TravelOrigin, TravelTimeEstimator } from './travel-time.ts';
 const KM_PER_DEGREE_LAT = (6371.0088 * Math.PI) / 180;
 export const north = (km: number): LatLon => ({ lat: CITY_HALL.lat + km / KM_PER_DEGREE_LAT, lon: CITY_HALL.lon });
 
-/** A fake estimator: straight-line metres at 10 m/s (so 1 km is 100 s); `noRoute` units have no road. */
-export function crowFlies(noRoute: readonly string[] = []): TravelTimeEstimator & { asked: TravelOrigin[] } {
+/**
+ * A fake estimator: straight-line metres at 10 m/s (so 1 km is 100 s); `noRoute` units have no
+ * road; a unit in `detour` drives that many times the straight line (a river between it and the scene).
+ */
+export function crowFlies(
+  noRoute: readonly string[] = [],
+  detour: Readonly<Record<string, number>> = {},
+): TravelTimeEstimator & { asked: TravelOrigin[] } {
   const asked: TravelOrigin[] = [];
   return {
     name: 'test-crow-flies',
@@ -45,7 +61,7 @@ export function crowFlies(noRoute: readonly string[] = []): TravelTimeEstimator 
       asked.push(...origins);
       return origins.map((o) => {
         if (noRoute.includes(o.id)) return { ok: false, code: 'NoRoute' } as const;
-        const distanceM = haversine(o.location, destination);
+        const distanceM = meters(haversine(o.location, destination) * (detour[o.id] ?? 1));
         return { ok: true, distanceM, travelS: seconds(distanceM / 10) } as const;
       });
     },
@@ -62,7 +78,7 @@ export interface Placed {
 export function recommendation(
   world: World,
   placed: readonly Placed[],
-  opts: { plan?: ResponsePlan | undefined; estimator?: TravelTimeEstimator } = {},
+  opts: { plan?: ResponsePlan | undefined; estimator?: TravelTimeEstimator; travelBy?: (unitType: string) => TravelBy } = {},
 ): Recommendation {
   const incident = incidentOf(world, 'I1');
   const units: UnitWhereabouts[] = placed.map(({ id, km, source = 'station' }) => ({
@@ -77,6 +93,7 @@ export function recommendation(
     units,
     estimator: opts.estimator ?? crowFlies(),
     turnoutS: (t) => seconds(UNIT_TYPES.get(t)?.turnoutS ?? 60),
+    travelBy: opts.travelBy ?? travelByType,
   });
 }
 

@@ -5,6 +5,7 @@ import type { IncidentState } from '../core/incident.ts';
 import { incidentStream } from '../core/streams.ts';
 import type { IncidentId } from '../core/ids.ts';
 import { recommend, type Recommendation, type UnitWhereabouts } from '../core/recommend.ts';
+import { BY_ROAD } from '../core/unit-travel.ts';
 import type { StationState } from '../core/station.ts';
 import { OPEN_INCIDENT_STATUSES, type IncidentStatus } from '../core/statuses.ts';
 import type { UnitState } from '../core/unit.ts';
@@ -34,6 +35,8 @@ export interface IncidentView {
   readonly statusChangedAt: string;
   readonly source?: string;
   readonly externalId?: string;
+  /** Present (true) when the place lies outside the service area: a supervisor logged it anyway, or it was imported. */
+  readonly outsideServiceArea?: true;
   readonly mergedInto?: string;
   readonly duplicates: readonly string[];
   readonly assignments: readonly IncidentState['assignments'][string][];
@@ -133,7 +136,7 @@ export class Queries {
 
   /**
    * Ranks units for an incident against its nature's response plan. Driving times come from the
-   * estimator given (default: the road graph on this thread).
+   * estimator given (default: the road graph on this thread); boats go by water, in a straight line.
    */
   async recommendation(incident: IncidentState, estimator: TravelTimeEstimator = this.app.estimator): Promise<Recommendation> {
     const profile = (t: string) => this.app.config.unitTypes.get(t);
@@ -143,6 +146,10 @@ export class Queries {
       units: this.whereabouts(),
       estimator,
       turnoutS: (t) => seconds(profile(t)?.turnoutS ?? 60),
+      travelBy: (t) => {
+        const p = profile(t);
+        return p?.travel === 'water' ? { by: 'water', speedMps: p.speedMps } : BY_ROAD;
+      },
     });
   }
 
