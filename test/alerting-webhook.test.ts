@@ -28,7 +28,7 @@ describe('the webhook channel for SMS and voice gateways', () => {
     const v = await addVolunteer(t, { at: offset(CITY_HALL, 60, 30) });
     gateway.script.push(503);
     const before = await t.head();
-    const id = await postIncident(t, { location: CITY_HALL, nature: 'cardiac_arrest', place: 'public', address: '1 Dr Carlton B Goodlett Pl', floor: '2' });
+    const id = await postIncident(t, { location: CITY_HALL, nature: 'cardiac_arrest', place: 'public', address: '1 Dr Carlton B Goodlett Pl', floor: '2', access: 'code 5555' });
     await t.settle();
     expect(gateway.received).toHaveLength(1);
     clock.advance(2000); // past the first backoff (1 s ± 20 %)
@@ -53,9 +53,12 @@ describe('the webhook channel for SMS and voice gateways', () => {
       type: 'alert',
       volunteerId: v.id,
       phone: '+1 415 555 0100',
-      text: expect.stringMatching(/^Samaritan alert: cardiac arrest at 1 Dr Carlton B Goodlett Pl, floor 2, \d+ min walk/),
-      message: { type: 'alert', alertId: `${id}.${v.id}`, incidentId: id, location: CITY_HALL },
+      text: expect.stringMatching(/^Samaritan alert: cardiac arrest, \d+ min walk from you\. Open the app/),
+      message: { type: 'alert', alertId: `${id}.${v.id}`, incidentId: id, area: { withinM: 100 } },
     });
+    // The text message and its data say where only once the volunteer accepts.
+    for (const field of ['location', 'address', 'floor', 'access']) expect(body.message).not.toHaveProperty(field);
+    expect(gateway.received[1]!.body.toString('utf8')).not.toMatch(/Goodlett|floor 2|code 5555/);
     const events = (await t.eventsAfter(before)).filter((e) => (e.data as { volunteerId?: string }).volunteerId === v.id);
     expect(ofType(events, 'VolunteerAlertSent')[0]!.data).toMatchObject({ message: 'alert', channels: ['webhook'], attempt: 2 });
     expect(ofType(events, 'VolunteerAlertDelivered')[0]!.data).toMatchObject({ message: 'alert', channel: 'webhook' });

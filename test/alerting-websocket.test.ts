@@ -58,6 +58,7 @@ describe('alerts over the responder app’s WebSocket', () => {
     const before = await t.head();
     const id = await postIncident(t, { location: CITY_HALL, nature: 'cardiac_arrest', place: 'public', floor: '4', access: 'code 1234', callerName: 'Ann Caller' });
 
+    // Before accepting: the nature, the walk and the area to about 100 m; not the place, floor or door code.
     const alert = await appA.next((f) => f['type'] === 'alert');
     expect(alert).toMatchObject({
       type: 'alert',
@@ -65,14 +66,13 @@ describe('alerts over the responder app’s WebSocket', () => {
       incidentId: id,
       nature: 'cardiac_arrest',
       place: 'public',
-      location: CITY_HALL,
-      floor: '4',
-      access: 'code 1234',
+      area: { withinM: 100 },
       wave: 1,
       policyRule: 'nature.cardiac_arrest+place.public',
     });
+    for (const field of ['location', 'address', 'floor', 'access']) expect(alert).not.toHaveProperty(field);
     expect(typeof alert['etaS']).toBe('number');
-    expect(JSON.stringify(appA.frames)).not.toMatch(/Ann Caller/);
+    expect(JSON.stringify(appA.frames)).not.toMatch(/Ann Caller|code 1234/);
     await appB.next((f) => f['type'] === 'alert' && f['alertId'] === `${id}.${b.id}`);
     expect(appA.frames.filter((f) => f['type'] === 'alert').map((f) => f['alertId'])).toEqual([`${id}.${a.id}`]);
 
@@ -90,18 +90,26 @@ describe('alerts over the responder app’s WebSocket', () => {
     await t.settle();
     expect(ofType(await t.eventsAfter(before), 'VolunteerAlertDelivered').filter((e) => e.data.volunteerId === a.id)).toHaveLength(1);
 
-    // A accepts over HTTP: not CPR-qualified, so they fetch the AED; the role frame carries the route.
+    // A accepts over HTTP: not CPR-qualified, so they fetch the AED; the role frame carries the route,
+    // the place and the floor, but not the door code: A's first aid is self-declared.
     expect((await t.request('POST', `/api/volunteers/me/alerts/${id}.${a.id}/accept`, undefined, bearer(a.token))).status).toBe(200);
     const role = await appA.next((f) => f['type'] === 'role');
     expect(role).toMatchObject({ role: 'fetch_aed', aed: { aedId: 'aed-1' }, location: CITY_HALL, floor: '4' });
+    expect(role).not.toHaveProperty('access');
+    expect(JSON.stringify(appA.frames)).not.toMatch(/code 1234/);
     const legs = role['route'] as { to: string; geometry: { coordinates: unknown[] } }[];
     expect(legs.map((l) => l.to)).toEqual(['aed', 'scene']);
     expect(legs[0]!.geometry.coordinates.length).toBeGreaterThan(1);
 
+    // B's CPR is verified: their role frame carries the door code.
+    expect((await t.request('POST', `/api/volunteers/me/alerts/${id}.${b.id}/accept`, undefined, bearer(b.token))).status).toBe(200);
+    expect(await appB.next((f) => f['type'] === 'role')).toMatchObject({ role: 'cpr', location: CITY_HALL, floor: '4', access: 'code 1234' });
+
     // The incident is cancelled: both are told to stand down.
     await t.request('POST', `/api/incidents/${id}/cancel`, {});
     expect(await appA.next((f) => f['type'] === 'stand_down')).toMatchObject({ reason: 'incident_cancelled', wasAccepted: true });
-    expect(await appB.next((f) => f['type'] === 'stand_down')).toMatchObject({ reason: 'incident_cancelled', wasAccepted: false });
+    expect(await appB.next((f) => f['type'] === 'stand_down')).toMatchObject({ reason: 'incident_cancelled', wasAccepted: true });
+    expect(JSON.stringify([...appA.frames, ...appB.frames])).not.toMatch(/Ann Caller/);
     appA.close();
     appB.close();
   });

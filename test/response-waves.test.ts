@@ -75,7 +75,10 @@ describe('volunteer waves over HTTP', () => {
     expect(alerts.length).toBe(5);
     for (const a of alerts) {
       expect(Math.abs(Date.parse(a.at) - Date.parse(received.at))).toBeLessThan(1000);
-      expect(a.data).toMatchObject({ incidentId: id, wave: 1, policyRule: 'nature.cardiac_arrest+place.public', floor: '2', access: 'side door, code 4711' });
+      expect(a.data).toMatchObject({ incidentId: id, wave: 1, policyRule: 'nature.cardiac_arrest+place.public', canFill: ['cpr', 'fetch_aed', 'meet_crew'] });
+      // The alert copies neither the floor nor the access notes: a volunteer is shown them only on accepting.
+      expect(a.data).not.toHaveProperty('floor');
+      expect(a.data).not.toHaveProperty('access');
       expect(a.data.etaS).toBeGreaterThan(0);
     }
     const etas = alerts.map((a) => a.data.etaS);
@@ -141,16 +144,20 @@ describe('volunteer waves over HTTP', () => {
     expect(late.status).toBe(409);
     expect(late.body.error.code).toBe('AlertNotOpen');
 
-    // The volunteer's own view: the scene and their role, never the caller.
+    // The volunteer's own view: the scene and their role, never the caller; B's first aid is
+    // self-declared, so B is shown the place and floor but not the access notes; A's CPR is verified.
     const mine = await t.request('GET', '/api/volunteers/me/alerts', undefined, bearer(b.token));
     expect(mine.status).toBe(200);
     expect(mine.body.alerts).toHaveLength(1);
     expect(mine.body.alerts[0]).toMatchObject({
       alertId: `${id}.${b.id}`,
       role: 'fetch_aed',
-      incident: { nature: 'cardiac_arrest', place: 'public', location: UNION_SQUARE, floor: '3', access: 'lift behind the florist' },
+      incident: { nature: 'cardiac_arrest', place: 'public', location: UNION_SQUARE, floor: '3', shown: 'place' },
     });
-    expect(mine.text).not.toMatch(/Jane Caller|555 0199|callerName|callbackNumber/);
+    expect(mine.text).not.toMatch(/Jane Caller|555 0199|callerName|callbackNumber|florist/);
+    const theirs = await t.request('GET', '/api/volunteers/me/alerts', undefined, bearer(a.token));
+    expect(theirs.body.alerts[0].incident).toMatchObject({ location: UNION_SQUARE, floor: '3', access: 'lift behind the florist', shown: 'access' });
+    expect(theirs.text).not.toMatch(/Jane Caller|555 0199/);
     expect((await t.request('GET', '/api/volunteers/me/alerts', undefined, bearer(d.token))).body.alerts).toEqual([]);
 
     // The dispatcher's view: statuses, waves, rules, roles, the AED, and positions near the active incident.

@@ -131,6 +131,7 @@ export function validateVolunteerPolicy(raw: unknown, where = VOLUNTEER_POLICY_F
         VOLUNTEER_CHECKS.map((c) => [c, rule(volunteerRules[c], `${where}.volunteerRules.${c}`)]),
       ) as VolunteerPolicy['volunteerRules'],
       cprQualified: { ...rule(cpr, `${where}.cprQualified`), kinds: list(cpr['kinds'], QUALIFICATION_KINDS, `${where}.cprQualified.kinds`) },
+      accessDetails: rule(o['accessDetails'], `${where}.accessDetails`),
       waves: waves as unknown as VolunteerPolicy['waves'],
     };
     const ids = [
@@ -139,6 +140,7 @@ export function validateVolunteerPolicy(raw: unknown, where = VOLUNTEER_POLICY_F
       ...INCIDENT_PLACES.map((p) => policy.places[p].id),
       ...VOLUNTEER_CHECKS.map((c) => policy.volunteerRules[c].id),
       policy.cprQualified.id,
+      policy.accessDetails.id,
     ];
     const dup = ids.find((id, i) => ids.indexOf(id) !== i);
     check(dup === undefined, where, `rule id ${dup} is used twice`);

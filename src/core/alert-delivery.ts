@@ -3,6 +3,7 @@ import type { EpochMs } from './ids.ts';
 import type { VolunteerState } from './volunteer.ts';
 import type { VolunteerPolicy } from './volunteer-policy.ts';
 import type { ResponseState } from './volunteer-response.ts';
+import { rolesLeft } from './volunteer-roles.ts';
 
 /**
  * The last check before an alert leaves the delivery queue. Alerts are decided in one place and
@@ -27,6 +28,7 @@ export function deliverable(
   if (now >= Date.parse(alert.expiresAt)) return { deliver: false, reason: 'the alert has expired' };
   if (volunteer === undefined || volunteer.id !== alert.volunteerId)
     return { deliver: false, reason: 'the volunteer is unknown' };
-  const e = eligibility(policy, volunteer, { nature: s.nature, place: s.place, incidentId: s.incidentId }, now, s.utcOffsetMin);
+  const where = { nature: s.nature, place: s.place, incidentId: s.incidentId, rolesLeft: rolesLeft(s.roles, s.assignments.map((a) => a.fills)) };
+  const e = eligibility(policy, volunteer, where, now, s.utcOffsetMin);
   return e.eligible ? { deliver: true } : { deliver: false, reason: e.reason, rule: e.rule };
 }

@@ -58,7 +58,7 @@ describe('wave 1', () => {
     });
   });
 
-  it('every alert carries the incident, volunteer, alert id, wave, walking time, policy rule and version, floor and access', () => {
+  it('every alert carries the incident, volunteer, alert id, wave, walking time, policy rule and version, and the roles the volunteer could take; never the floor or access', () => {
     const [first] = ofType(city.when(start('I1', ranked), VRULES).thenEvents(...START_5), 'VolunteerAlerted');
     expect(first?.data).toEqual({
       incidentId: 'I1',
@@ -73,8 +73,7 @@ describe('wave 1', () => {
       expiresAt: isoAt(sec(5 + 120)),
       nature: 'cardiac_arrest',
       place: 'public',
-      floor: '3',
-      access: 'door code 4711, lift on the left',
+      canFill: ['cpr', 'fetch_aed', 'meet_crew'],
     });
   });
 

@@ -13,12 +13,14 @@ import {
   incidentOfAlert,
   onResponse,
   policyMissing,
+  rolesLeftOf,
   scheduleEvents,
   stoodDown,
 } from './response-steps.ts';
+import { seesAccess } from './scene.ts';
 import { isDeleted, openAlertsOf, type VolunteerState } from './volunteer.ts';
 import type { VolunteerPolicy } from './volunteer-policy.ts';
-import type { ResponseState, VolunteerAlert } from './volunteer-response.ts';
+import { alertsOf, type ResponseState, type VolunteerAlert } from './volunteer-response.ts';
 import { assignRole } from './volunteer-roles.ts';
 
 /** A volunteer answers an alert (accept, decline), or stops being available and their open alerts go. */
@@ -59,6 +61,7 @@ export function acceptAlert(c: Cmd<'AcceptAlert'>, l: Loaded, policy: VolunteerP
   if (incident !== undefined && !isOpen(incident)) return incidentClosed(incident);
   const ids = { incidentId: s.incidentId, volunteerId: v.id, alertId: alert.alertId };
   const accepted = onResponse(s, c.now, { type: 'VolunteerAccepted', data: ids });
+  const accessShown = incident?.details.access !== undefined && seesAccess(policy, v, s.nature, c.now);
   const role = assignRole({
     policy,
     volunteer: v,
@@ -66,6 +69,7 @@ export function acceptAlert(c: Cmd<'AcceptAlert'>, l: Loaded, policy: VolunteerP
     filled: s.assignments.map((a) => a.fills),
     aeds: c.aeds,
     now: c.now,
+    accessShown,
   });
   const outcome = role.assigned
     ? onResponse(s, c.now, {
@@ -75,18 +79,32 @@ export function acceptAlert(c: Cmd<'AcceptAlert'>, l: Loaded, policy: VolunteerP
           role: role.role,
           fills: role.fills,
           reason: role.reason,
-          ...floorAndAccess(incident),
+          ...floorAndAccess(incident, accessShown),
           ...(role.aed === undefined ? {} : { aed: role.aed }),
           ...(role.aedsPassedOver === undefined ? {} : { aedsPassedOver: [...role.aedsPassedOver] }),
         },
       })
     : stoodDown(foldResponse(s, [accepted]), { ...alert, status: 'accepted' }, 'no_role_left', role.reason, c.now);
   const after = foldResponse(s, [accepted, outcome]);
-  const follow =
-    after.assignments.length >= s.roles.length
-      ? closeResponse(after, 'complete', 'enough_accepted', `every wanted role is filled (${s.roles.join(', ')})`, c.now)
-      : scheduleEvents(after, c.now);
-  return accept([accepted, outcome, ...follow]);
+  if (after.assignments.length >= s.roles.length) {
+    const detail = `every wanted role is filled (${s.roles.join(', ')})`;
+    return accept([accepted, outcome, ...closeResponse(after, 'complete', 'enough_accepted', detail, c.now)]);
+  }
+  const withdrawn = noRoleLeft(after, c.now);
+  return accept([accepted, outcome, ...withdrawn, ...scheduleEvents(foldResponse(after, withdrawn), c.now)]);
+}
+
+/**
+ * Withdraws the open alerts of volunteers who could take none of the roles still wanted (a
+ * self-declared first-aider once only `cpr` is left), so that no one accepts only to be told there
+ * is nothing for them. An alert that does not say what its volunteer could take is left open.
+ */
+function noRoleLeft(s: ResponseState, now: EpochMs): PendingEvent[] {
+  const left = rolesLeftOf(s);
+  const detail = `no role this volunteer could take is still wanted (still wanted: ${[...new Set(left)].join(', ')})`;
+  return alertsOf(s)
+    .filter((a) => a.status === 'open' && a.canFill !== undefined && !a.canFill.some((r) => left.includes(r)))
+    .map((a) => stoodDown(s, a, 'no_role_left', detail, now));
 }
 
 /** A volunteer declines: the alert closes, and a wave is scheduled if the expected arrivals fall short. */

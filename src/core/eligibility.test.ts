@@ -27,19 +27,21 @@ const NATURES = ['cardiac_arrest', 'choking', 'fall_from_height', 'structure_fir
 const EXPIRED = epochMs(T0 - 1);
 const unverified = (kind: QualificationKind): QualSpec => ({ kind, verified: false });
 
+// Choking wants the cpr role only, which needs a verified CPR qualification: a self-declared
+// volunteer could take no role there, so they are not alerted (rule volunteer.role).
 const TABLE: readonly [name: string, quals: readonly QualSpec[], publicPlace: string, home: string][] = [
   //                                                                 public      home/unknown
   //                                                                 ACFSVHMG    ACFSVHMG
   ['no qualification', [], '........', '........'],
-  ['first aid, self-declared', [unverified('first_aid')], 'YYY.....', '........'],
+  ['first aid, self-declared', [unverified('first_aid')], 'Y.Y.....', '........'],
   ['AED course only', ['aed'], 'Y.......', '........'],
-  ['CPR, self-declared', [unverified('cpr')], 'YYY.....', '........'],
+  ['CPR, self-declared', [unverified('cpr')], 'Y.Y.....', '........'],
   ['CPR, verified', ['cpr'], 'YYY.....', '........'],
-  ['nurse, not yet verified', [unverified('nurse')], 'YYY.....', '........'],
+  ['nurse, not yet verified', [unverified('nurse')], 'Y.Y.....', '........'],
   ['nurse, verified', ['nurse'], 'YYY.....', 'YYY.....'],
   ['doctor, verified', ['doctor'], 'YYY.....', 'YYY.....'],
   ['doctor, verified but expired', [{ kind: 'doctor', expiresAt: EXPIRED }], '........', '........'],
-  ['off-duty firefighter, not yet verified', [unverified('firefighter_off_duty')], 'YYY.....', '........'],
+  ['off-duty firefighter, not yet verified', [unverified('firefighter_off_duty')], 'Y.Y.....', '........'],
   ['off-duty firefighter, verified', ['firefighter_off_duty'], 'YYYY....', '........'],
   // The layers are independent: the firefighter qualification answers the nature, the nurse one the home.
   ['firefighter and nurse, verified', ['firefighter_off_duty', 'nurse'], 'YYYY....', 'YYYY....'],
@@ -102,6 +104,7 @@ describe('eligibility rules and their reasons', () => {
       rule: 'nature.cardiac_arrest+place.public',
       policyVersion: POLICY.version,
       qualification: 'nurse',
+      canFill: ['cpr', 'fetch_aed', 'meet_crew'],
     });
     expect(check(stateOf({ quals: ['cpr', 'nurse'] }), 'cardiac_arrest', 'home')).toMatchObject({
       rule: 'nature.cardiac_arrest+place.home',
@@ -170,6 +173,31 @@ describe('eligibility rules and their reasons', () => {
       reason: 'only a verified nurse or doctor is sent to a place that is a private home',
     });
     expect(check(cpr, 'cardiac_arrest', 'unknown')).toMatchObject({ eligible: false, rule: 'place.unknown' });
+  });
+
+  it('a volunteer who could take none of the roles wanted is not alerted (volunteer.role), and the reason names the roles', () => {
+    const selfDeclared = stateOf({ quals: [unverified('cpr')] });
+    expect(check(selfDeclared, 'choking', 'public')).toEqual({
+      eligible: false,
+      rule: 'volunteer.role',
+      policyVersion: POLICY.version,
+      reason: 'can take none of the roles still wanted (cpr): the cpr role needs a verified, unexpired cpr, nurse, doctor or firefighter off duty',
+    });
+    // A public cardiac arrest also wants an AED fetched and the crew met: they can do either.
+    expect(check(selfDeclared, 'cardiac_arrest', 'public')).toMatchObject({ eligible: true, canFill: ['fetch_aed', 'meet_crew'] });
+    expect(check(stateOf({ quals: ['cpr'] }), 'choking', 'public')).toMatchObject({ eligible: true, canFill: ['cpr'] });
+  });
+
+  it('the roles still wanted decide, not every role of the nature: once only cpr is left, only the CPR-qualified are eligible', () => {
+    const onlyCpr = { nature: 'cardiac_arrest', place: 'public' as const, incidentId: 'I1', rolesLeft: ['cpr' as const] };
+    expect(eligibility(POLICY, stateOf({ quals: [unverified('cpr')] }), onlyCpr, T0, 0)).toMatchObject({ eligible: false, rule: 'volunteer.role' });
+    expect(eligibility(POLICY, stateOf({ quals: ['nurse'] }), onlyCpr, T0, 0)).toMatchObject({ eligible: true, canFill: ['cpr'] });
+    const filled = { ...onlyCpr, rolesLeft: [] };
+    expect(eligibility(POLICY, stateOf({ quals: ['nurse'] }), filled, T0, 0)).toMatchObject({
+      eligible: false,
+      rule: 'volunteer.role',
+      reason: 'every wanted role is already filled',
+    });
   });
 
   it('a volunteer already alerted for another incident is busy; their alert on this one does not count', () => {

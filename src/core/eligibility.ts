@@ -1,5 +1,6 @@
 import type { EpochMs } from './ids.ts';
 import { coversDaily, localClock } from './local-time.ts';
+import type { VolunteerRole } from './response-plan.ts';
 import type { Qualification, VolunteerState } from './volunteer.ts';
 import {
   natureRuleOf,
@@ -14,6 +15,8 @@ export interface EligibilityIncident {
   readonly nature: string;
   readonly place: IncidentPlace;
   readonly incidentId?: string;
+  /** The roles still wanted (a role wanted twice listed twice); absent: every role of the nature rule. */
+  readonly rolesLeft?: readonly VolunteerRole[];
 }
 
 /**
@@ -28,6 +31,8 @@ export type Eligibility =
       readonly policyVersion: string;
       /** The qualification that made the volunteer eligible (the one the place asks for, if any). */
       readonly qualification: QualificationKind;
+      /** The roles still wanted that this volunteer could take, in the policy's order (never empty). */
+      readonly canFill: readonly VolunteerRole[];
     }
   | { readonly eligible: false; readonly rule: string; readonly policyVersion: string; readonly reason: string };
 
@@ -102,7 +107,31 @@ export function eligibility(
     }
     qualification = forPlace.kind;
   }
-  return { eligible: true, rule: `${nature.id}+${place.id}`, policyVersion, qualification };
+  const wanted = incident.rolesLeft ?? nature.roles;
+  const canFill = rolesFillable(policy, v, wanted, now);
+  if (canFill.length === 0) {
+    if (wanted.length === 0) return refuse('role', 'every wanted role is already filled');
+    return refuse('role', `can take none of the roles still wanted (${list([...new Set(wanted)])}): ${cprShort(policy)}`);
+  }
+  return { eligible: true, rule: `${nature.id}+${place.id}`, policyVersion, qualification, canFill };
+}
+
+const cprShort = (policy: VolunteerPolicy): string =>
+  `the cpr role needs a verified, unexpired ${list(policy.cprQualified.kinds).replace(/, ([^,]+)$/, ' or $1')}`;
+
+/**
+ * The roles of `wanted` that `v` could take at `now`, once each, in order: `cpr` needs a CPR
+ * qualification (see {@link cprQualification}); anyone the nature rule allows can fetch an AED or
+ * meet the crew.
+ */
+export function rolesFillable(
+  policy: VolunteerPolicy,
+  v: VolunteerState,
+  wanted: readonly VolunteerRole[],
+  now: EpochMs,
+): VolunteerRole[] {
+  const cpr = cprQualification(policy, v, now) !== undefined;
+  return [...new Set(wanted)].filter((r) => r !== 'cpr' || cpr);
 }
 
 /** Whether a volunteer is CPR-qualified for the `cpr` role at `now` (verified, unexpired), and by what. */

@@ -97,6 +97,12 @@ export interface VolunteerAlertedData {
   expiresAt: string;
   nature: string;
   place: IncidentPlace;
+  /** The roles still wanted that the volunteer could take when alerted (absent on older alerts: any). */
+  canFill?: VolunteerRole[];
+  /**
+   * Written by older versions only: an alert no longer copies the floor or access notes, which a
+   * volunteer is shown only once they accept (core/scene.ts).
+   */
   floor?: string;
   access?: string;
 }
@@ -161,6 +167,7 @@ export type VolunteerResponseEvent =
         fills: VolunteerRole;
         reason: string;
         floor?: string;
+        /** Only when the volunteer is shown access notes (policy rule `accessDetails`). */
         access?: string;
         aed?: AedWaypoint;
         /** AEDs that could not be used, each with why (closed, out of service…). */

@@ -4,10 +4,11 @@ import { eligibility } from './eligibility.ts';
 import type { DomainEvent, PendingEvent } from './events.ts';
 import { epochMs, isoAt, type EpochMs } from './ids.ts';
 import type { IncidentState } from './incident.ts';
-import { incidentIn, volunteerIn, type Loaded } from './loaded.ts';
+import { volunteerIn, type Loaded } from './loaded.ts';
 import { reject } from './rejection.ts';
 import { responseStream } from './streams.ts';
 import type { VolunteerPolicy } from './volunteer-policy.ts';
+import { rolesLeft } from './volunteer-roles.ts';
 import {
   alertIdOf,
   alertsOf,
@@ -35,10 +36,14 @@ export const onResponse = (s: ResponseState, now: EpochMs, e: DomainEvent): Pend
 export const round3 = (n: number): number => Math.round(n * 1000) / 1000;
 export const secondsAfter = (now: EpochMs, s: number): string => isoAt(epochMs(Math.round(now + s * 1000)));
 export const isSeconds = (s: number | undefined): boolean => s === undefined || (Number.isFinite(s) && s >= 0);
-export const floorAndAccess = (i: IncidentState | undefined) => ({
+/** The floor, and the access notes only when the volunteer is shown them, as a role carries them. */
+export const floorAndAccess = (i: IncidentState | undefined, accessShown: boolean) => ({
   ...(i?.details.floor === undefined ? {} : { floor: i.details.floor }),
-  ...(i?.details.access === undefined ? {} : { access: i.details.access }),
+  ...(!accessShown || i?.details.access === undefined ? {} : { access: i.details.access }),
 });
+
+/** The wanted roles not filled yet. */
+export const rolesLeftOf = (s: ResponseState) => rolesLeft(s.roles, s.assignments.map((a) => a.fills));
 
 /** The response after `events`, folded as the store will fold them, to decide what follows from it. */
 export const foldResponse = (s: ResponseState, events: readonly PendingEvent[]): ResponseState =>
@@ -91,7 +96,7 @@ export function sendWave(
   firstUnitDueAt?: string,
 ): PendingEvent[] {
   const state = firstUnitDueAt === undefined ? s : { ...s, firstUnitDueAt };
-  const where = { nature: s.nature, place: s.place, incidentId: s.incidentId };
+  const where = { nature: s.nature, place: s.place, incidentId: s.incidentId, rolesLeft: rolesLeftOf(s) };
   const check: CandidateCheck = (volunteerId) => {
     const v = volunteerIn(l, volunteerId);
     if (v === undefined) {
@@ -124,7 +129,6 @@ export function sendWave(
       ...(firstUnitDueAt === undefined ? {} : { firstUnitDueAt }),
     },
   });
-  const incident = incidentIn(l, s.incidentId);
   const alerts = plan.picks.map((p) =>
     onResponse(s, now, {
       type: 'VolunteerAlerted',
@@ -141,7 +145,7 @@ export function sendWave(
         expiresAt: secondsAfter(now, s.waves.alertExpiryS),
         nature: s.nature,
         place: s.place,
-        ...floorAndAccess(incident),
+        canFill: [...p.eligibility.canFill],
       },
     }),
   );

@@ -22,6 +22,7 @@ describe('the volunteer policy file', () => {
       ...INCIDENT_PLACES.map((p) => POLICY.places[p]),
       ...VOLUNTEER_CHECKS.map((c) => POLICY.volunteerRules[c]),
       POLICY.cprQualified,
+      POLICY.accessDetails,
     ];
     for (const r of rules) {
       expect(r.id, JSON.stringify(r)).toMatch(/^[a-z_]+\.[a-z_]+$/);

@@ -48,6 +48,7 @@ export const VOLUNTEER_CHECKS = [
   'qualification',
   'expiry',
   'verification',
+  'role',
 ] as const;
 export type VolunteerCheck = (typeof VOLUNTEER_CHECKS)[number];
 
@@ -81,6 +82,11 @@ export interface VolunteerPolicy {
   readonly volunteerRules: Readonly<Record<VolunteerCheck, PolicyRule>>;
   /** Qualifications that, verified and unexpired, make a volunteer CPR-qualified for the `cpr` role. */
   readonly cprQualified: PolicyRule & { readonly kinds: readonly QualificationKind[] };
+  /**
+   * Door codes and access notes go only to a volunteer who accepted and holds a verified,
+   * unexpired qualification the nature rule lists; the rule id is what a role's text cites.
+   */
+  readonly accessDetails: PolicyRule;
   readonly waves: WaveParameters & { readonly rationale?: Readonly<Record<string, string>> };
 }
 

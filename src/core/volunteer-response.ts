@@ -42,6 +42,8 @@ export interface VolunteerAlert {
   readonly role?: VolunteerRole;
   /** When the volunteer reported arriving (accepted alerts only). */
   readonly arrivedAt?: string;
+  /** The wanted roles the volunteer could take when alerted; absent (older alerts): not known. */
+  readonly canFill?: readonly VolunteerRole[];
 }
 
 export interface RoleAssignment {
@@ -136,6 +138,7 @@ export function evolveResponse(state: ResponseState | undefined, event: PendingE
         alertedAt: event.at,
         expiresAt: d.expiresAt,
         status: 'open',
+        ...(d.canFill === undefined ? {} : { canFill: d.canFill }),
       };
       return { ...state, alerts: { ...state.alerts, [d.alertId]: alert } };
     }

@@ -157,41 +157,40 @@ describe('roles on acceptance', () => {
     expect(events[4]?.data).toMatchObject({ from: 'alerting', to: 'complete', reason: 'enough_accepted' });
   });
 
-  it('an untrained volunteer who accepts when only cpr is left is thanked and stood down, and cpr stays open', () => {
-    const story = responding
-      .when(acceptBy('U1', 'I1', sec(20), nearby), VRULES)
-      .story.when(acceptBy('A1', 'I1', sec(21), nearby), VRULES).story;
-    expect(responseOf(story.world, 'I1').assignments.map((a) => a.role)).toEqual(['fetch_aed', 'meet_crew']);
-    const events = story
-      .when(acceptBy('S1', 'I1', sec(22), nearby), VRULES)
-      .thenEvents('VolunteerAccepted', 'VolunteerStoodDown');
+  it('once only cpr is left, the open alerts of volunteers who cannot take it are withdrawn before they accept; cpr stays open', () => {
+    const afterU1 = responding.when(acceptBy('U1', 'I1', sec(20), nearby), VRULES).story;
+    const events = afterU1
+      .when(acceptBy('A1', 'I1', sec(21), nearby), VRULES)
+      .thenEvents('VolunteerAccepted', 'VolunteerRoleAssigned', 'VolunteerStoodDown');
     const [down] = ofType(events, 'VolunteerStoodDown');
-    expect(down?.data).toMatchObject({ volunteerId: 'S1', reason: 'no_role_left', wasAccepted: true });
-    expect(down?.data.detail).toMatch(/not CPR-qualified.*the only role left is cpr/);
+    expect(down?.data).toMatchObject({ volunteerId: 'S1', reason: 'no_role_left', wasAccepted: false });
+    expect(down?.data.detail).toBe('no role this volunteer could take is still wanted (still wanted: cpr)');
+    const story = afterU1.when(acceptBy('A1', 'I1', sec(21), nearby), VRULES).story;
+    expect(responseOf(story.world, 'I1').assignments.map((a) => a.role)).toEqual(['fetch_aed', 'meet_crew']);
+    expect(responseOf(story.world, 'I1').alerts['I1.T1']).toMatchObject({ status: 'open' });
+    story.when(acceptBy('S1', 'I1', sec(22), nearby), VRULES).thenRejected('AlertNotOpen');
     const last = story
       .when(acceptBy('T1', 'I1', sec(23), nearby), VRULES)
-      .thenEvents(
-        'VolunteerAccepted',
-        'VolunteerRoleAssigned',
-        'VolunteerStoodDown',
-        'VolunteerStoodDown',
-        'VolunteerResponseStatusChanged',
-      );
+      .thenEvents('VolunteerAccepted', 'VolunteerRoleAssigned', 'VolunteerStoodDown', 'VolunteerResponseStatusChanged');
     expect(ofType(last, 'VolunteerRoleAssigned')[0]?.data.role).toBe('cpr');
+    expect(ofType(last, 'VolunteerStoodDown')[0]?.data).toMatchObject({ volunteerId: 'T2', reason: 'enough_accepted' });
   });
 
-  it('choking wants one trained volunteer: the first to accept is enough', () => {
-    const story = given(incidentReceived('I2', 'choking'), people).when(start('I2', candidates), VRULES).story;
-    const events = story
+  it('choking wants one trained volunteer: only those who could take the cpr role are alerted, and the first to accept is enough', () => {
+    const started = given(incidentReceived('I2', 'choking'), people).when(start('I2', candidates), VRULES);
+    const [wave] = ofType(
+      started.thenEvents('VolunteerResponseStarted', 'VolunteerWaveSent', 'VolunteerAlerted', 'VolunteerAlerted'),
+      'VolunteerWaveSent',
+    );
+    expect(wave?.data.volunteerIds).toEqual(['T1', 'T2']);
+    expect(wave?.data.suppressed.map((x) => [x.volunteerId, x.rule])).toEqual([
+      ['U1', 'volunteer.role'],
+      ['S1', 'volunteer.role'],
+      ['A1', 'volunteer.qualification'],
+    ]);
+    const events = started.story
       .when(acceptBy('T1', 'I2', sec(20)), VRULES)
-      .thenEvents(
-        'VolunteerAccepted',
-        'VolunteerRoleAssigned',
-        'VolunteerStoodDown',
-        'VolunteerStoodDown',
-        'VolunteerStoodDown',
-        'VolunteerResponseStatusChanged',
-      );
+      .thenEvents('VolunteerAccepted', 'VolunteerRoleAssigned', 'VolunteerStoodDown', 'VolunteerResponseStatusChanged');
     expect(events[1]?.data).toMatchObject({ role: 'cpr' });
   });
 
@@ -217,6 +216,37 @@ describe('roles on acceptance', () => {
       alerted: 1,
       activeAlerts: { 'I1.T1': { incidentId: 'I1', status: 'accepted', role: 'cpr' } },
     });
+  });
+});
+
+describe('access details go only to those who go, and only to the verified', () => {
+  it('a self-declared volunteer who accepts is given the floor but not the door code, and is not told to use one', () => {
+    const role = roleOf(responding, 'S1', []);
+    expect(role).toMatchObject({ role: 'meet_crew', fills: 'fetch_aed', floor: '3' });
+    expect(role).not.toHaveProperty('access');
+    expect(role?.reason).toContain('wait at the entrance for the crew: show them the way in, hold the lift');
+    expect(role?.reason).not.toMatch(/door code/);
+  });
+
+  it('a volunteer with a verified qualification the nature lists is given the door code, and told to give it', () => {
+    const story = responding
+      .when(acceptBy('T1', 'I1', sec(20), nearby), VRULES)
+      .story.when(acceptBy('T2', 'I1', sec(21), nearby), VRULES).story;
+    const events = story
+      .when(acceptBy('A1', 'I1', sec(22), nearby), VRULES)
+      .thenEvents('VolunteerAccepted', 'VolunteerRoleAssigned', 'VolunteerStoodDown', 'VolunteerStoodDown', 'VolunteerResponseStatusChanged');
+    const role = ofType(events, 'VolunteerRoleAssigned')[0]?.data;
+    expect(role).toMatchObject({ role: 'meet_crew', floor: '3', access: 'door code 4711' });
+    expect(role?.reason).toBe('wait at the entrance for the crew: give the door code, hold the lift');
+  });
+
+  it('with no access notes on the incident, even a verified volunteer is not told to give a door code', () => {
+    const plain = given(incidentReceived('I1', 'cardiac_arrest', T0, { floor: '3' }), people).when(start('I1', candidates), VRULES).story;
+    const role = roleOf(plain, 'T1', []);
+    expect(roleOf(plain.when(acceptBy('T2', 'I1', sec(20)), VRULES).story, 'T1', [], sec(21))?.reason).toBe(
+      'no AED known within reach: wait at the entrance for the crew: show them the way in, hold the lift instead',
+    );
+    expect(role).not.toHaveProperty('access');
   });
 });
 

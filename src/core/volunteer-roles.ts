@@ -13,7 +13,8 @@ import type { VolunteerPolicy } from './volunteer-policy.ts';
  * - `fetch_aed` goes via the AED with the fastest walk volunteer → AED → scene among those in
  *   service and open now and when the volunteer gets there; with none open, the volunteer meets the
  *   crew instead, and the assignment says why;
- * - `meet_crew` waits at the entrance, gives the door code and holds the lift.
+ * - `meet_crew` waits at the entrance and holds the lift; they are told to give the door code only
+ *   when they are shown it (`accessShown`), as an instruction never assumes what the volunteer cannot see.
  * So an untrained first volunteer fetches the AED and leaves `cpr` to a trained one.
  */
 export interface RoleInput {
@@ -24,6 +25,8 @@ export interface RoleInput {
   readonly filled: readonly VolunteerRole[];
   readonly aeds: readonly AedOption[];
   readonly now: EpochMs;
+  /** Whether the volunteer is shown the scene's door code and access notes (there are some, and they may see them). */
+  readonly accessShown: boolean;
 }
 
 export type RoleDecision =
@@ -67,13 +70,17 @@ export function chooseAed(
   return best === undefined ? { passedOver } : { best, passedOver };
 }
 
-const MEET_CREW = 'wait at the entrance for the crew: give the door code, hold the lift';
+const meetCrew = (accessShown: boolean): string =>
+  accessShown
+    ? 'wait at the entrance for the crew: give the door code, hold the lift'
+    : 'wait at the entrance for the crew: show them the way in, hold the lift';
 
 /** The role for a volunteer who has just accepted, with its reason (and AED) as data. */
 export function assignRole(input: RoleInput): RoleDecision {
   const left = rolesLeft(input.wanted, input.filled);
   if (left.length === 0) return { assigned: false, reason: 'every wanted role is already filled' };
   const notes: string[] = [];
+  const meet = meetCrew(input.accessShown);
   const because = (text: string) => [...notes, text].join('; ');
   for (const slot of new Set(left)) {
     switch (slot) {
@@ -112,12 +119,12 @@ export function assignRole(input: RoleInput): RoleDecision {
           assigned: true,
           role: 'meet_crew',
           fills: 'fetch_aed',
-          reason: because(`${why}: ${MEET_CREW} instead`),
+          reason: because(`${why}: ${meet} instead`),
           ...over,
         };
       }
       case 'meet_crew':
-        return { assigned: true, role: 'meet_crew', fills: 'meet_crew', reason: because(MEET_CREW) };
+        return { assigned: true, role: 'meet_crew', fills: 'meet_crew', reason: because(meet) };
     }
   }
   return { assigned: false, reason: because(`the only role left is ${left.join(', ')}`) };

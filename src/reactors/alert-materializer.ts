@@ -4,7 +4,7 @@ import type { IncidentId } from '../core/ids.ts';
 import { haversine } from '../core/lat-lon.ts';
 import type { StreamState } from '../core/loaded.ts';
 import { incidentStream } from '../core/streams.ts';
-import { sceneOf } from '../core/scene.ts';
+import { sceneFor } from '../core/scene.ts';
 import type { AlertPosition, NewMessage, OutboxStore } from '../store/outbox-store.ts';
 import type { MovingPointIndex } from '../geo/moving-point-index.ts';
 import type { Router } from '../routing/router.ts';
@@ -152,9 +152,8 @@ export class AlertMaterializer {
             nature: d.nature,
             place: d.place,
             policyRule: d.policyRule,
-            ...(i === undefined ? {} : sceneOf(i)),
-            ...(d.floor === undefined ? {} : { floor: d.floor }),
-            ...(d.access === undefined ? {} : { access: d.access }),
+            // Before the accept a volunteer is shown the area only, whatever older alert events carry.
+            ...(i === undefined ? {} : sceneFor(i.details, 'area')),
           },
         };
       }
@@ -174,9 +173,10 @@ export class AlertMaterializer {
             role: d.role,
             fills: d.fills,
             reason: d.reason,
-            ...(i === undefined ? {} : sceneOf(i)),
-            ...(d.floor === undefined ? {} : { floor: d.floor }),
-            ...(d.access === undefined ? {} : { access: d.access }),
+            // The core puts access notes on a role only for a volunteer who may see them.
+            ...(i === undefined
+              ? { ...(d.floor === undefined ? {} : { floor: d.floor }), ...(d.access === undefined ? {} : { access: d.access }) }
+              : sceneFor(i.details, d.access === undefined ? 'place' : 'access')),
             ...(d.aed === undefined ? {} : { aed: d.aed }),
             ...(route === undefined ? {} : { route }),
           },

@@ -1,5 +1,5 @@
 import type { StoredEvent } from '../core/events.ts';
-import type { IncidentId } from '../core/ids.ts';
+import { epochMs, type IncidentId } from '../core/ids.ts';
 import { haversine, type LatLon } from '../core/lat-lon.ts';
 import { isOpen, type IncidentState } from '../core/incident.ts';
 import { incidentOfAlert } from '../core/response-steps.ts';
@@ -7,7 +7,7 @@ import { incidentStream, responseStream, volunteerStream } from '../core/streams
 import type { VolunteerState } from '../core/volunteer.ts';
 import type { ResponseState, VolunteerAlert } from '../core/volunteer-response.ts';
 import type { ReceiptRow } from '../store/outbox-store.ts';
-import { sceneOf } from '../core/scene.ts';
+import { sceneDetail, sceneFor } from '../core/scene.ts';
 import type { StreamState } from '../core/loaded.ts';
 import type { VolunteerPolicy } from '../core/volunteer-policy.ts';
 import type { MovingPointIndex } from '../geo/moving-point-index.ts';
@@ -68,13 +68,24 @@ export interface MyAlert {
   readonly arrivedAt?: string;
 }
 
-/** One of the volunteer's own alerts, with the scene (location, floor, access, nature) and their role's route. */
-export async function myAlert(app: AlertViewDeps, volunteerId: string, alertId: string): Promise<MyAlert | undefined> {
+/**
+ * One of the volunteer's own alerts, with as much of the scene as they may see now (core/scene.ts:
+ * the area until they accept; then the place and floor; access notes only with a verified
+ * qualification), and their role's route.
+ */
+export async function myAlert(
+  app: AlertViewDeps,
+  volunteerId: string,
+  alertId: string,
+  known?: VolunteerState,
+): Promise<MyAlert | undefined> {
   const incidentId = incidentOfAlert(alertId, volunteerId);
   if (incidentId === undefined) return undefined;
   const [s, incident] = [await responseOf(app, incidentId), await incidentOf(app, incidentId)];
   const a = s?.alerts[alertId];
   if (s === undefined || incident === undefined || a === undefined || a.volunteerId !== volunteerId) return undefined;
+  const v = known ?? (await load<VolunteerState>(app, volunteerStream(volunteerId)));
+  const detail = sceneDetail(app.responders.policy, v, s.nature, a.status, epochMs(app.clock()));
   const assignment = s.assignments.find((x) => x.alertId === alertId);
   const from = livePosition(app, volunteerId) ?? (await app.responders.outbox.alertPosition(alertId));
   const route = assignment === undefined || a.status !== 'accepted' ? undefined : roleRoute(app, s, a, incident.details.location, from);
@@ -87,7 +98,7 @@ export async function myAlert(app: AlertViewDeps, volunteerId: string, alertId: 
     etaS: a.etaS,
     alertedAt: a.alertedAt,
     expiresAt: a.expiresAt,
-    incident: { nature: incident.details.nature, place: s.place, status: incident.status, ...sceneOf(incident) },
+    incident: { nature: incident.details.nature, place: s.place, status: incident.status, shown: detail, ...sceneFor(incident.details, detail) },
     ...(assignment === undefined ? {} : { role: assignment.role, roleReason: assignment.reason }),
     ...(assignment?.aed === undefined ? {} : { aed: assignment.aed }),
     ...(route === undefined ? {} : { route }),
@@ -102,7 +113,7 @@ export async function myAlerts(app: AlertViewDeps, volunteerId: string): Promise
   if (v === undefined) return [];
   const out: MyAlert[] = [];
   for (const active of Object.values(v.activeAlerts)) {
-    const a = await myAlert(app, volunteerId, active.alertId);
+    const a = await myAlert(app, volunteerId, active.alertId, v);
     if (a !== undefined && (a.status === 'open' || a.status === 'accepted')) out.push(a);
   }
   return out.sort((x, y) => y.alertedAt.localeCompare(x.alertedAt));
