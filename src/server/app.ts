@@ -8,11 +8,12 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Samaritan } from '../composition/samaritan.ts';
 import { installAuth } from './auth.ts';
+import { refuseUnknownBodies } from './bodiless-routes.ts';
 import { installErrorHandling, sendError } from './error-handler.ts';
 import { ERROR_STATUS, HttpError, type ErrorCode } from './error-status.ts';
 import { installJsonParser } from './json-body.ts';
 import { installSecurityHeaders } from './security-headers.ts';
-import { NameThrottle } from './name-throttle.ts';
+import { SignInThrottle } from './sign-in-throttle.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { aedRoutes } from './routes/aeds.ts';
 import { eventRoutes } from './routes/events.ts';
@@ -109,6 +110,7 @@ export async function buildServer(app: Samaritan, options: ServerOptions = {}): 
   const sockets = new SocketGate({ ...DEFAULT_SOCKET_LIMITS, ...options.sockets }, app.clock);
   await installWebSocket(server, sockets);
   installAuth(server, app.accounts);
+  refuseUnknownBodies(server);
 
   await server.register(swagger, {
     openapi: {
@@ -128,7 +130,7 @@ export async function buildServer(app: Samaritan, options: ServerOptions = {}): 
   const { queries } = app;
   const deps = { app, queries };
   await server.register(metaRoutes(deps));
-  await server.register(sessionRoutes(deps, new NameThrottle(10, 15 * 60_000, app.clock)));
+  await server.register(sessionRoutes(deps, new SignInThrottle(app.clock)));
   await server.register(accountRoutes(deps));
   await server.register(incidentRoutes(deps));
   await server.register(unitRoutes(deps));

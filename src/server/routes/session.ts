@@ -5,7 +5,7 @@ import { SESSION_TTL_MS } from '../../accounts/accounts.ts';
 import type { RouteDeps } from '../route-deps.ts';
 import { principalOf, SESSION_COOKIE } from '../auth.ts';
 import { sendError } from '../error-handler.ts';
-import type { NameThrottle } from '../name-throttle.ts';
+import type { SignInThrottle } from '../sign-in-throttle.ts';
 
 const SignInBody = Type.Object(
   { name: Type.String({ minLength: 1, maxLength: 100 }), password: Type.String({ minLength: 1, maxLength: 200 }) },
@@ -21,7 +21,7 @@ const clear = (req: FastifyRequest, reply: FastifyReply) => reply.header('set-co
 
 /** Console sign-in: an httpOnly, SameSite=Strict session cookie plus a CSRF token for unsafe requests. */
 export const sessionRoutes =
-  ({ app }: RouteDeps, throttle: NameThrottle): FastifyPluginAsyncTypebox =>
+  ({ app }: RouteDeps, throttle: SignInThrottle): FastifyPluginAsyncTypebox =>
   async (server) => {
     server.post(
       '/api/session',
@@ -31,16 +31,19 @@ export const sessionRoutes =
       },
       async (req, reply) => {
         const { name, password } = req.body;
-        if (throttle.blocked(name)) {
-          reply.header('retry-after', String(throttle.retryAfterS(name)));
-          return sendError(reply, 'RateLimited', 'Too many failed sign-ins for this name; wait and retry');
+        // A throttled attempt is not even checked: it can neither succeed nor count as a failure.
+        const waitMs = throttle.waitMs(name, req.ip);
+        if (waitMs > 0) {
+          const retryAfterS = Math.ceil(waitMs / 1000);
+          reply.header('retry-after', String(retryAfterS));
+          return sendError(reply, 'SignInThrottled', `Too many failed sign-ins for this name from this address; retry in ${retryAfterS} s`, { retryAfterS });
         }
         const signedIn = await app.accounts.signIn(name, password, req.ip);
         if (!signedIn) {
-          throttle.failed(name);
+          throttle.failed(name, req.ip);
           return sendError(reply, 'Unauthenticated', 'Wrong name or password');
         }
-        throttle.succeeded(name);
+        throttle.succeeded(name, req.ip);
         const { user, token, csrf } = signedIn;
         reply.header('set-cookie', cookie(req, token, SESSION_TTL_MS / 1000));
         return reply.code(201).send({ user: { id: user.id, name: user.name, role: user.role }, csrfToken: csrf });
