@@ -33,7 +33,10 @@ export interface AppendRequest {
   readonly actor: Actor;
   /** The HTTP request that carried the change, if any. */
   readonly requestId?: string;
-  /** Records the outcome under an Idempotency-Key in the same transaction as the events. */
+  /**
+   * Records the outcome under an Idempotency-Key in the same transaction as the events. A key whose
+   * record has expired (IDEMPOTENCY_TTL_MS) is taken as new, and its record replaced.
+   */
   readonly idempotency?: { readonly key: string; readonly fingerprint: string; readonly result: unknown };
   /**
    * Changes to the store's own tables (credentials, personal data, AEDs, the delivery queue) that
@@ -54,6 +57,12 @@ export type AppendOutcome =
   | { readonly ok: false; readonly code: 'IdempotencyKeyReplayed'; readonly message: string; readonly result: unknown }
   | { readonly ok: false; readonly code: 'RecordConflict'; readonly message: string };
 
+/**
+ * How long an Idempotency-Key is remembered (ms): a retry comes within seconds or minutes; after a
+ * day the same key is a new request, and the stores drop the old record.
+ */
+export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+
 export interface IdempotencyRecord {
   readonly fingerprint: string;
   readonly result: unknown;
@@ -72,6 +81,7 @@ export interface EventStore<S> {
   readIncidentTimeline(incidentId: string): Promise<readonly StoredEvent[]>;
   load(streams: readonly string[]): Promise<ReadonlyMap<string, Snapshot<S>>>;
   list(kind: string, statuses?: readonly string[], limit?: number): Promise<readonly S[]>;
+  /** The record under a key, unless it was written `IDEMPOTENCY_TTL_MS` or more ago (by the store's clock). */
   idempotency(key: string): Promise<IdempotencyRecord | undefined>;
   headSeq(): Promise<number>;
   close(): Promise<void>;

@@ -1,12 +1,17 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { epochMs } from '../../core/ids.ts';
 import type { IncidentDetails } from '../../core/events.ts';
 import { INCIDENT_STATUSES, OPEN_INCIDENT_STATUSES, type IncidentStatus } from '../../core/statuses.ts';
 import { writeContext } from '../write-context.ts';
+import { idempotencyFor } from '../idempotency-key.ts';
 import type { RouteDeps } from '../route-deps.ts';
+import { MAY_LOG_OUTSIDE_SERVICE_AREA } from '../access.ts';
+import { principalOf } from '../auth.ts';
 import { sendError } from '../error-handler.ts';
+import { HttpError } from '../error-status.ts';
 import { failed } from '../outcome.ts';
 import {
   CreateIncidentBody,
@@ -39,7 +44,16 @@ function newIncidentId(now: number): string {
   return `I${day}-${tail}`;
 }
 
-const fingerprint = (body: unknown) => createHash('sha256').update(JSON.stringify(body)).digest('hex');
+/** The override of the service area, when the caller's role may give it; undefined when not asked. */
+function outsideOverride(req: FastifyRequest, asked: 'accept' | undefined): { outsideServiceArea?: 'accept' } {
+  if (asked === undefined) return {};
+  const { role } = principalOf(req);
+  if (!MAY_LOG_OUTSIDE_SERVICE_AREA.includes(role)) {
+    throw new HttpError('Forbidden', `Role ${role} may not log an incident outside the service area; a supervisor may`, { role });
+  }
+  return { outsideServiceArea: asked };
+}
+
 const tags = ['incidents'];
 
 function parseStatuses(q: string | undefined): readonly IncidentStatus[] | undefined {
@@ -66,7 +80,8 @@ export const incidentRoutes =
       },
       async (req, reply) => {
         const now = app.clock();
-        const { priority, ...rest } = req.body;
+        const { priority, outsideServiceArea, ...rest } = req.body;
+        const override = outsideOverride(req, outsideServiceArea);
         const details: IncidentDetails = {
           ...rest,
           priority: priority ?? app.config.plans.get(req.body.nature)?.defaultPriority ?? 2,
@@ -75,10 +90,10 @@ export const incidentRoutes =
         const ctx = writeContext(req);
         const receive = (incidentId: string) =>
           app.writer.execute(
-            { type: 'ReceiveIncident', now: epochMs(now), incidentId, details },
+            { type: 'ReceiveIncident', now: epochMs(now), incidentId, details, ...override },
             {
               ...ctx,
-              ...(key === undefined ? {} : { idempotency: { key: `POST /api/incidents ${key}`, fingerprint: fingerprint(req.body), result: { incidentId } } }),
+              ...(key === undefined ? {} : { idempotency: idempotencyFor(req, key, { incidentId }) }),
             },
           );
         // Ids are random: on the rare collision with an existing incident, draw another.
@@ -116,8 +131,10 @@ export const incidentRoutes =
       '/api/incidents/:id',
       { schema: { tags, summary: 'Correct or complete an incident’s details', params: IdParams, body: UpdateIncidentBody } },
       async (req, reply) => {
+        const { outsideServiceArea, ...changes } = req.body;
+        const override = outsideOverride(req, outsideServiceArea);
         const outcome = await app.writer.execute(
-          { type: 'UpdateIncident', now: epochMs(app.clock()), incidentId: req.params.id, changes: req.body as Partial<IncidentDetails> },
+          { type: 'UpdateIncident', now: epochMs(app.clock()), incidentId: req.params.id, changes: changes as Partial<IncidentDetails>, ...override },
           writeContext(req),
         );
         return failed(reply, outcome) ? reply : viewOf(req.params.id);

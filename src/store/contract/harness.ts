@@ -6,8 +6,11 @@ import type { EventStore, Projector } from '../event-store.ts';
 import type { Store } from '../store.ts';
 import { type TestState, testProjector } from './test-model.ts';
 
-/** Opens (or reopens) the store kept in `dir`. A store that keeps nothing on disk may ignore `dir`. */
-export type OpenStore = (dir: string, projector: Projector<TestState>) => Store<TestState> | Promise<Store<TestState>>;
+/**
+ * Opens (or reopens) the store kept in `dir`, on `clock` (epoch ms). A store that keeps nothing on
+ * disk may ignore `dir`.
+ */
+export type OpenStore = (dir: string, projector: Projector<TestState>, clock: () => number) => Store<TestState> | Promise<Store<TestState>>;
 
 export interface StoreContractOptions {
   /**
@@ -28,6 +31,8 @@ export interface Harness {
   /** `store.events` */
   readonly events: EventStore<TestState>;
   readonly durable: boolean;
+  /** The store's clock: it moves only when a rule moves it. */
+  readonly clock: { now(): number; advance(ms: number): void };
   /** Closes the store (unless the test already did) and opens it again on the same directory. */
   reopen(projector?: Projector<TestState>): Promise<Store<TestState>>;
   close(): Promise<void>;
@@ -39,6 +44,8 @@ export function useHarness(name: string, open: OpenStore, options: StoreContract
   let dir = '';
   let store: Store<TestState> | undefined;
   let closed = false;
+  let now = Date.now();
+  const clock = { now: () => now, advance: (ms: number) => void (now += ms) };
   const current = () => {
     if (!store) throw new Error('the store is opened for each test: use it inside a test');
     return store;
@@ -46,7 +53,8 @@ export function useHarness(name: string, open: OpenStore, options: StoreContract
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'samaritan-contract-'));
-    store = await open(dir, testProjector);
+    now = Date.now();
+    store = await open(dir, testProjector, clock.now);
     closed = false;
   });
   afterEach(async () => {
@@ -63,9 +71,10 @@ export function useHarness(name: string, open: OpenStore, options: StoreContract
       return current().events;
     },
     durable: options.durable ?? true,
+    clock,
     async reopen(projector = testProjector) {
       if (!closed) await current().close();
-      store = await open(dir, projector);
+      store = await open(dir, projector, clock.now);
       closed = false;
       return store;
     },

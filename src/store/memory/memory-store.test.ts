@@ -2,4 +2,4 @@ import { describeStoreContract } from '../contract.ts';
 import { openMemoryStore } from './open-memory.ts';
 
 // Nothing is kept once the store is closed: the rules that reopen it are skipped (durable: false).
-describeStoreContract('memory', (_dir, projector) => openMemoryStore(projector), { durable: false });
+describeStoreContract('memory', (_dir, projector, clock) => openMemoryStore(projector, clock), { durable: false });

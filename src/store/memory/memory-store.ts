@@ -1,6 +1,6 @@
 import { foldSnapshots } from '../fold-snapshots.ts';
 import type { PendingEvent, StoredEvent } from '../../core/events.ts';
-import type { AppendOutcome, AppendRequest, EventStore, IdempotencyRecord, Projector, Snapshot } from '../event-store.ts';
+import { IDEMPOTENCY_TTL_MS, type AppendOutcome, type AppendRequest, type EventStore, type IdempotencyRecord, type Projector, type Snapshot } from '../event-store.ts';
 import type { RecordWrite } from '../record-writes.ts';
 import type { Gate } from './gate.ts';
 import { json, parse } from './json.ts';
@@ -64,7 +64,8 @@ export class MemoryStore<S> implements EventStore<S> {
   /** In the order the streams got their first snapshot, which is the order `list` answers in. */
   private readonly snapshots = new Map<string, SnapshotRow>();
   private readonly kinds = new Map<string, Set<string>>();
-  private readonly keys = new Map<string, { readonly fingerprint: string; readonly result: string }>();
+  /** In the order written (a replaced key goes to the end), so the expired ones are at the front. */
+  private readonly keys = new Map<string, { readonly fingerprint: string; readonly result: string; readonly at: number }>();
   /** The last append not yet settled: close() waits for it, so an append made before close is never dropped. */
   private last: Promise<unknown> = Promise.resolve();
   private closing = false;
@@ -87,7 +88,8 @@ export class MemoryStore<S> implements EventStore<S> {
   private commit(request: AppendRequest): AppendOutcome {
     this.gate.check();
     if (request.idempotency) {
-      const prior = this.keys.get(request.idempotency.key);
+      this.purgeIdempotency();
+      const prior = this.liveKey(request.idempotency.key);
       if (prior) {
         return {
           ok: false,
@@ -115,7 +117,10 @@ export class MemoryStore<S> implements EventStore<S> {
       this.project(rows, undo);
       if (request.idempotency) {
         const { key, fingerprint, result } = request.idempotency;
-        undo.set(this.keys, key, { fingerprint, result: json(result) });
+        const was = this.keys.get(key);
+        this.keys.delete(key);
+        undo.onRollback(() => (was === undefined ? undefined : this.keys.set(key, was)));
+        undo.set(this.keys, key, { fingerprint, result: json(result), at: this.clock() });
       }
       return { ok: true, events: rows.map(toStored) };
     } catch (e) {
@@ -217,8 +222,22 @@ export class MemoryStore<S> implements EventStore<S> {
 
   async idempotency(key: string): Promise<IdempotencyRecord | undefined> {
     this.gate.check();
-    const row = this.keys.get(key);
+    const row = this.liveKey(key);
     return row && { fingerprint: row.fingerprint, result: parse(row.result) };
+  }
+
+  private liveKey(key: string): { readonly fingerprint: string; readonly result: string } | undefined {
+    const row = this.keys.get(key);
+    return row !== undefined && this.clock() - row.at < IDEMPOTENCY_TTL_MS ? row : undefined;
+  }
+
+  /** Drops the expired records, oldest first. */
+  private purgeIdempotency(): void {
+    const now = this.clock();
+    for (const [key, row] of this.keys) {
+      if (now - row.at < IDEMPOTENCY_TTL_MS) break;
+      this.keys.delete(key);
+    }
   }
 
   async headSeq(): Promise<number> {

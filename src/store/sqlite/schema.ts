@@ -28,6 +28,8 @@ CREATE TABLE IF NOT EXISTS idempotency (
   result      TEXT NOT NULL,
   created_at  TEXT NOT NULL
 );
+-- Expired keys are deleted by age.
+CREATE INDEX IF NOT EXISTS idempotency_by_created ON idempotency (created_at);
 CREATE TABLE IF NOT EXISTS meta (
   key   TEXT PRIMARY KEY,
   value TEXT NOT NULL

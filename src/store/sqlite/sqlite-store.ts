@@ -2,10 +2,13 @@ import Database from 'better-sqlite3';
 import type { Actor } from '../../core/actor.ts';
 import type { PendingEvent, StoredEvent } from '../../core/events.ts';
 import type { AppendOutcome, AppendRequest, EventStore, IdempotencyRecord, Projector, Snapshot } from '../event-store.ts';
+import { SqliteIdempotency } from './sqlite-idempotency.ts';
 import type { RecordWrite } from '../record-writes.ts';
 import { SCHEMA } from './schema.ts';
 import { SnapshotCache, type CachedSnapshot } from './snapshot-cache.ts';
 import { foldSnapshots } from '../fold-snapshots.ts';
+import { StorageUnavailable } from '../storage-unavailable.ts';
+import { storageFailureOf } from './storage-errors.ts';
 
 interface EventRow {
   seq: number;
@@ -22,6 +25,8 @@ interface EventRow {
 const EVENT_SCHEMA_VERSION = 1;
 /** How often a read looks for commits by another process (ms). */
 const OTHER_WRITERS_EVERY_MS = 50;
+/** A commit this recent (ms) answers `writable()` without a probe write: readiness checks cost no fsync each. */
+const WRITABLE_SEEN_MS = 1_000;
 
 /** The envelope's actor and request id live in the row's meta JSON (older rows: `{actor: "name", reqId}`). */
 function envelopeOf(meta: string | null): { actor: Actor; requestId?: string } {
@@ -88,6 +93,8 @@ interface Pending {
 export class SqliteStore<S> implements EventStore<S> {
   private readonly db: Database.Database;
   private readonly q;
+  /** Idempotency-Key records, with their expiry. */
+  private readonly keys: SqliteIdempotency;
   private queue: Pending[] = [];
   private readonly writeOne: (request: AppendRequest) => StoredEvent[];
   /** Parsed snapshots as committed; `batch` holds those of the group being written, `staged` the current request's. */
@@ -97,6 +104,10 @@ export class SqliteStore<S> implements EventStore<S> {
   /** SQLite's count of commits by other connections (another process on the same file): the cache is then dropped. */
   private dataVersion = -1;
   private lookedAt = -Infinity;
+  /** The last write failed for a storage reason, and no write has succeeded since. */
+  private failing = false;
+  /** performance.now() of the last commit that succeeded. */
+  private committedAt = -Infinity;
   /** Set by open-sqlite.ts: the tables beside the log that record writes go to. */
   applyRecord: RecordApplier = (w) => {
     throw new Error(`no table takes record write ${w.type}`);
@@ -115,6 +126,7 @@ export class SqliteStore<S> implements EventStore<S> {
     this.db.pragma('busy_timeout = 5000');
     this.db.pragma('foreign_keys = ON');
     this.db.exec(SCHEMA);
+    this.keys = new SqliteIdempotency(this.db, clock);
     this.q = {
       version: this.db.prepare<[string], { version: number | null }>('SELECT max(version) AS version FROM events WHERE stream = ?'),
       insert: this.db.prepare(
@@ -131,10 +143,6 @@ export class SqliteStore<S> implements EventStore<S> {
       after: this.db.prepare<[number, number], EventRow>('SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?'),
       timeline: this.db.prepare<[string], EventRow>('SELECT * FROM events WHERE incident_id = ? ORDER BY seq'),
       head: this.db.prepare<[], { seq: number | null }>('SELECT max(seq) AS seq FROM events'),
-      idemGet: this.db.prepare<[string], { fingerprint: string; result: string }>(
-        'SELECT fingerprint, result FROM idempotency WHERE key = ?',
-      ),
-      idemPut: this.db.prepare('INSERT INTO idempotency (key, fingerprint, result, created_at) VALUES (?, ?, ?, ?)'),
       metaGet: this.db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
       metaPut: this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
       dataVersion: this.db.prepare('PRAGMA data_version').pluck(),
@@ -181,7 +189,7 @@ export class SqliteStore<S> implements EventStore<S> {
             if (!this.db.inTransaction) throw e;
             if (e instanceof Conflict) results.push(e.outcome);
             else if (e instanceof RecordGuardFailed) results.push({ ok: false, code: 'RecordConflict', message: e.message });
-            else results.push(e instanceof Error ? e : new Error(String(e)));
+            else results.push(this.failed(e) ?? (e instanceof Error ? e : new Error(String(e))));
           }
         }
       }).immediate();
@@ -189,9 +197,11 @@ export class SqliteStore<S> implements EventStore<S> {
       this.staged = new Map();
       this.batch = new Map();
       this.cache.clear();
-      for (const p of batch) p.reject(e instanceof Error ? e : new Error(String(e)));
+      const failure = this.failed(e);
+      for (const p of batch) p.reject(failure ?? (e instanceof Error ? e : new Error(String(e))));
       return;
     }
+    this.succeeded();
     for (const [k, v] of this.batch) this.cache.set(k, v);
     this.batch = new Map();
     batch.forEach((p, i) => {
@@ -208,9 +218,44 @@ export class SqliteStore<S> implements EventStore<S> {
     }
   }
 
+  /** Notes a write that failed; returns its StorageUnavailable form when the failure is the storage's. */
+  private failed(e: unknown): StorageUnavailable | undefined {
+    const failure = storageFailureOf(e);
+    if (failure !== undefined) this.failing = true;
+    return failure;
+  }
+
+  private succeeded(): void {
+    this.failing = false;
+    this.committedAt = performance.now();
+  }
+
+  /** A write to this file beside the log (the tables of open-sqlite.ts) failed for a storage reason. */
+  noticeStorageFailure(): void {
+    this.failing = true;
+  }
+
+  /**
+   * Whether a write commits now. Unless a write succeeded within the last second and none failed
+   * since, it writes a row of its own (meta `probed_at`, fsynced like any commit), so that the
+   * answer follows the disk: false while it is full or read-only, true again once it recovers.
+   */
+  writable(): Promise<boolean> {
+    if (!this.db.open) return Promise.resolve(false);
+    if (!this.failing && performance.now() - this.committedAt < WRITABLE_SEEN_MS) return Promise.resolve(true);
+    try {
+      this.q.metaPut.run('probed_at', new Date(this.clock()).toISOString());
+    } catch (e) {
+      if (this.failed(e) === undefined) throw e;
+      return Promise.resolve(false);
+    }
+    this.succeeded();
+    return Promise.resolve(true);
+  }
+
   private write(request: AppendRequest): StoredEvent[] {
     if (request.idempotency) {
-      const prior = this.q.idemGet.get(request.idempotency.key);
+      const prior = this.keys.get(request.idempotency.key);
       if (prior) {
         throw new Conflict({
           ok: false,
@@ -258,7 +303,7 @@ export class SqliteStore<S> implements EventStore<S> {
     this.project(stored);
     if (request.idempotency) {
       const { key, fingerprint, result } = request.idempotency;
-      this.q.idemPut.run(key, fingerprint, JSON.stringify(result), recordedAt);
+      this.keys.put(key, fingerprint, result, recordedAt);
     }
     return stored;
   }
@@ -354,8 +399,7 @@ export class SqliteStore<S> implements EventStore<S> {
   }
 
   idempotency(key: string): Promise<IdempotencyRecord | undefined> {
-    const row = this.q.idemGet.get(key);
-    return Promise.resolve(row ? { fingerprint: row.fingerprint, result: JSON.parse(row.result) as unknown } : undefined);
+    return Promise.resolve(this.keys.record(key));
   }
 
   headSeq(): Promise<number> {
