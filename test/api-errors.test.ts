@@ -198,7 +198,8 @@ describe('API errors: one shape, the right status, never a 5xx', () => {
     const close = await call('POST', `/api/incidents/${id}/close`, {});
     expectError(close, 409, 'IllegalTransition');
     expect(close.body.error.details).toEqual({ from: 'received', to: 'closed' });
-    const unit = await call('POST', '/api/units/E07/status', { status: 'at_hospital' });
+    // A medic (an engine never goes at_hospital: that is StatusNotAllowedForUnitType, 422).
+    const unit = await call('POST', '/api/units/57/status', { status: 'at_hospital' });
     expectError(unit, 409, 'IllegalTransition');
     expect(unit.body.error.details).toMatchObject({ from: 'available', to: 'at_hospital' });
     expectError(await call('POST', '/api/units/E07/status', { status: 'dispatched' }), 409, 'IllegalTransition');
@@ -283,11 +284,25 @@ describe('API errors: one shape, the right status, never a 5xx', () => {
     expectError(await call('POST', '/api/users', user, admin), 409, 'UserAlreadyExists');
   });
 
-  it('429 RateLimited after 10 failed sign-ins for one name', async () => {
+  it('400 InvalidUnicode for a lone surrogate in a JSON string; 403 WrongCredentialKind for a device token on a staff route', async () => {
+    const text = `{"location":{"lat":${CIVIC_CENTER.lat},"lon":${CIVIC_CENTER.lon}},"nature":"medical","notes":"\\ud800"}`;
+    expectError(await call('POST', '/api/incidents', text), 400, 'InvalidUnicode');
+    const device = await t.app.accounts.createToken({ name: 'errors phone', role: 'dispatcher', kind: 'device', subject: 'V-errors', by: 'test' });
+    expectError(await call('GET', '/api/incidents', undefined, { authorization: `Bearer ${device.token}` }), 403, 'WrongCredentialKind');
+  });
+
+  it('429 SignInThrottled after 5 failed sign-ins for one name from one address, with a Retry-After', async () => {
     const wrong = { name: 'errors-guessed', password: 'not the password' };
-    for (let i = 0; i < 10; i++) expectError(await call('POST', '/api/session', wrong, { authorization: '' }), 401, 'Unauthenticated');
+    for (let i = 0; i < 5; i++) expectError(await call('POST', '/api/session', wrong, { authorization: '' }), 401, 'Unauthenticated');
     const limited = await call('POST', '/api/session', wrong, { authorization: '' });
-    expectError(limited, 429, 'RateLimited');
+    expectError(limited, 429, 'SignInThrottled');
+    expect(limited.headers.get('retry-after')).toBe('1');
+  });
+
+  it('429 RateLimited past a route’s rate limit (30 tokens a minute per credential)', async () => {
+    const admin = { authorization: `Bearer ${await t.token('admin')}` };
+    for (let i = 0; i < 30; i++) expect((await call('POST', '/api/tokens', { name: `limit-${i}`, role: 'integration' }, admin)).status).toBe(201);
+    expectError(await call('POST', '/api/tokens', { name: 'limit-over', role: 'integration' }, admin), 429, 'RateLimited');
   });
 
   it('400 MalformedRequest for a URL that is not valid percent-encoding or a method HTTP does not know', async () => {
@@ -331,6 +346,13 @@ describe('API errors: one shape, the right status, never a 5xx', () => {
     );
   });
 
+  it('422 OutsideServiceArea for a place outside the service area; 422 StatusNotAllowedForUnitType for an engine transporting', async () => {
+    expectError(await call('POST', '/api/incidents', { ...VALID, location: { lat: 0, lon: 0 } }), 422, 'OutsideServiceArea');
+    const id = await create();
+    expect((await call('POST', `/api/incidents/${id}/dispatch`, { unitIds: ['E21'] })).status).toBe(200);
+    expectError(await call('POST', '/api/units/E21/status', { status: 'transporting' }), 422, 'StatusNotAllowedForUnitType');
+  });
+
   it('the volunteer registry: 404 UnknownVolunteer/UnknownQualification, 400 InvalidQualification/InvalidQuietHours, 409 QualificationExpired/LocationConsentRequired, 410 VolunteerGone', async () => {
     const supervisor = { authorization: `Bearer ${await t.token('supervisor')}` };
     const signedUp = await call('POST', '/api/volunteers', { name: 'Error Case', phone: '+1 415 555 0100', locationConsent: false }, { authorization: '' });
@@ -363,7 +385,8 @@ describe('API errors: one shape, the right status, never a 5xx', () => {
     const alertId = `${incident}.${id}`;
     expect((await call('GET', '/api/volunteers/me/alerts', undefined, me)).body.alerts.map((a: { alertId: string }) => a.alertId)).toEqual([alertId]);
     expectError(await call('POST', `/api/volunteers/me/alerts/${incident}.VSOMEONEELSE00/accept`, undefined, me), 404, 'UnknownAlert');
-    expectError(await call('POST', `/api/volunteers/me/alerts/${alertId}/seen`, {}, { authorization: `Bearer ${await t.token('volunteer')}` }), 404, 'UnknownVolunteer');
+    const orphan = await t.app.accounts.createToken({ name: 'orphan phone', role: 'volunteer', kind: 'device', by: 'test' }); // bound to no volunteer
+    expectError(await call('POST', `/api/volunteers/me/alerts/${alertId}/seen`, {}, { authorization: `Bearer ${orphan.token}` }), 404, 'UnknownVolunteer');
     expect((await call('POST', `/api/volunteers/me/alerts/${alertId}/decline`, {}, me)).status).toBe(200);
     expectError(await call('POST', `/api/volunteers/me/alerts/${alertId}/accept`, undefined, me), 409, 'AlertNotOpen');
     expectError(await call('POST', `/api/volunteers/me/alerts/${alertId}/arrived`, undefined, me), 409, 'AlertNotAccepted');

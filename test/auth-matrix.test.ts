@@ -12,7 +12,8 @@ import { startTestServer, type TestServer } from './support/server.ts';
 /**
  * The route × role matrix of issue 3: every route the server has, from its own route table and
  * from GET /openapi.json, called for real by every kind of caller, must be allowed or refused
- * (401 without valid credentials, 403 for the wrong role) exactly as the one table in access.ts says.
+ * (401 without valid credentials, 403 for the wrong kind of credential or the wrong role) exactly as the one
+ * table in access.ts says.
  */
 
 const PASSWORD = 'matrix password 0123';
@@ -22,6 +23,8 @@ interface Caller {
   readonly headers: Record<string, string>;
   /** Undefined: the caller has no valid credentials. */
   readonly role?: Role;
+  /** How it proves who it is (valid callers only). */
+  readonly via?: 'token' | 'session' | 'device';
   readonly scopes: readonly Scope[];
 }
 
@@ -29,9 +32,11 @@ interface Caller {
 const ruleOf = (route: string): Rule | undefined => ACCESS[route.replace(/^HEAD /, 'GET ')];
 
 /** What the table says should happen, stated independently of the server's own check. */
-function expected(rule: Rule, caller: Caller): 'allowed' | 401 | 403 {
+function expected(rule: Rule, caller: Caller): 'allowed' | 401 | 403 | 'wrong kind' {
   if (rule === 'public') return 'allowed';
   if (caller.role === undefined) return 401;
+  // A device token only on a volunteer's own routes (those with `via`), and nothing else there.
+  if (!(rule.via ?? ['token', 'session']).includes(caller.via!)) return 'wrong kind';
   if (caller.role === 'integration') return rule.scope !== undefined && caller.scopes.includes(rule.scope) ? 'allowed' : 403;
   return rule.roles.includes(caller.role) ? 'allowed' : 403;
 }
@@ -81,19 +86,19 @@ describe('the route × role matrix: every route, every kind of caller, exactly a
     callers.push({ label: 'a session cookie holding a bearer token', headers: { authorization: '', cookie: cookieFor(t.dispatcherToken) }, scopes: [] });
 
     // Bearer tokens of every role, integrations with no scope, each scope, and all of them.
-    for (const role of ROLES) callers.push({ label: `${role} token`, headers: bearer(await t.token(role)), role, scopes: [] });
+    for (const role of ROLES) callers.push({ label: `${role} token`, headers: bearer(await t.token(role)), role, via: 'token', scopes: [] });
     for (const scope of SCOPES) {
-      callers.push({ label: `integration token [${scope}]`, headers: bearer(await t.token('integration', [scope])), role: 'integration', scopes: [scope] });
+      callers.push({ label: `integration token [${scope}]`, headers: bearer(await t.token('integration', [scope])), role: 'integration', via: 'token', scopes: [scope] });
     }
-    callers.push({ label: 'integration token [all scopes]', headers: bearer(await t.token('integration', [...SCOPES])), role: 'integration', scopes: SCOPES });
+    callers.push({ label: 'integration token [all scopes]', headers: bearer(await t.token('integration', [...SCOPES])), role: 'integration', via: 'token', scopes: SCOPES });
     const device = await accounts.createToken({ name: 'phone', role: 'volunteer', kind: 'device', subject: 'volunteer-1', by: 'test' });
-    callers.push({ label: 'volunteer device token', headers: bearer(device.token), role: 'volunteer', scopes: [] });
+    callers.push({ label: 'volunteer device token', headers: bearer(device.token), role: 'volunteer', via: 'device', scopes: [] });
 
     // Console sessions of every role (the cookie with its CSRF token).
     for (const role of ROLES) {
       if (role !== 'supervisor') await add(role);
       const s = (await accounts.signIn(`matrix-${role}`, PASSWORD, '127.0.0.1'))!;
-      callers.push({ label: `${role} session`, headers: sessionHeaders({ cookie: cookieFor(s.token), csrf: s.csrf }), role, scopes: [] });
+      callers.push({ label: `${role} session`, headers: sessionHeaders({ cookie: cookieFor(s.token), csrf: s.csrf }), role, via: 'session', scopes: [] });
     }
 
     incident = await createIncident(t, { location: CIVIC_CENTER, nature: 'medical' });
@@ -155,7 +160,7 @@ describe('the route × role matrix: every route, every kind of caller, exactly a
     // Signing out ends a session: it goes last for each caller.
     const ordered = [...routes.filter((r) => r !== 'DELETE /api/session'), 'DELETE /api/session'];
     const wrong: string[] = [];
-    const tally = { allowed: 0, 401: 0, 403: 0 };
+    const tally = { allowed: 0, 401: 0, 403: 0, 'wrong kind': 0 };
     for (const caller of callers) {
       for (const route of ordered) {
         const rule = ruleOf(route)!;
@@ -166,7 +171,9 @@ describe('the route × role matrix: every route, every kind of caller, exactly a
         const ok =
           want === 'allowed'
             ? res.status < 500 && res.status !== 401 && res.status !== 403
-            : res.status === want && (route.startsWith('HEAD ') || denial === (want === 401 ? 'Unauthenticated' : 'Forbidden'));
+            : want === 'wrong kind'
+              ? res.status === 403 && (route.startsWith('HEAD ') || denial === 'WrongCredentialKind')
+              : res.status === want && (route.startsWith('HEAD ') || denial === (want === 401 ? 'Unauthenticated' : 'Forbidden'));
         if (!ok) wrong.push(`${caller.label} → ${route}: expected ${want}, got ${res.status} ${res.text.slice(0, 200)}`);
         tally[want]++;
       }
@@ -178,6 +185,7 @@ describe('the route × role matrix: every route, every kind of caller, exactly a
     expect(tally.allowed).toBeGreaterThan(0);
     expect(tally[401]).toBeGreaterThan(0);
     expect(tally[403]).toBeGreaterThan(0);
+    expect(tally['wrong kind']).toBeGreaterThan(0);
   });
 
   it('401 and 403 both use the API error body, and a denied request changes nothing', async () => {

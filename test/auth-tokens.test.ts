@@ -26,7 +26,15 @@ describe('bearer tokens over the API', () => {
   it('an admin issues a token: 201, the token shown once, and it works at once', async () => {
     const res = await t.request('POST', '/api/tokens', { name: 'cad-bridge', role: 'dispatcher' }, admin);
     expect(res.status, res.text).toBe(201);
-    expect(res.body).toEqual({ id: expect.any(String), name: 'cad-bridge', role: 'dispatcher', scopes: [], createdAt: expect.any(String), token: expect.stringMatching(/^sam_[A-Za-z0-9_-]{12}_[A-Za-z0-9_-]{43}$/) });
+    expect(res.body).toEqual({
+      id: expect.any(String),
+      name: 'cad-bridge',
+      role: 'dispatcher',
+      scopes: [],
+      createdAt: expect.any(String),
+      expiresAt: expect.any(String),
+      token: expect.stringMatching(/^sam_[A-Za-z0-9_-]{12}_[A-Za-z0-9_-]{43}$/),
+    });
     expect(tokenIdOf(res.body.token as string)).toBe(res.body.id);
     const units = await t.request('GET', '/api/units', undefined, bearer(res.body.token as string));
     expect(units.status).toBe(200);
@@ -39,7 +47,7 @@ describe('bearer tokens over the API', () => {
     const list = await t.request('GET', '/api/tokens', undefined, admin);
     expect(list.status).toBe(200);
     const listed = (list.body.tokens as Record<string, unknown>[]).find((x) => x.id === issued.body.id);
-    expect(listed).toEqual({ id: issued.body.id, name: 'listed', role: 'integration', scopes: ['units:read', 'events:read'], createdAt: expect.any(String) });
+    expect(listed).toEqual({ id: issued.body.id, name: 'listed', role: 'integration', scopes: ['units:read', 'events:read'], createdAt: expect.any(String), expiresAt: expect.any(String) });
     for (const tk of list.body.tokens as Record<string, unknown>[]) {
       for (const key of ['hash', 'token', 'secret']) expect(tk).not.toHaveProperty(key);
     }

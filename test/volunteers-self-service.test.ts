@@ -154,21 +154,20 @@ describe('volunteer self-service', () => {
     expect(found.map((n) => n.id)).toContain(v.id);
   });
 
-  it('a volunteer never reaches another volunteer’s data or the staff routes (403), and no path names another volunteer', async () => {
+  it('a volunteer never reaches another volunteer’s data or the staff routes (403 WrongCredentialKind: a device token is for the volunteer’s own routes), and no path names another volunteer', async () => {
     const a = await signUp(t);
     const b = await signUp(t, { ...ALICE, name: 'Bob Other' });
-    expectError(await t.request('GET', `/api/volunteers/${b.id}`, undefined, a.headers), 403, 'Forbidden');
-    expectError(await t.request('GET', '/api/volunteers', undefined, a.headers), 403, 'Forbidden');
-    expectError(await t.request('POST', `/api/volunteers/${a.id}/qualifications/cpr/verify`, {}, a.headers), 403, 'Forbidden');
-    expectError(await t.request('GET', '/api/aeds', undefined, a.headers), 403, 'Forbidden');
-    expectError(await t.request('GET', '/api/events', undefined, a.headers), 403, 'Forbidden');
+    expectError(await t.request('GET', `/api/volunteers/${b.id}`, undefined, a.headers), 403, 'WrongCredentialKind');
+    expectError(await t.request('GET', '/api/volunteers', undefined, a.headers), 403, 'WrongCredentialKind');
+    expectError(await t.request('POST', `/api/volunteers/${a.id}/qualifications/cpr/verify`, {}, a.headers), 403, 'WrongCredentialKind');
+    expectError(await t.request('GET', '/api/aeds', undefined, a.headers), 403, 'WrongCredentialKind');
+    expectError(await t.request('GET', '/api/events', undefined, a.headers), 403, 'WrongCredentialKind');
     const me = await t.request('GET', '/api/volunteers/me', undefined, a.headers);
     expect(me.text).not.toContain('Bob Other');
     expect(me.text).not.toContain(b.id);
-    // Staff tokens are not volunteers: /me is not theirs.
-    expectError(await t.request('GET', '/api/volunteers/me'), 403, 'Forbidden');
-    // A volunteer-role token that is not a device token has no registry entry.
-    expectError(await t.request('GET', '/api/volunteers/me', undefined, bearer(await t.token('volunteer'))), 404, 'UnknownVolunteer');
+    // Staff tokens are not volunteers: /me is not theirs. Nor is a volunteer-role token that is not a device token.
+    expectError(await t.request('GET', '/api/volunteers/me'), 403, 'WrongCredentialKind');
+    expectError(await t.request('GET', '/api/volunteers/me', undefined, bearer(await t.token('volunteer'))), 403, 'WrongCredentialKind');
   });
 });
 

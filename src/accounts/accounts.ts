@@ -3,7 +3,7 @@ import type { PendingEvent } from '../core/events.ts';
 import type { WriteContext, Writer } from '../log/writer.ts';
 import type { RecordWrite } from '../store/record-writes.ts';
 import type { Role, Scope } from '../core/roles.ts';
-import { generatePassword, hashPassword, verifyPassword } from './passwords.ts';
+import { generatePassword, PasswordHasher } from './passwords.ts';
 import { issueSecret, parseSecret, secretMatches } from './secrets.ts';
 import type { AccountStore, TokenRecord, UserRecord } from '../store/account-store.ts';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -21,16 +21,30 @@ export interface Principal {
   readonly csrf?: string;
 }
 
-export const SESSION_TTL_MS = 12 * 60 * 60 * 1000; // one operations-centre shift
+/** A console session ends after this long unused (ms): one operations-centre shift. */
+export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
+/**
+ * A session's end is moved on when it is used, but written at most this often (ms), so a busy
+ * console does not cost a write per request: it ends 12 h after its last use, give or take this.
+ */
+const SESSION_SLIDE_MS = 60_000;
+/** Integration (api) tokens end after this long unless issued with another lifetime (ms). */
+export const API_TOKEN_TTL_MS = 90 * 24 * 60 * 60 * 1000;
+/** The kind of credential each token prefix stands for: a token is valid only as its own kind. */
+const KIND_OF_PREFIX: Readonly<Record<string, TokenRecord['kind']>> = { sam: 'api', dev: 'device', ses: 'session' };
+const PREFIX_OF_KIND: Readonly<Record<TokenRecord['kind'], 'sam' | 'dev' | 'ses'>> = { api: 'sam', device: 'dev', session: 'ses' };
+
+export interface AccountsOptions {
+  /** scrypt cost as log2(N), default 17; a stored hash of lower cost is replaced at its next sign-in. */
+  readonly scryptLog2N?: number;
+  /** Lifetime of a new integration (api) token, ms (default 90 days). */
+  readonly apiTokenTtlMs?: number;
+}
 /** How long a checked credential is trusted without reading it again (ms), and how many are held. */
 const RECENT_MS = 5_000;
 const RECENT_LIMIT = 10_000;
 /** The events after which every held principal is dropped. */
 export const CREDENTIAL_EVENTS: ReadonlySet<string> = new Set(['TokenRevoked', 'UserRoleChanged', 'SignedOut', 'VolunteerDeleted']);
-
-// A real hash to compare against when the user does not exist, so the answer takes as long
-// as for a wrong password and does not reveal which names exist.
-const DECOY_HASH = hashPassword(generatePassword());
 
 /** Users, tokens and sessions, with every change written to the audit log. */
 export class Accounts {
@@ -38,7 +52,19 @@ export class Accounts {
     private readonly store: AccountStore,
     private readonly writer: Writer,
     private readonly clock: () => number,
-  ) {}
+    options: AccountsOptions = {},
+  ) {
+    this.hasher = new PasswordHasher(options.scryptLog2N);
+    this.apiTokenTtlMs = options.apiTokenTtlMs ?? API_TOKEN_TTL_MS;
+  }
+
+  private readonly hasher: PasswordHasher;
+  private readonly apiTokenTtlMs: number;
+  /**
+   * A real hash to compare against when the user does not exist, so the answer takes as long as for
+   * a wrong password and does not reveal which names exist. Made at the first sign-in.
+   */
+  private decoy: Promise<string> | undefined;
 
   /** Appends audit events with the table changes they record, in one transaction. */
   private async write(events: readonly PendingEvent[], records: readonly RecordWrite[], ctx: WriteContext): Promise<void> {
@@ -55,7 +81,7 @@ export class Accounts {
   }
 
   async addUser(name: string, role: Role, password: string, by: string, ctx: WriteContext = { actor: systemActor(by) }): Promise<UserRecord> {
-    const user: UserRecord = { id: randomUUID(), name, role, passwordHash: await hashPassword(password), createdAt: this.at() };
+    const user: UserRecord = { id: randomUUID(), name, role, passwordHash: await this.hasher.hash(password), createdAt: this.at() };
     await this.write([this.event(`user-${user.id}`, { type: 'UserAdded', data: { userId: user.id, name, role, by } })], [{ type: 'user.add', user }], ctx);
     return user;
   }
@@ -87,11 +113,15 @@ export class Accounts {
     scopes?: readonly Scope[];
     kind?: 'api' | 'device';
     subject?: string;
+    /** Api tokens only: their lifetime (ms), default the configured one. Device tokens do not expire. */
+    ttlMs?: number;
     by: string;
     ctx?: WriteContext;
   }): Promise<{ token: string; record: TokenRecord }> {
     const kind = options.kind ?? 'api';
-    const secret = issueSecret(kind === 'device' ? 'dev' : 'sam');
+    const secret = issueSecret(PREFIX_OF_KIND[kind]);
+    const now = this.clock();
+    const expiresAt = kind === 'api' ? new Date(now + (options.ttlMs ?? this.apiTokenTtlMs)).toISOString() : undefined;
     const record: TokenRecord = {
       id: secret.id,
       kind,
@@ -100,7 +130,8 @@ export class Accounts {
       scopes: options.scopes ?? [],
       ...(options.subject === undefined ? {} : { subject: options.subject }),
       hash: secret.hash,
-      createdAt: this.at(),
+      createdAt: new Date(now).toISOString(),
+      ...(expiresAt === undefined ? {} : { expiresAt }),
     };
     const issued = this.event(`token-${record.id}`, {
       type: 'TokenIssued',
@@ -142,7 +173,8 @@ export class Accounts {
    */
   async signIn(name: string, password: string, ip: string, ctx: { readonly requestId?: string } = {}): Promise<{ token: string; csrf: string; user: UserRecord } | undefined> {
     const user = await this.store.userByName(name);
-    const ok = await verifyPassword(password, user?.passwordHash ?? (await DECOY_HASH));
+    this.decoy ??= this.hasher.hash(generatePassword());
+    const ok = await this.hasher.verify(password, user?.passwordHash ?? (await this.decoy));
     if (!user || !ok || user.disabledAt !== undefined) {
       await this.write([this.event('audit-sign-in', { type: 'SignInFailed', data: { name, ip } })], [], { actor: systemActor('sign-in'), ...ctx });
       return undefined;
@@ -162,9 +194,13 @@ export class Accounts {
         createdAt: new Date(now).toISOString(),
         expiresAt: new Date(now + SESSION_TTL_MS).toISOString(),
     };
+    // A hash made at a lower cost than today's is replaced now, while the password is at hand.
+    const rehash: RecordWrite[] = this.hasher.weaker(user.passwordHash)
+      ? [{ type: 'user.setPasswordHash', userId: user.id, passwordHash: await this.hasher.hash(password) }]
+      : [];
     await this.write(
       [this.event(`user-${user.id}`, { type: 'SignedIn', data: { userId: user.id, sessionId: secret.id, ip } })],
-      [{ type: 'credential.add', token: session }],
+      [{ type: 'credential.add', token: session }, ...rehash],
       { actor: { kind: 'user', id: user.id }, ...ctx },
     );
     return { token: secret.token, csrf, user };
@@ -220,16 +256,30 @@ export class Accounts {
     return principal?.principal;
   }
 
+  /**
+   * Moves a session's end to 12 h from now: it ends when unused, not 12 h after sign-in. Not an
+   * audited change (the requests themselves are the use), so the write carries no event.
+   */
+  private async extend(t: TokenRecord, userId: string, now: number): Promise<number> {
+    const expiresAt = now + SESSION_TTL_MS;
+    await this.write([], [{ type: 'credential.extend', id: t.id, expiresAt: new Date(expiresAt).toISOString() }], { actor: { kind: 'user', id: userId } });
+    return expiresAt;
+  }
+
   private async check(presented: string, expect: 'bearer' | 'session'): Promise<{ principal: Principal; expiresAt: number } | undefined> {
     const parsed = parseSecret(presented);
     if (!parsed || (expect === 'session') !== (parsed.prefix === 'ses')) return undefined;
     const t = await this.store.token(parsed.id);
     if (!t || t.revokedAt !== undefined || !secretMatches(parsed.secret, t.hash)) return undefined;
-    const expiresAt = t.expiresAt === undefined ? Infinity : Date.parse(t.expiresAt);
-    if (expiresAt <= this.clock()) return undefined;
+    // The prefix says what the token is: one shown as another kind than it was issued as is not valid.
+    if (t.kind !== KIND_OF_PREFIX[parsed.prefix]) return undefined;
+    const now = this.clock();
+    let expiresAt = t.expiresAt === undefined ? Infinity : Date.parse(t.expiresAt);
+    if (expiresAt <= now) return undefined;
     if (t.kind === 'session' && t.subject !== undefined) {
       const user = await this.store.userById(t.subject);
       if (!user || user.disabledAt !== undefined) return undefined;
+      if (expiresAt - now < SESSION_TTL_MS - SESSION_SLIDE_MS) expiresAt = await this.extend(t, user.id, now);
       // The role is read from the user, so a role change takes effect on the next request.
       const principal: Principal = { role: user.role, scopes: [], name: user.name, via: 'session', credentialId: t.id, subject: user.id, ...(t.csrf ? { csrf: t.csrf } : {}) };
       return { principal, expiresAt };

@@ -1,4 +1,5 @@
 import { isRole, isScope, type Scope } from '../core/roles.ts';
+import { daysToMs } from '../accounts/account-settings.ts';
 import { openSamaritan } from '../composition/samaritan.ts';
 import { DEFAULT_DATA_DIR, parse } from './args.ts';
 import { UsageError } from './usage-error.ts';
@@ -9,13 +10,16 @@ import { UsageError } from './usage-error.ts';
  */
 export async function token(args: string[]): Promise<number> {
   const [verb, ...rest] = args;
-  if (verb !== 'create') throw new UsageError('usage: samaritan token create --role <role> --name <name> [--scope <scope>]... [--volunteer <id>] [--data-dir <dir>]');
+  if (verb !== 'create') {
+    throw new UsageError('usage: samaritan token create --role <role> --name <name> [--scope <scope>]... [--volunteer <id>] [--expires-in-days <n>] [--data-dir <dir>]');
+  }
   const { values } = parse(rest, {
     'data-dir': { type: 'string' },
     role: { type: 'string' },
     name: { type: 'string' },
     scope: { type: 'string', multiple: true },
     volunteer: { type: 'string' },
+    'expires-in-days': { type: 'string' },
   });
   const role = values.role ?? '';
   if (!isRole(role)) throw new UsageError(`--role must be one of call_taker, dispatcher, supervisor, admin, volunteer, integration`);
@@ -25,6 +29,9 @@ export async function token(args: string[]): Promise<number> {
   if (bad !== undefined) throw new UsageError(`unknown scope ${bad}`);
   const volunteer = values.volunteer;
   if (volunteer !== undefined && role !== 'volunteer') throw new UsageError('--volunteer needs --role volunteer');
+  const days = values['expires-in-days'] === undefined ? undefined : Number(values['expires-in-days']);
+  if (days !== undefined && !(Number.isInteger(days) && days >= 1 && days <= 3650)) throw new UsageError('--expires-in-days must be a whole number of days from 1 to 3650');
+  if (days !== undefined && volunteer !== undefined) throw new UsageError('--expires-in-days is for integration tokens; a volunteer’s device token does not expire');
   const app = await openSamaritan({ dataDir: values['data-dir'] ?? DEFAULT_DATA_DIR, demoCity: false, background: false });
   try {
     if (volunteer !== undefined && !(await app.store.load([`volunteer-${volunteer}`])).has(`volunteer-${volunteer}`)) {
@@ -37,6 +44,7 @@ export async function token(args: string[]): Promise<number> {
       scopes: scopes as Scope[],
       by: 'cli',
       ...(volunteer === undefined ? {} : { kind: 'device' as const, subject: volunteer }),
+      ...(days === undefined ? {} : { ttlMs: daysToMs(days) }),
     });
     process.stdout.write(`${token}\n`);
   } finally {

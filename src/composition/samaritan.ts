@@ -1,10 +1,12 @@
-import { mkdirSync } from 'node:fs';
 import { systemActor } from '../core/actor.ts';
 import type { StreamState } from '../core/loaded.ts';
 import { parseStream } from '../core/streams.ts';
 import type { TravelTimeEstimator } from '../core/travel-time.ts';
-import { Accounts, CREDENTIAL_EVENTS } from '../accounts/accounts.ts';
-import { loadConfiguration, PROJECT_ROOT, type Configuration } from '../config/configuration.ts';
+import { Accounts, CREDENTIAL_EVENTS, type AccountsOptions } from '../accounts/accounts.ts';
+import { accountSettingsFrom } from '../accounts/account-settings.ts';
+import type { ServiceArea } from '../core/service-area.ts';
+import { loadConfiguration, PROJECT_ROOT, unitStatusesOf, type Configuration } from '../config/configuration.ts';
+import { loadServiceAreaConfig } from '../config/service-area-config.ts';
 import { loadVolunteerPolicy } from '../config/volunteer-policy-config.ts';
 import { FleetView } from '../fleet/fleet-view.ts';
 import { PositionIntake } from '../geo/position-intake.ts';
@@ -14,6 +16,7 @@ import { domainProjector } from '../log/projector.ts';
 import { Writer } from '../log/writer.ts';
 import { Queries } from '../read-models/queries.ts';
 import type { Router } from '../routing/router.ts';
+import { serviceAreaOf } from '../routing/graph-hull.ts';
 import { loadSfRouter } from '../routing/sf-demo.ts';
 import type { EventStore } from '../store/event-store.ts';
 import { openSqliteStore } from '../store/sqlite/open-sqlite.ts';
@@ -25,6 +28,8 @@ import type { Volunteers } from '../volunteers/volunteers.ts';
 import { demoCityCommands } from './demo-city.ts';
 import { createResponders, firstUnitEta, type Responders, type RespondersOptions } from './responders.ts';
 import { TravelWorker } from '../routing/travel-worker-pool.ts';
+import { StorageUnavailable } from '../store/storage-unavailable.ts';
+import { DataDirUnusable, secureDataDir } from './data-dir.ts';
 
 export interface SamaritanOptions {
   readonly dataDir: string;
@@ -48,6 +53,8 @@ export interface SamaritanOptions {
    * write records turn it off, so they never fire timers or send alerts beside a running server.
    */
   readonly background?: boolean;
+  /** Password hashing cost and token lifetime (default: SAMARITAN_SCRYPT_LOG2N, SAMARITAN_TOKEN_TTL_DAYS, else 2^17 and 90 days). */
+  readonly accounts?: AccountsOptions;
 }
 
 /** The running product without its HTTP edge: store, command path, live positions and configuration. */
@@ -63,6 +70,8 @@ export interface Samaritan {
   readonly positions: PositionIntake;
   /** Road routing on the demo city's street graph. */
   readonly router: Router;
+  /** Where incidents may be logged (config/service-area.json; by default the road graph's hull + 1 km). */
+  readonly serviceArea: ServiceArea;
   /** Driving times for unit recommendations. */
   readonly estimator: TravelTimeEstimator;
   /** Epoch ms now: `time.now()`, for the parts that only read the time. */
@@ -82,19 +91,37 @@ export interface Samaritan {
   readonly demoVolunteers?: DemoVolunteersInfo;
   /** The volunteer response engine, its persisted timers and the alert delivery queue. */
   readonly responders: Responders;
+  /** Whether the store can commit a write now (GET /readyz); turns true by itself when the disk recovers. */
+  writable(): Promise<boolean>;
   close(): Promise<void>;
+}
+
+/** The SQLite store of a data dir, its files (the database, -wal, -shm) closed to all but the owner. */
+function openDataDirStore(dataDir: string, clock: () => number): Store<StreamState> {
+  let tables: Store<StreamState>;
+  try {
+    tables = openSqliteStore<StreamState>(dataDir, domainProjector, clock);
+  } catch (e) {
+    if (e instanceof StorageUnavailable) throw new DataDirUnusable(`cannot open the database in the data directory ${dataDir}: ${e.detail}`);
+    throw e;
+  }
+  secureDataDir(dataDir);
+  return tables;
 }
 
 /** How often the log's head is read for commits made by other processes (ms). */
 const OTHER_WRITERS_EVERY_MS = 1_000;
 
-/** Opens (or creates) a data directory; loads the demo city into a log that has no station yet. */
+/**
+ * Opens (or creates) a data directory; loads the demo city into a log that has no station yet. A
+ * directory that cannot be made, opened or written is a DataDirUnusable, in one sentence.
+ */
 export async function openSamaritan(options: SamaritanOptions): Promise<Samaritan> {
   const time = options.clock ?? systemClock;
   const clock = () => time.now();
-  mkdirSync(options.dataDir, { recursive: true });
+  secureDataDir(options.dataDir);
   const config = loadConfiguration();
-  const tables = options.store ? options.store(domainProjector, clock) : openSqliteStore<StreamState>(options.dataDir, domainProjector, clock);
+  const tables = options.store ? options.store(domainProjector, clock) : openDataDirStore(options.dataDir, clock);
   const store = tables.events;
   const report = (what: string) => (e: unknown) => process.stderr.write(`${what}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
   const tail = new LogTail(store, await store.headSeq(), report('log follower'));
@@ -114,14 +141,16 @@ export async function openSamaritan(options: SamaritanOptions): Promise<Samarita
   let closing = false;
   if (options.background !== false) watchHead();
   const volunteerPolicy = loadVolunteerPolicy();
-  const rules = { natures: new Set(config.plans.keys()), volunteerPolicy };
+  const router = loadSfRouter(PROJECT_ROOT, (m) => process.stderr.write(`${m}\n`));
+  // Worked out once: the hull of the graph this process routes on, unless the file gives a polygon.
+  const serviceArea = serviceAreaOf(router.graph, loadServiceAreaConfig());
+  const rules = { natures: new Set(config.plans.keys()), volunteerPolicy, serviceArea, unitStatuses: unitStatusesOf(config) };
   const writer = new Writer(store, tail, rules);
-  const accounts = new Accounts(tables.accounts, writer, clock);
+  const accounts = new Accounts(tables.accounts, writer, clock, { ...accountSettingsFrom(process.env), ...options.accounts });
   tail.follow((events) => {
     if (events.some((e) => CREDENTIAL_EVENTS.has(e.type))) accounts.forgetCredentials();
   });
   const positions = new PositionIntake(new ResponderAttrs([...new Set([...config.unitTypes.values()].flatMap((t) => t.capabilities))]));
-  const router = loadSfRouter(PROJECT_ROOT, (m) => process.stderr.write(`${m}\n`));
   const estimator = router.estimator('drive');
   // Searches after an incident (walking volunteers, the first unit) run on their own thread.
   const travelWorker = options.background === false ? undefined : new TravelWorker(PROJECT_ROOT, router, report('travel worker'));
@@ -178,6 +207,7 @@ export async function openSamaritan(options: SamaritanOptions): Promise<Samarita
     tail,
     positions,
     router,
+    serviceArea,
     estimator,
     clock,
     time,
@@ -189,6 +219,7 @@ export async function openSamaritan(options: SamaritanOptions): Promise<Samarita
     aeds: registry.aeds,
     ...(registry.demoVolunteers ? { demoVolunteers: registry.demoVolunteers } : {}),
     responders,
+    writable: () => tables.writable(),
     close: async () => {
       closing = true;
       stopWatching();

@@ -5,7 +5,16 @@ import { ROLES, type Role, type Scope } from '../core/roles.ts';
  * not listed here makes the server refuse to start (see auth.ts), so nothing is born unprotected.
  * Integrations pass when their token carries the listed scope.
  */
-export type Rule = 'public' | { readonly roles: readonly Role[]; readonly scope?: Scope };
+export type Rule =
+  'public' | { readonly roles: readonly Role[]; readonly scope?: Scope; readonly via?: readonly CredentialKind[] };
+
+/**
+ * How the caller proved who it is. A rule's `via` lists the kinds it takes; without one, a route is
+ * for people and their scripts (a console session or a bearer token), never for a volunteer's
+ * device, whatever role that device's token names.
+ */
+export type CredentialKind = 'token' | 'session' | 'device';
+const PEOPLE: readonly CredentialKind[] = ['token', 'session'];
 
 const CALL_TAKING: readonly Role[] = ['call_taker', 'dispatcher', 'supervisor'];
 const DISPATCHING: readonly Role[] = ['dispatcher', 'supervisor'];
@@ -13,11 +22,16 @@ const STAFF_READ: readonly Role[] = ['call_taker', 'dispatcher', 'supervisor', '
 const ADMIN: readonly Role[] = ['admin'];
 /** Personal data of volunteers: supervisors only, every read audited. */
 const SUPERVISING: readonly Role[] = ['supervisor'];
+/** Who may log an incident outside the service area with `"outsideServiceArea": "accept"` (others: 403). */
+export const MAY_LOG_OUTSIDE_SERVICE_AREA: readonly Role[] = SUPERVISING;
 /** A volunteer's own device token; the route resolves the volunteer from it, never from the path. */
 const VOLUNTEER: readonly Role[] = ['volunteer'];
+/** The rule of a volunteer's own route: their device, and nothing else. */
+const DEVICE = { roles: VOLUNTEER, via: ['device'] } as const;
 
 export const ACCESS: Readonly<Record<string, Rule>> = {
   'GET /healthz': 'public',
+  'GET /readyz': 'public',
   'GET /openapi.json': 'public',
   'GET /docs': 'public',
   'GET /docs/': 'public',
@@ -58,25 +72,25 @@ export const ACCESS: Readonly<Record<string, Rule>> = {
 
   // The volunteer registry (src/server/routes/volunteers.ts): sign-up is public and rate-limited.
   'POST /api/volunteers': 'public',
-  'GET /api/volunteers/me': { roles: VOLUNTEER },
-  'PATCH /api/volunteers/me': { roles: VOLUNTEER },
-  'DELETE /api/volunteers/me': { roles: VOLUNTEER },
-  'POST /api/volunteers/me/qualifications': { roles: VOLUNTEER },
-  'POST /api/volunteers/me/position': { roles: VOLUNTEER },
+  'GET /api/volunteers/me': DEVICE,
+  'PATCH /api/volunteers/me': DEVICE,
+  'DELETE /api/volunteers/me': DEVICE,
+  'POST /api/volunteers/me/qualifications': DEVICE,
+  'POST /api/volunteers/me/position': DEVICE,
   'GET /api/volunteers': { roles: SUPERVISING },
   'GET /api/volunteers/:id': { roles: SUPERVISING },
   'POST /api/volunteers/:id/qualifications/:kind/verify': { roles: SUPERVISING },
 
   // Volunteer alerts (src/server/routes/volunteer-alerts.ts, responder-socket.ts): a volunteer's own,
   // resolved from the device token; the dispatcher's view of an incident's volunteer response.
-  'GET /api/volunteers/me/alerts': { roles: VOLUNTEER },
-  'POST /api/volunteers/me/alerts/:alertId/accept': { roles: VOLUNTEER },
-  'POST /api/volunteers/me/alerts/:alertId/decline': { roles: VOLUNTEER },
-  'POST /api/volunteers/me/alerts/:alertId/seen': { roles: VOLUNTEER },
-  'POST /api/volunteers/me/alerts/:alertId/arrived': { roles: VOLUNTEER },
-  'GET /api/volunteers/me/push-subscription': { roles: VOLUNTEER },
-  'POST /api/volunteers/me/push-subscription': { roles: VOLUNTEER },
-  'GET /api/volunteers/me/stream': { roles: VOLUNTEER },
+  'GET /api/volunteers/me/alerts': DEVICE,
+  'POST /api/volunteers/me/alerts/:alertId/accept': DEVICE,
+  'POST /api/volunteers/me/alerts/:alertId/decline': DEVICE,
+  'POST /api/volunteers/me/alerts/:alertId/seen': DEVICE,
+  'POST /api/volunteers/me/alerts/:alertId/arrived': DEVICE,
+  'GET /api/volunteers/me/push-subscription': DEVICE,
+  'POST /api/volunteers/me/push-subscription': DEVICE,
+  'GET /api/volunteers/me/stream': DEVICE,
   'GET /api/incidents/:id/volunteers': { roles: DISPATCHING },
 
   // The AED registry (src/server/routes/aeds.ts).
@@ -94,6 +108,11 @@ export const ACCESS: Readonly<Record<string, Rule>> = {
 /** The rule for a route, HEAD sharing GET's. */
 export function ruleFor(method: string, url: string): Rule | undefined {
   return ACCESS[`${method === 'HEAD' ? 'GET' : method} ${url}`];
+}
+
+/** Whether a credential of this kind may be shown to a route with this (non-public) rule. */
+export function takesKind(rule: Exclude<Rule, 'public'>, via: CredentialKind): boolean {
+  return (rule.via ?? PEOPLE).includes(via);
 }
 
 /** Whether a principal with this role and these scopes passes a non-public rule. */

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Accounts, Principal } from '../accounts/accounts.ts';
-import { allows, ruleFor } from './access.ts';
+import { allows, ruleFor, takesKind } from './access.ts';
 import { HttpError } from './error-status.ts';
 
 export const SESSION_COOKIE = 'samaritan_session';
@@ -79,9 +79,30 @@ export function installAuth(server: FastifyInstance, accounts: Accounts): void {
         throw new HttpError('CsrfTokenInvalid', 'Send the session’s CSRF token in the x-csrf-token header');
       }
     }
+    if (!takesKind(rule, principal.via)) {
+      const what =
+        principal.via === 'device'
+          ? 'A volunteer’s device token'
+          : principal.via === 'session'
+            ? 'A console session'
+            : 'A bearer token';
+      throw new HttpError('WrongCredentialKind', `${what} may not ${req.method} ${url}`, { via: principal.via });
+    }
     if (!allows(rule, principal.role, principal.scopes)) {
       throw new HttpError('Forbidden', `Role ${principal.role} may not ${req.method} ${url}`, { role: principal.role });
     }
     req.principal = principal;
+  });
+
+  // What a credential reads is for its holder only: no shared cache or browser cache may keep it.
+  server.addHook('onSend', async (req, reply) => {
+    if (
+      req.principal !== undefined ||
+      req.headers.authorization !== undefined ||
+      sessionCookie(req) !== undefined ||
+      reply.hasHeader('set-cookie')
+    ) {
+      reply.header('cache-control', 'no-store');
+    }
   });
 }

@@ -16,7 +16,11 @@ export type ReceiptField = 'sent' | 'delivered' | 'seen' | 'suppressed';
 export type RecordWrite =
   | { readonly type: 'user.add'; readonly user: UserRecord }
   | { readonly type: 'user.setRole'; readonly userId: string; readonly role: Role }
+  /** A password hash made again (at a higher cost): the password itself is unchanged. */
+  | { readonly type: 'user.setPasswordHash'; readonly userId: string; readonly passwordHash: string }
   | { readonly type: 'credential.add'; readonly token: TokenRecord }
+  /** Moves the end of a credential neither revoked nor already ended at `expiresAt` (a session in use). */
+  | { readonly type: 'credential.extend'; readonly id: string; readonly expiresAt: string }
   | { readonly type: 'credential.revoke'; readonly id: string; readonly at: string }
   | { readonly type: 'profile.add'; readonly profiles: readonly VolunteerProfile[]; readonly demo?: DemoPopulationRecord }
   /** Deletes the personal data (overwritten on disk, not left in free pages). */

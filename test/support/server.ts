@@ -7,6 +7,7 @@ import { openMemoryStore } from '../../src/store/memory/open-memory.ts';
 import { buildServer } from '../../src/server/app.ts';
 import type { Role, Scope } from '../../src/core/roles.ts';
 import type { Clock } from '../../src/time/clock.ts';
+import type { AccountsOptions } from '../../src/accounts/accounts.ts';
 
 export interface TestServer {
   readonly base: string;
@@ -40,7 +41,7 @@ export interface TestResponse {
  * an existing data dir, which is always SQLite.
  */
 export async function startTestServer(
-  options: { clock?: Clock; dataDir?: string; demoVolunteers?: boolean | number; store?: 'memory' | 'sqlite' } = {},
+  options: { clock?: Clock; dataDir?: string; demoVolunteers?: boolean | number; store?: 'memory' | 'sqlite'; accounts?: AccountsOptions } = {},
 ): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'samaritan-test-'));
   const inMemory = (options.store ?? (options.dataDir === undefined ? 'memory' : 'sqlite')) === 'memory';
@@ -49,6 +50,7 @@ export async function startTestServer(
     ...(inMemory ? { store: (projector, clock) => openMemoryStore(projector, clock) } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.demoVolunteers === undefined ? {} : { demoVolunteers: options.demoVolunteers }),
+    ...(options.accounts ? { accounts: options.accounts } : {}),
   });
   const server = await buildServer(app, { logger: false });
   const address = await server.listen({ port: 0, host: '127.0.0.1' });

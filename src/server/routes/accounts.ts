@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ROLES, SCOPES, type Role, type Scope } from '../../core/roles.ts';
+import { daysToMs } from '../../accounts/account-settings.ts';
 import type { TokenRecord } from '../../store/account-store.ts';
 import type { RouteDeps } from '../route-deps.ts';
 import { principalOf } from '../auth.ts';
@@ -17,6 +18,7 @@ const tokenView = (t: TokenRecord) => ({
   role: t.role,
   scopes: t.scopes,
   createdAt: t.createdAt,
+  ...(t.expiresAt === undefined ? {} : { expiresAt: t.expiresAt }),
   ...(t.revokedAt === undefined ? {} : { revokedAt: t.revokedAt }),
 });
 
@@ -30,8 +32,16 @@ export const accountRoutes =
       {
         schema: {
           tags,
-          summary: 'Issue a bearer token (shown once)',
-          body: Type.Object({ name: Name, role: RoleSchema, scopes: Type.Optional(Type.Array(ScopeSchema, { maxItems: SCOPES.length })) }, { additionalProperties: false }),
+          summary: 'Issue a bearer token (shown once); it expires after expiresInDays (default 90, or SAMARITAN_TOKEN_TTL_DAYS)',
+          body: Type.Object(
+            {
+              name: Name,
+              role: RoleSchema,
+              scopes: Type.Optional(Type.Array(ScopeSchema, { maxItems: SCOPES.length })),
+              expiresInDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
+            },
+            { additionalProperties: false },
+          ),
         },
         config: { rateLimit: { max: 30, timeWindow: 60_000, keyGenerator: (req) => req.principal?.credentialId ?? req.ip } },
       },
@@ -41,6 +51,7 @@ export const accountRoutes =
           name: req.body.name,
           role: req.body.role as Role,
           scopes: (req.body.scopes ?? []) as Scope[],
+          ...(req.body.expiresInDays === undefined ? {} : { ttlMs: daysToMs(req.body.expiresInDays) }),
           by,
         });
         return reply.code(201).send({ ...tokenView(record), token });

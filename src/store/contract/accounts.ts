@@ -82,6 +82,26 @@ export function accountRules(h: Harness): void {
       expect(await h.store.accounts.activeDevices('V-1', now)).toEqual(new Set(['D-later']));
     });
 
+    it('user.setPasswordHash replaces a user’s password hash and nothing else', async () => {
+      await write({ type: 'user.add', user: user('U-1', 'ann') });
+      await write({ type: 'user.setPasswordHash', userId: 'U-1', passwordHash: 'scrypt$131072$8$1$salt$key' });
+      expect(await h.store.accounts.userByName('ann')).toEqual({ ...user('U-1', 'ann'), passwordHash: 'scrypt$131072$8$1$salt$key' });
+    });
+
+    it('credential.extend moves a live credential’s end later, never earlier, and never revives a revoked one', async () => {
+      const at = (h: number) => `2025-06-01T${String(h).padStart(2, '0')}:00:00.000Z`;
+      await write(
+        { type: 'credential.add', token: token('S-1', { kind: 'session', expiresAt: at(12) }) },
+        { type: 'credential.add', token: token('S-2', { kind: 'session', expiresAt: at(12) }) },
+      );
+      await write({ type: 'credential.revoke', id: 'S-2', at: at(11) });
+      await write({ type: 'credential.extend', id: 'S-1', expiresAt: at(20) }, { type: 'credential.extend', id: 'S-2', expiresAt: at(20) });
+      expect((await h.store.accounts.token('S-1'))?.expiresAt).toBe(at(20));
+      expect((await h.store.accounts.token('S-2'))?.expiresAt).toBe(at(12));
+      await write({ type: 'credential.extend', id: 'S-1', expiresAt: at(15) });
+      expect(await h.store.accounts.token('S-1')).toEqual(token('S-1', { kind: 'session', expiresAt: at(20) }));
+    });
+
     it('a caller cannot change a stored user or token through what it read', async () => {
       await write(
         { type: 'user.add', user: user('U-1', 'ann') },

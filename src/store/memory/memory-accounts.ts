@@ -56,6 +56,19 @@ export class MemoryAccounts implements AccountStore {
         if (text !== undefined) undo.set(this.userRows, w.userId, json({ ...parse<UserRecord>(text), role: w.role }));
         return true;
       }
+      case 'user.setPasswordHash': {
+        const text = this.userRows.get(w.userId);
+        if (text !== undefined) undo.set(this.userRows, w.userId, json({ ...parse<UserRecord>(text), passwordHash: w.passwordHash }));
+        return true;
+      }
+      case 'credential.extend': {
+        const text = this.credentials.get(w.id);
+        const t = text === undefined ? undefined : parse<TokenRecord>(text);
+        if (t && t.revokedAt === undefined && (t.expiresAt === undefined || t.expiresAt < w.expiresAt)) {
+          undo.set(this.credentials, w.id, json({ ...t, expiresAt: w.expiresAt }));
+        }
+        return true;
+      }
       case 'credential.add': {
         const t = tokenRow(w.token);
         if (this.credentials.has(t.id)) throw new ConstraintFailed(`A credential with id ${t.id} already exists`);

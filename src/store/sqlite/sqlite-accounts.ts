@@ -94,6 +94,8 @@ export class SqliteAccounts implements AccountStore {
       ),
       addUser: db.prepare('INSERT INTO users (id, name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?)'),
       setRole: db.prepare('UPDATE users SET role = ? WHERE id = ?'),
+      setPasswordHash: db.prepare('UPDATE users SET password_hash = ? WHERE id = ?'),
+      extend: db.prepare('UPDATE credentials SET expires_at = ? WHERE id = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at < ?)'),
       addToken: db.prepare(
         `INSERT INTO credentials (id, kind, name, role, scopes, subject, hash, csrf, created_at, expires_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -110,6 +112,12 @@ export class SqliteAccounts implements AccountStore {
         return true;
       case 'user.setRole':
         this.q.setRole.run(w.role, w.userId);
+        return true;
+      case 'user.setPasswordHash':
+        this.q.setPasswordHash.run(w.passwordHash, w.userId);
+        return true;
+      case 'credential.extend':
+        this.q.extend.run(w.expiresAt, w.id, w.expiresAt);
         return true;
       case 'credential.add': {
         const t = w.token;
