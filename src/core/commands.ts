@@ -19,8 +19,9 @@ export type Command =
       capabilities: string[];
       stationId: string;
     }
-  | { type: 'ReceiveIncident'; now: EpochMs; incidentId: string; details: IncidentDetails }
-  | { type: 'UpdateIncident'; now: EpochMs; incidentId: string; changes: Partial<IncidentDetails> }
+  /** `outsideServiceArea: 'accept'`: log it even outside the service area (the edge lets only supervisors ask). */
+  | { type: 'ReceiveIncident'; now: EpochMs; incidentId: string; details: IncidentDetails; outsideServiceArea?: 'accept' }
+  | { type: 'UpdateIncident'; now: EpochMs; incidentId: string; changes: Partial<IncidentDetails>; outsideServiceArea?: 'accept' }
   | { type: 'DispatchUnits'; now: EpochMs; incidentId: string; unitIds: string[] }
   | { type: 'ChangeUnitStatus'; now: EpochMs; unitId: string; status: UnitStatus; reason?: string }
   | { type: 'RecordUnitPosition'; now: EpochMs; unitId: string; location: LatLon }

@@ -3,9 +3,10 @@ import { accept, on, type Decision } from './decision.ts';
 import type { PendingEvent } from './events.ts';
 import { isoAt, type EpochMs, type IncidentId, type UnitId } from './ids.ts';
 import { activeUnitIds, isOpen, type IncidentState } from './incident.ts';
-import { isValidLatLon } from './lat-lon.ts';
+import { isValidLatLon, type LatLon } from './lat-lon.ts';
 import { incidentIn, unitIn, type Loaded } from './loaded.ts';
 import { reject } from './rejection.ts';
+import { distanceOutside, type ServiceArea } from './service-area.ts';
 import { DISPATCHABLE_UNIT_STATUSES, type IncidentStatus } from './statuses.ts';
 import { incidentStream, unitStream } from './streams.ts';
 
@@ -14,7 +15,20 @@ type Cmd<T extends Command['type']> = Extract<Command, { type: T }>;
 /** What the core needs to know about configuration to decide incident commands. */
 export interface IncidentRules {
   readonly natures: ReadonlySet<string>;
+  /** Where incidents may be logged; absent: anywhere on Earth. */
+  readonly serviceArea?: ServiceArea;
 }
+
+/** Metres from the place to the service area: 0 inside it, or when there is no area. */
+const outsideBy = (rules: IncidentRules, p: LatLon): number =>
+  rules.serviceArea === undefined ? 0 : Math.round(distanceOutside(rules.serviceArea, p));
+
+const outsideArea = (rules: IncidentRules, distanceM: number) =>
+  reject(
+    'OutsideServiceArea',
+    `The location is ${distanceM} m outside the service area; a supervisor may log it with "outsideServiceArea": "accept"`,
+    { distanceM, bufferM: rules.serviceArea?.bufferM },
+  );
 
 const unknownIncident = (id: string) => reject('UnknownIncident', `No incident has id ${id}`, { incidentId: id });
 const closed = (s: IncidentState) =>
@@ -34,10 +48,12 @@ export function receiveIncident(c: Cmd<'ReceiveIncident'>, l: Loaded, rules: Inc
   if (!rules.natures.has(c.details.nature)) {
     return reject('UnknownNature', `Unknown nature ${c.details.nature}`, { nature: c.details.nature });
   }
+  const outside = outsideBy(rules, c.details.location);
+  if (outside > 0 && c.outsideServiceArea !== 'accept') return outsideArea(rules, outside);
   return accept([
     on(incidentStream(c.incidentId as IncidentId), c.now, {
       type: 'IncidentReceived',
-      data: { incidentId: c.incidentId, ...c.details },
+      data: { incidentId: c.incidentId, ...c.details, ...(outside > 0 ? { outsideServiceArea: true as const } : {}) },
     }),
   ]);
 }
@@ -53,10 +69,13 @@ export function updateIncident(c: Cmd<'UpdateIncident'>, l: Loaded, rules: Incid
     return reject('UnknownNature', `Unknown nature ${c.changes.nature}`, { nature: c.changes.nature });
   }
   if (Object.keys(c.changes).length === 0) return reject('NothingToChange', 'The update changes no field');
+  const moved = c.changes.location !== undefined && rules.serviceArea !== undefined;
+  const outside = c.changes.location === undefined ? 0 : outsideBy(rules, c.changes.location);
+  if (outside > 0 && c.outsideServiceArea !== 'accept') return outsideArea(rules, outside);
   return accept([
     on(incidentStream(s.id as IncidentId), c.now, {
       type: 'IncidentDetailsUpdated',
-      data: { incidentId: s.id, changes: c.changes },
+      data: { incidentId: s.id, changes: c.changes, ...(moved ? { outsideServiceArea: outside > 0 } : {}) },
     }),
   ]);
 }
@@ -160,8 +179,11 @@ export function mergeIncident(c: Cmd<'MergeIncident'>, l: Loaded): Decision {
   ]);
 }
 
-/** Replays a past incident as received, each unit's recorded response, then closed, at their real times. */
-export function importIncident(c: Cmd<'ImportIncident'>, l: Loaded): Decision {
+/**
+ * Replays a past incident as received, each unit's recorded response, then closed, at their real
+ * times. A real call outside the service area (the airport, a mutual-aid run) is kept, marked as outside.
+ */
+export function importIncident(c: Cmd<'ImportIncident'>, l: Loaded, rules: IncidentRules): Decision {
   const h = c.incident;
   if (incidentIn(l, h.incidentId) !== undefined) {
     return reject('IncidentAlreadyExists', `Incident ${h.incidentId} already exists`, { incidentId: h.incidentId });
@@ -172,7 +194,13 @@ export function importIncident(c: Cmd<'ImportIncident'>, l: Loaded): Decision {
   const events: PendingEvent[] = [
     on(stream, h.receivedAt, {
       type: 'IncidentReceived',
-      data: { incidentId: h.incidentId, ...h.details, source: h.source, externalId: h.externalId },
+      data: {
+        incidentId: h.incidentId,
+        ...h.details,
+        source: h.source,
+        externalId: h.externalId,
+        ...(outsideBy(rules, h.details.location) > 0 ? { outsideServiceArea: true as const } : {}),
+      },
     }),
   ];
   for (const u of h.units) {

@@ -10,6 +10,12 @@ import { incidentStream, stationStream, unitStream } from './streams.ts';
 
 type Cmd<T extends Command['type']> = Extract<Command, { type: T }>;
 
+/** What the core needs to know about configuration to decide unit commands. */
+export interface UnitRules {
+  /** The statuses each unit type may take (config/unit-types.json); a type not listed takes every status. */
+  readonly unitStatuses?: ReadonlyMap<string, readonly UnitStatus[]>;
+}
+
 export function openStation(c: Cmd<'OpenStation'>, l: Loaded): Decision {
   if (stationIn(l, c.stationId) !== undefined) {
     return reject('StationAlreadyExists', `Station ${c.stationId} already exists`, { stationId: c.stationId });
@@ -38,7 +44,7 @@ function incidentAdvance(current: IncidentStatus, to: UnitStatus): IncidentStatu
  * Moves a unit along its status machine. Dispatch is not a status change a unit can ask for:
  * it needs an incident, so it goes through DispatchUnits.
  */
-export function changeUnitStatus(c: Cmd<'ChangeUnitStatus'>, l: Loaded): Decision {
+export function changeUnitStatus(c: Cmd<'ChangeUnitStatus'>, l: Loaded, rules: UnitRules = {}): Decision {
   const u = unitIn(l, c.unitId);
   if (u === undefined) return reject('UnknownUnit', `No unit has id ${c.unitId}`, { unitId: c.unitId });
   if (c.status === 'dispatched') {
@@ -47,11 +53,20 @@ export function changeUnitStatus(c: Cmd<'ChangeUnitStatus'>, l: Loaded): Decisio
       to: c.status,
     });
   }
+  const typeTakes = rules.unitStatuses?.get(u.unitType);
+  if (typeTakes !== undefined && !typeTakes.includes(c.status)) {
+    return reject('StatusNotAllowedForUnitType', `A unit of type ${u.unitType} cannot be ${c.status}`, {
+      unitId: u.id,
+      unitType: u.unitType,
+      status: c.status,
+      allowed: typeTakes,
+    });
+  }
   if (!UNIT_TRANSITIONS[u.status].includes(c.status)) {
     return reject('IllegalTransition', `Unit ${u.id} cannot go from ${u.status} to ${c.status}`, {
       from: u.status,
       to: c.status,
-      allowed: UNIT_TRANSITIONS[u.status],
+      allowed: UNIT_TRANSITIONS[u.status].filter((s) => typeTakes === undefined || typeTakes.includes(s)),
     });
   }
   const events: PendingEvent[] = [

@@ -13,7 +13,7 @@ import {
 } from './decide-incident.ts';
 import { acceptAlert, declineAlert, reportArrival } from './decide-answer.ts';
 import { expireAlert, sendNextWave, standDownVolunteers, startVolunteerResponse } from './decide-response.ts';
-import { changeUnitStatus, commissionUnit, openStation, recordUnitPosition } from './decide-unit.ts';
+import { changeUnitStatus, commissionUnit, openStation, recordUnitPosition, type UnitRules } from './decide-unit.ts';
 import {
   declareQualification,
   deleteVolunteer,
@@ -38,7 +38,7 @@ const unit = (id: string) => unitStream(id as UnitId);
  * The configuration `decide` reads. The volunteer policy is optional so that a deployment without
  * one still decides every other command; volunteer-response commands are then rejected.
  */
-export interface DecideRules extends IncidentRules {
+export interface DecideRules extends IncidentRules, UnitRules {
   readonly volunteerPolicy?: VolunteerPolicy;
 }
 
@@ -128,7 +128,7 @@ export function decide(c: Command, l: Loaded, rules: DecideRules): Decision {
     case 'DispatchUnits':
       return dispatchUnits(c, l);
     case 'ChangeUnitStatus':
-      return changeUnitStatus(c, l);
+      return changeUnitStatus(c, l, rules);
     case 'RecordUnitPosition':
       return recordUnitPosition(c, l);
     case 'CancelIncident':
@@ -140,7 +140,7 @@ export function decide(c: Command, l: Loaded, rules: DecideRules): Decision {
     case 'MergeIncident':
       return mergeIncident(c, l);
     case 'ImportIncident':
-      return importIncident(c, l);
+      return importIncident(c, l, rules);
     case 'RegisterVolunteer':
       return registerVolunteer(c, l);
     case 'DeclareQualification':

@@ -41,9 +41,14 @@ export type DomainEvent =
   | { type: 'UnitPositionRecorded'; data: { unitId: string; location: LatLon } }
   | {
       type: 'IncidentReceived';
-      data: IncidentDetails & { incidentId: string; source?: string; externalId?: string };
+      /** `outsideServiceArea`: the place lies outside the service area (a supervisor's decision, or an imported call). */
+      data: IncidentDetails & { incidentId: string; source?: string; externalId?: string; outsideServiceArea?: true };
     }
-  | { type: 'IncidentDetailsUpdated'; data: { incidentId: string; changes: Partial<IncidentDetails> } }
+  | {
+      type: 'IncidentDetailsUpdated';
+      /** `outsideServiceArea`: present when the location changed, whether the new one lies outside the service area. */
+      data: { incidentId: string; changes: Partial<IncidentDetails>; outsideServiceArea?: boolean };
+    }
   | { type: 'UnitsDispatched'; data: { incidentId: string; unitIds: string[] } }
   | {
       type: 'IncidentStatusChanged';

@@ -20,6 +20,8 @@ export interface IncidentState {
   readonly statusChangedAt: string;
   readonly source?: string;
   readonly externalId?: string;
+  /** The place lies outside the service area: logged by a supervisor's decision, or imported. */
+  readonly outsideServiceArea?: true;
   readonly mergedInto?: string;
   readonly duplicates: readonly string[];
   readonly assignments: Readonly<Record<string, Assignment>>;
@@ -40,7 +42,7 @@ const stepTime = (to: UnitStatus): keyof Assignment | undefined =>
  */
 export function evolveIncident(state: IncidentState | undefined, event: PendingEvent): IncidentState | undefined {
   if (event.type === 'IncidentReceived') {
-    const { incidentId, source, externalId, ...details } = event.data;
+    const { incidentId, source, externalId, outsideServiceArea, ...details } = event.data;
     return {
       id: incidentId,
       status: 'received',
@@ -49,14 +51,20 @@ export function evolveIncident(state: IncidentState | undefined, event: PendingE
       statusChangedAt: event.at,
       ...(source === undefined ? {} : { source }),
       ...(externalId === undefined ? {} : { externalId }),
+      ...(outsideServiceArea === true ? { outsideServiceArea } : {}),
       duplicates: [],
       assignments: {},
     };
   }
   if (state === undefined) return undefined;
   switch (event.type) {
-    case 'IncidentDetailsUpdated':
-      return { ...state, details: { ...state.details, ...event.data.changes } };
+    case 'IncidentDetailsUpdated': {
+      const details = { ...state.details, ...event.data.changes };
+      const outside = event.data.outsideServiceArea;
+      if (outside === undefined) return { ...state, details };
+      const { outsideServiceArea: _was, ...rest } = state;
+      return outside ? { ...rest, details, outsideServiceArea: true } : { ...rest, details };
+    }
     case 'UnitsDispatched': {
       const assignments = { ...state.assignments };
       for (const unitId of event.data.unitIds) {

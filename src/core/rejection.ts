@@ -16,6 +16,8 @@ export type RejectionCode =
   | 'IncidentHasActiveUnits'
   | 'CannotMergeIntoItself'
   | 'InvalidLocation'
+  | 'OutsideServiceArea'
+  | 'StatusNotAllowedForUnitType'
   | 'NothingToChange'
   | 'UnknownVolunteer'
   | 'VolunteerAlreadyExists'

@@ -41,7 +41,10 @@ const words = (s: string) => s.replace(/_/g, ' ');
 export function summarize(e: StoredEvent): string {
   switch (e.type) {
     case 'IncidentReceived':
-      return `Received: ${words(e.data.nature)}, priority ${e.data.priority}${e.data.address ? `, ${e.data.address}` : ''}`;
+      return (
+        `Received: ${words(e.data.nature)}, priority ${e.data.priority}${e.data.address ? `, ${e.data.address}` : ''}` +
+        (e.data.outsideServiceArea ? ', outside the service area' : '')
+      );
     case 'IncidentDetailsUpdated':
       return `Details updated: ${Object.keys(e.data.changes).join(', ')}`;
     case 'UnitsDispatched':

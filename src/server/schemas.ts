@@ -25,6 +25,9 @@ const detailFields = {
   callerName: text(200),
   callbackNumber: Type.String({ maxLength: 40, pattern: '^[0-9+()\\-. ]*$' }),
   notes: text(4000),
+  outsideServiceArea: Type.Literal('accept', {
+    description: 'Supervisors only: log the incident even though its location lies outside the service area (else 422 OutsideServiceArea)',
+  }),
 };
 
 export const CreateIncidentBody = Type.Object(
@@ -39,6 +42,7 @@ export const CreateIncidentBody = Type.Object(
     callerName: Type.Optional(detailFields.callerName),
     callbackNumber: Type.Optional(detailFields.callbackNumber),
     notes: Type.Optional(detailFields.notes),
+    outsideServiceArea: Type.Optional(detailFields.outsideServiceArea),
   },
   { additionalProperties: false },
 );
@@ -56,6 +60,7 @@ export const UpdateIncidentBody = Type.Object(
     callerName: Type.Optional(detailFields.callerName),
     callbackNumber: Type.Optional(detailFields.callbackNumber),
     notes: Type.Optional(detailFields.notes),
+    outsideServiceArea: Type.Optional(detailFields.outsideServiceArea),
   },
   { additionalProperties: false, minProperties: 1 },
 );
