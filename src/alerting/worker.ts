@@ -1,6 +1,8 @@
 import { frameOf, type Channel, type ChannelName, type OutboxMessage, type Target } from './messages.ts';
 import type { OutboxStore } from '../store/outbox-store.ts';
+import { failureText } from '../store/storage-unavailable.ts';
 import type { Clock } from '../time/clock.ts';
+import { RetryBackoff } from '../time/retry-backoff.ts';
 import type { Receipts } from './receipts.ts';
 
 /**
@@ -26,6 +28,13 @@ export interface WorkerOptions {
   /** Called when a message is handed to a channel (the latency benchmark's clock). */
   readonly onHandOff?: (m: OutboxMessage, channel: ChannelName, atMs: number) => void;
   readonly onError?: (err: unknown) => void;
+  /** Uniform in [0, 1): the jitter of retries (default Math.random; tests pass a seeded one). */
+  readonly random?: () => number;
+  /**
+   * Where the one line per change between failing and working goes, when the queue itself cannot be
+   * read or written (a full disk): the worker then waits `backoffMs`, doubled up to `maxBackoffMs`.
+   */
+  readonly log?: (line: string) => void;
 }
 
 /**
@@ -33,7 +42,8 @@ export interface WorkerOptions {
  * appended), and when a retry falls due. Messages of one volunteer go out in order; different
  * volunteers in parallel. For each message: check the gate; hand it to every app channel that
  * reaches the volunteer (WebSocket, Web Push), and to the fallback (the SMS/voice webhook) only
- * when no app channel took it. Failures are retried with exponential backoff and jitter.
+ * when no app channel took it. Failures are retried with exponential backoff and jitter: a
+ * message's own, and the whole queue's when the store cannot be read or written.
  */
 export class DeliveryWorker {
   private running: Promise<void> | undefined;
@@ -42,6 +52,9 @@ export class DeliveryWorker {
   private cancelTimer: (() => void) | undefined;
   private closed = false;
   private paused = false;
+  /** The first error of the run in progress: the run stops, and the queue waits before the next one. */
+  private failure: { readonly e: unknown } | undefined;
+  private readonly outage: RetryBackoff;
   private readonly o: Required<Omit<WorkerOptions, 'onHandOff' | 'onError'>> & Pick<WorkerOptions, 'onHandOff' | 'onError'>;
 
   constructor(
@@ -52,7 +65,8 @@ export class DeliveryWorker {
     private readonly clock: Clock,
     options: WorkerOptions = {},
   ) {
-    this.o = { backoffMs: 1000, maxBackoffMs: 30_000, maxAttempts: 12, batch: 200, ...options };
+    this.o = { backoffMs: 1000, maxBackoffMs: 30_000, maxAttempts: 12, batch: 200, random: Math.random, log: () => {}, ...options };
+    this.outage = new RetryBackoff('alert delivery', this.o.log, { baseMs: this.o.backoffMs, maxMs: this.o.maxBackoffMs, random: this.o.random });
   }
 
   /** Schedules a drain on the next turn of the event loop. */
@@ -64,14 +78,39 @@ export class DeliveryWorker {
     }
     this.running = new Promise<void>((resolve) => setImmediate(resolve))
       .then(() => this.loop())
-      .catch((e: unknown) => this.o.onError?.(e))
+      .catch((e: unknown) => this.fail(e))
       .finally(() => {
         this.running = undefined;
-        if (this.again) {
-          this.again = false;
-          this.kick();
-        } else this.arm().catch((e: unknown) => this.o.onError?.(e));
+        const failure = this.failure;
+        this.failure = undefined;
+        if (failure !== undefined) this.backOff(failure.e);
+        else {
+          this.outage.succeeded('queue', this.clock.now());
+          if (this.again) {
+            this.again = false;
+            this.kick();
+          } else this.arm().catch((e: unknown) => this.backOff(e));
+        }
       });
+  }
+
+  private fail(e: unknown): void {
+    this.failure ??= { e };
+  }
+
+  /**
+   * After a failed run the queue waits, longer after each failure in a row, instead of re-arming
+   * at the message still due now (which would retry thousands of times a second on a full disk).
+   */
+  private backOff(e: unknown): void {
+    this.again = false;
+    if (this.closed) return;
+    const wait = this.outage.failed('queue', failureText(e), this.clock.now());
+    this.disarm();
+    this.cancelTimer = this.clock.after(wait, () => {
+      this.cancelTimer = undefined;
+      this.kick();
+    });
   }
 
   /** Drains now and resolves when nothing due is left (tests with a manual clock, the benchmark). */
@@ -122,10 +161,13 @@ export class DeliveryWorker {
       for (const m of due) byVolunteer.set(m.volunteerId, [...(byVolunteer.get(m.volunteerId) ?? []), m]);
       await Promise.all(
         [...byVolunteer.values()].map(async (queue) => {
-          for (const m of queue) await this.deliver(m).catch((e: unknown) => this.o.onError?.(e));
+          for (const m of queue) {
+            if (this.failure !== undefined) return;
+            await this.deliver(m).catch((e: unknown) => this.fail(e));
+          }
         }),
       );
-      if (due.length < this.o.batch && !this.again) return;
+      if (this.failure !== undefined || (due.length < this.o.batch && !this.again)) return;
     }
   }
 
@@ -171,7 +213,7 @@ export class DeliveryWorker {
       } catch (e) {
         // The message went out but its receipt was not written: it stays pending, so hold it back
         // for a backoff instead of sending it again at once, in a loop.
-        this.o.onError?.(e);
+        this.fail(e);
         await this.outbox.retry(m.id, attempt, Math.round(done + this.o.backoffMs), `sent, but the receipt was not written: ${String(e)}`);
         return;
       }
@@ -184,7 +226,7 @@ export class DeliveryWorker {
       return;
     }
     const backoff = Math.min(this.o.maxBackoffMs, this.o.backoffMs * 2 ** (attempt - 1));
-    const jitter = backoff * (0.8 + Math.random() * 0.4);
+    const jitter = backoff * (0.8 + this.o.random() * 0.4);
     await this.outbox.retry(m.id, attempt, Math.round(done + jitter), error);
   }
 }

@@ -1,5 +1,5 @@
 import { openSamaritan, type Samaritan } from '../composition/samaritan.ts';
-import { ensureDemoVolunteerToken, ensureFirstAccounts, type DemoVolunteerSignIn } from '../composition/first-start.ts';
+import { ensureDemoVolunteerToken, ensureFirstAccounts, writeFirstStartPasswords, type DemoVolunteerSignIn } from '../composition/first-start.ts';
 import { buildServer } from '../server/app.ts';
 import { DEFAULT_DATA_DIR, parse } from './args.ts';
 import { UsageError } from './usage-error.ts';
@@ -15,6 +15,7 @@ export async function serve(args: string[]): Promise<number> {
   const dataDir = values['data-dir'] ?? DEFAULT_DATA_DIR;
   const app = await openSamaritan({ dataDir, demoVolunteers: true });
   const created = await ensureFirstAccounts(app);
+  const passwordsFile = created.length > 0 ? writeFirstStartPasswords(dataDir, created) : undefined;
   const demoVolunteer = await ensureDemoVolunteerToken(app);
   const server = await buildServer(app, { logger: { level: process.env['LOG_LEVEL'] ?? 'info' } });
   const address = await server.listen({ port, host: values.host ?? '127.0.0.1' });
@@ -25,9 +26,9 @@ export async function serve(args: string[]): Promise<number> {
       `  city: ${stations} stations, ${units} units\n` +
       volunteerLines(app, address, demoVolunteer) +
       `  API docs: ${address}/docs\n` +
-      (created.length > 0
-        ? `\n  Sign-in created for this data dir (shown once, only a hash is kept):\n` +
-          created.map((c) => `    ${c.role.padEnd(11)} name: ${c.name.padEnd(11)} password: ${c.password}\n`).join('') +
+      (passwordsFile !== undefined
+        ? `\n  Sign-in created for this data dir: ${created.map((c) => `${c.role} "${c.name}"`).join(', ')}.\n` +
+          `  Their passwords are in ${passwordsFile} (readable by you only; only a hash is kept).\n` +
           `  Sign in: curl -c cookies -XPOST ${address}/api/session -H 'content-type: application/json' -d '{"name":"…","password":"…"}'\n` +
           `  Tokens for scripts: npx samaritan token create --data-dir ${dataDir} --role dispatcher --name my-script\n`
         : '') +

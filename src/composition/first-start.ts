@@ -1,3 +1,5 @@
+import { chmodSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { generatePassword } from '../accounts/passwords.ts';
 import { demoVolunteerId } from '../volunteers/demo-volunteers.ts';
 import type { Samaritan } from './samaritan.ts';
@@ -10,8 +12,8 @@ export interface Credential {
 
 /**
  * On a data dir with no admin yet, creates `admin` with a generated password; with the demo city
- * freshly loaded, also a `dispatcher`. The passwords are returned to be printed once: only their
- * hashes are kept.
+ * freshly loaded, also a `dispatcher`. The passwords are returned to be written once to
+ * `writeFirstStartPasswords`: only their hashes are kept.
  */
 export async function ensureFirstAccounts(app: Samaritan): Promise<Credential[]> {
   const created: Credential[] = [];
@@ -28,6 +30,27 @@ export async function ensureFirstAccounts(app: Samaritan): Promise<Credential[]>
     created.push({ name: 'dispatcher', role: 'dispatcher', password });
   }
   return created;
+}
+
+/** The file in the data dir that the first-start passwords are written to. */
+export const PASSWORDS_FILE = 'first-start-passwords.txt';
+
+/**
+ * Writes the passwords made on this start to a file only the owner can read (0600, in the 0700
+ * data dir) and returns its path: terminal output ends up in scrollback, CI logs and service
+ * journals, where a password must not.
+ */
+export function writeFirstStartPasswords(dataDir: string, created: readonly Credential[]): string {
+  const path = join(dataDir, PASSWORDS_FILE);
+  const lines = [
+    '# Sign-ins created on first start. Only a hash of each password is kept in the database:',
+    '# keep these somewhere safe, then delete this file.',
+    ...created.map((c) => `${c.role}\tname: ${c.name}\tpassword: ${c.password}`),
+  ];
+  writeFileSync(path, `${lines.join('\n')}\n`, { mode: 0o600 });
+  // The mode of writeFileSync applies only to a new file: one left from an earlier start is closed too.
+  chmodSync(path, 0o600);
+  return path;
 }
 
 const uniqueName = (base: string, users: readonly { name: string }[]) =>

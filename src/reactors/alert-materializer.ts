@@ -10,6 +10,9 @@ import type { MovingPointIndex } from '../geo/moving-point-index.ts';
 import type { Router } from '../routing/router.ts';
 import type { EventStore } from '../store/event-store.ts';
 import { walkingRoute } from '../volunteers/walking-route.ts';
+import { failureText } from '../store/storage-unavailable.ts';
+import type { Clock } from '../time/clock.ts';
+import { RetryBackoff } from '../time/retry-backoff.ts';
 
 /** The events that become messages to a volunteer. */
 const MESSAGE_EVENTS = new Set(['VolunteerAlerted', 'VolunteerRoleAssigned', 'VolunteerStoodDown', 'VolunteerAlertExpired']);
@@ -24,6 +27,12 @@ export interface MaterializerDeps {
   readonly index: MovingPointIndex;
   readonly router: Router;
   readonly clock: () => number;
+  /** What a failed run (the queue could not be written) waits on before it is tried again. */
+  readonly time: Clock;
+  /** Uniform in [0, 1): the jitter of those retries. */
+  readonly random: () => number;
+  /** Where the one line per change between failing and working goes. */
+  readonly log: (line: string) => void;
 }
 
 /**
@@ -41,12 +50,15 @@ export class AlertMaterializer {
   private again = false;
   /** Events the log tail handed over since the last run, in seq order without a gap. */
   private inHand: StoredEvent[] = [];
+  private readonly retries: RetryBackoff;
+  private cancelRetry: (() => void) | undefined;
 
   constructor(
     private readonly d: MaterializerDeps,
     private readonly queued: () => void,
-    private readonly onError: (e: unknown) => void = () => {},
-  ) {}
+  ) {
+    this.retries = new RetryBackoff('alert queue intake', d.log, { random: d.random });
+  }
 
   /** On a new queue, starts at the log's head: what happened before delivery existed is not sent. */
   async init(): Promise<void> {
@@ -66,12 +78,23 @@ export class AlertMaterializer {
       this.again = true;
       return;
     }
+    this.cancelRetry?.();
+    this.cancelRetry = undefined;
     this.running = new Promise<void>((resolve) => setImmediate(resolve))
       .then(() => this.catchUp())
       .then((added) => {
+        this.retries.succeeded('intake', this.d.clock());
         if (added > 0) this.queued();
       })
-      .catch((e: unknown) => this.onError(e))
+      .catch((e: unknown) => {
+        // The events are in the log and the cursor did not move: a later run queues their messages.
+        const wait = this.retries.failed('intake', failureText(e), this.d.clock());
+        this.again = false;
+        this.cancelRetry = this.d.time.after(wait, () => {
+          this.cancelRetry = undefined;
+          this.kick();
+        });
+      })
       .finally(() => {
         this.running = undefined;
         if (this.again) {
@@ -79,6 +102,12 @@ export class AlertMaterializer {
           this.kick();
         }
       });
+  }
+
+  /** Stops retrying after a failure (closing). */
+  stop(): void {
+    this.cancelRetry?.();
+    this.cancelRetry = undefined;
   }
 
   get busy(): boolean {

@@ -15,6 +15,9 @@ import { systemActor } from '../core/actor.ts';
 import type { ExecuteOptions, Outcome, Writer } from '../log/writer.ts';
 import { utcOffsetMinAt } from '../time/time-zone.ts';
 import { WorkQueue } from './work-queue.ts';
+import type { Clock } from '../time/clock.ts';
+import { RetryBackoff } from '../time/retry-backoff.ts';
+import { failureText } from '../store/storage-unavailable.ts';
 import { aedOptions, findCandidates, type CandidateDeps, type SearchTimings } from '../volunteers/volunteer-candidates.ts';
 
 /** Where the time of one response start went (ms), for the latency benchmark. */
@@ -41,6 +44,12 @@ export interface EngineDeps extends CandidateDeps {
   readonly positions: MovingPointIndex;
   readonly onTimings?: (t: StartTimings) => void;
   readonly onError?: (e: unknown) => void;
+  /** What a reaction that failed (a full disk) waits on before it is tried again. */
+  readonly time: Clock;
+  /** Uniform in [0, 1): the jitter of those retries. */
+  readonly random: () => number;
+  /** Where the one line per change between failing and working goes. */
+  readonly log: (line: string) => void;
 }
 
 /** How recent an incident must be for a response to be started when the process (re)starts. */
@@ -62,12 +71,17 @@ const STAND_DOWN_RANK = 0;
  */
 export class ResponseEngine {
   private readonly work: WorkQueue;
+  /** Reactions that failed, per incident: queued again after a wait that grows with each failure. */
+  private readonly retries: RetryBackoff;
+  private readonly waiting = new Set<() => void>();
+  private closed = false;
 
   constructor(
     private readonly d: EngineDeps,
     private readonly policy: VolunteerPolicy,
   ) {
     this.work = new WorkQueue(d.onError);
+    this.retries = new RetryBackoff('volunteer response', d.log, { random: d.random });
   }
 
   notice(events: readonly StoredEvent[]): void {
@@ -98,9 +112,26 @@ export class ResponseEngine {
     }
   }
 
-  /** Runs `task` after the incident's earlier reactions, on a later turn of the event loop, most urgent first. */
+  /**
+   * Runs `task` after the incident's earlier reactions, on a later turn of the event loop, most
+   * urgent first. A task that throws (the store cannot write) is queued again after a backoff: each
+   * reaction reads the state afresh, so doing it later is as right as doing it now.
+   */
   private queue(incidentId: string, rank: number, task: () => Promise<unknown>): void {
-    this.work.push(incidentId, rank, task);
+    this.work.push(incidentId, rank, async () => {
+      try {
+        await task();
+      } catch (e) {
+        const wait = this.retries.failed(incidentId, failureText(e), this.d.clock());
+        const cancel = this.d.time.after(wait, () => {
+          this.waiting.delete(cancel);
+          if (!this.closed) this.queue(incidentId, rank, task);
+        });
+        this.waiting.add(cancel);
+        return;
+      }
+      this.retries.succeeded(incidentId, this.d.clock());
+    });
   }
 
   get busy(): boolean {
@@ -113,6 +144,9 @@ export class ResponseEngine {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
+    for (const cancel of this.waiting) cancel();
+    this.waiting.clear();
     await this.work.close();
   }
 

@@ -9,6 +9,8 @@ import type { EventStore } from '../store/event-store.ts';
 import { systemActor } from '../core/actor.ts';
 import type { Writer } from '../log/writer.ts';
 import type { Clock } from '../time/clock.ts';
+import { RetryBackoff } from '../time/retry-backoff.ts';
+import { failureText } from '../store/storage-unavailable.ts';
 
 export interface TimerDeps {
   readonly store: EventStore<StreamState>;
@@ -19,6 +21,13 @@ export interface TimerDeps {
   readonly housekeeping?: (now: number) => Promise<unknown>;
   readonly housekeepingMs?: number;
   readonly onError?: (e: unknown) => void;
+  /** Uniform in [0, 1): the jitter of retries after a failed firing. */
+  readonly random: () => number;
+  /** Where the one line per change between failing and working goes. */
+  readonly log: (line: string) => void;
+  /** The first retry after a failed firing (ms, default 500), doubled each time up to `retryMaxMs` (30 s). */
+  readonly retryBaseMs?: number;
+  readonly retryMaxMs?: number;
 }
 
 const ACTOR = { actor: systemActor('timer') } as const;
@@ -47,8 +56,13 @@ export class TimerScheduler {
   private sweeps = 0;
   private running: Promise<void> | undefined;
   private closed = false;
+  /** Firings that failed (a full disk), per incident: tried again later and later, not at once in a loop. */
+  private readonly retries: RetryBackoff;
 
-  constructor(private readonly d: TimerDeps) {}
+  constructor(private readonly d: TimerDeps) {
+    const o = { random: d.random, ...(d.retryBaseMs === undefined ? {} : { baseMs: d.retryBaseMs }), ...(d.retryMaxMs === undefined ? {} : { maxMs: d.retryMaxMs }) };
+    this.retries = new RetryBackoff('volunteer timers', d.log, o);
+  }
 
   /** Reads every alerting response, arms its deadlines and fires those already due. */
   async start(): Promise<void> {
@@ -150,8 +164,10 @@ export class TimerScheduler {
     for (const incidentId of due) {
       try {
         await this.fireIncident(incidentId, now);
+        this.retries.succeeded(incidentId, now);
       } catch (e) {
-        this.d.onError?.(e);
+        // Still due: without a later deadline the wake-up would fire it again at once, in a loop.
+        this.earliest.set(incidentId, now + this.retries.failed(incidentId, failureText(e), now));
       }
     }
   }

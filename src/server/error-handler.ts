@@ -1,11 +1,15 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import type { Rejection } from '../core/rejection.ts';
+import { StorageUnavailable } from '../store/storage-unavailable.ts';
 import { ERROR_STATUS, HttpError, type ErrorBody, type ErrorCode } from './error-status.ts';
 
 export function sendError(reply: FastifyReply, code: ErrorCode, message: string, details?: unknown): FastifyReply {
   const body: ErrorBody = { error: { code, message, ...(details === undefined ? {} : { details }) } };
   return reply.code(ERROR_STATUS[code]).send(body);
 }
+
+/** Seconds a client is asked to wait before it tries a write again while the disk cannot take it. */
+export const STORAGE_RETRY_AFTER_S = 5;
 
 export const sendRejection = (reply: FastifyReply, r: Rejection): FastifyReply => sendError(reply, r.code, r.message, r.details);
 
@@ -25,6 +29,12 @@ const FASTIFY_CODES: Readonly<Record<string, ErrorCode>> = {
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, req, reply) => {
     if (err instanceof HttpError) return sendError(reply, err.code, err.message, err.details);
+    if (err instanceof StorageUnavailable) {
+      // The machine's trouble, not the request's: one line, no stack, and nothing was written.
+      req.log.warn({ reqId: req.id, failure: err.failure }, err.message);
+      reply.header('retry-after', String(STORAGE_RETRY_AFTER_S));
+      return sendError(reply, 'StorageUnavailable', `${err.message}; nothing was written, try again later`);
+    }
     if (err.validation) {
       const details = err.validation.map((v) => ({
         path: `${err.validationContext ?? ''}${v.instancePath}`,

@@ -14,5 +14,11 @@ export interface Store<S> {
   readonly profiles: VolunteerProfileStore;
   readonly aeds: AedStore;
   readonly outbox: OutboxStore;
+  /**
+   * Whether a write can be committed now. After a write failed for a storage reason
+   * (`StorageUnavailable`), the answer comes from a small write of its own, so it turns true again
+   * by itself once the disk recovers.
+   */
+  writable(): Promise<boolean>;
   close(): Promise<void>;
 }

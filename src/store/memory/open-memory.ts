@@ -33,5 +33,5 @@ export function openMemoryStore<S>(projector: Projector<S>, clock: () => number 
     gate,
     clock,
   );
-  return { events, accounts, profiles, aeds, outbox, close: () => events.close() };
+  return { events, accounts, profiles, aeds, outbox, writable: () => Promise.resolve(true), close: () => events.close() };
 }

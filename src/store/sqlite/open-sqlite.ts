@@ -6,29 +6,37 @@ import { SqliteAeds } from './sqlite-aeds.ts';
 import { SqliteOutbox } from './sqlite-outbox.ts';
 import { SqliteStore } from './sqlite-store.ts';
 import { SqliteVolunteerProfiles } from './sqlite-volunteer-profiles.ts';
+import { asStorageError, guardStorage } from './storage-errors.ts';
 
 /** The one database file of a data dir. */
 export const DB_FILE = 'samaritan.db';
 
 /**
  * Opens the embedded store: the log and every table beside it in one SQLite file, one connection,
- * so that a record write and its events share the append's transaction.
+ * so that a record write and its events share the append's transaction. A disk that is full,
+ * read-only or failing is reported as StorageUnavailable, at the open and by every call after it.
  */
 export function openSqliteStore<S>(dataDir: string, projector: Projector<S>, clock: () => number = () => Date.now()): Store<S> {
-  const events = new SqliteStore<S>(join(dataDir, DB_FILE), projector, clock);
-  const db = events.database;
-  const accounts = new SqliteAccounts(db);
-  const profiles = new SqliteVolunteerProfiles(db);
-  const aeds = new SqliteAeds(db);
-  const outbox = new SqliteOutbox(db);
-  const tables = [accounts, profiles, aeds, outbox];
-  events.applyRecord = (w) => {
+  let log: SqliteStore<S>;
+  let tables: [SqliteAccounts, SqliteVolunteerProfiles, SqliteAeds, SqliteOutbox];
+  try {
+    log = new SqliteStore<S>(join(dataDir, DB_FILE), projector, clock);
+    const db = log.database;
+    tables = [new SqliteAccounts(db), new SqliteVolunteerProfiles(db), new SqliteAeds(db), new SqliteOutbox(db)];
+  } catch (e) {
+    throw asStorageError(e);
+  }
+  const db = log.database;
+  log.applyRecord = (w) => {
     if (!tables.some((t) => t.apply(w))) throw new Error(`no table takes record write ${w.type}`);
   };
-  events.afterErase = () => {
+  log.afterErase = () => {
     const [r] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
     // A reader in another process kept part of the WAL: the next checkpoint takes the rest.
     if (r !== undefined && r.busy !== 0) process.stderr.write('after an erasure, the WAL checkpoint was partial (a reader held it)\n');
   };
-  return { events, accounts, profiles, aeds, outbox, close: () => events.close() };
+  const guard = <T extends object>(t: T) => guardStorage(t, () => log.noticeStorageFailure());
+  const [accounts, profiles, aeds, outbox] = tables.map(guard) as typeof tables;
+  const events = guard(log);
+  return { events, accounts, profiles, aeds, outbox, writable: () => log.writable(), close: () => log.close() };
 }
