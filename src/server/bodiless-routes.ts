@@ -1,6 +1,13 @@
 import type { FastifyInstance, FastifyRequest, preValidationHookHandler } from 'fastify';
 import { HttpError } from './error-status.ts';
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route reads a body that no JSON schema describes (a file upload it checks itself). */
+    readonly ownBody?: boolean;
+  }
+}
+
 /**
  * A route that takes no body refuses one with fields, as the routes with a body schema refuse
  * fields they do not know: `{}` (or no body) passes; anything else is 400 ValidationFailed, so a
@@ -8,7 +15,7 @@ import { HttpError } from './error-status.ts';
  */
 export function refuseUnknownBodies(server: FastifyInstance): void {
   server.addHook('onRoute', (route) => {
-    if ((route.schema as { body?: unknown } | undefined)?.body !== undefined) return;
+    if ((route.schema as { body?: unknown } | undefined)?.body !== undefined || route.config?.ownBody === true) return;
     const own =
       route.preValidation === undefined ? [] : Array.isArray(route.preValidation) ? route.preValidation : [route.preValidation];
     route.preValidation = [noFields as preValidationHookHandler, ...(own as preValidationHookHandler[])];

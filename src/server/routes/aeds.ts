@@ -64,6 +64,7 @@ export const aedRoutes =
           ),
         },
         bodyLimit: IMPORT_LIMIT,
+        config: { ownBody: true },
       },
       async (req, reply) => {
         const format: AedFormat = typeof req.body === 'string' ? 'csv' : 'geojson';
