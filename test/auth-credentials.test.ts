@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SESSION_TTL_MS } from '../src/accounts/accounts.ts';
+import { issueSecret } from '../src/accounts/secrets.ts';
 import { ManualClock } from '../src/time/clock.ts';
 import { CIVIC_CENTER, expectError } from './support/api.ts';
 import { bearer, sessionHeaders, signIn } from './support/auth.ts';
@@ -111,6 +112,27 @@ describe('tokens and sessions end', () => {
     expect((await t.request('GET', '/api/units', undefined, bearer(made.body.token))).status).toBe(200);
     clock.advance(1000);
     expectError(await t.request('GET', '/api/units', undefined, bearer(made.body.token)), 401, 'Unauthenticated');
+  });
+
+  it('a token stored without an end (issued before tokens had one) ends 90 days after it was issued', async () => {
+    const clock = new ManualClock();
+    t = await startTestServer({ clock });
+    const old = async (name: string, ageMs: number) => {
+      const secret = issueSecret('sam');
+      const token = {
+        id: secret.id,
+        kind: 'api',
+        name,
+        role: 'dispatcher',
+        scopes: [],
+        hash: secret.hash,
+        createdAt: new Date(clock.now() - ageMs).toISOString(),
+      } as const;
+      await t!.app.writer.record([], { actor: { kind: 'system', id: 'test' }, records: [{ type: 'credential.add', token }] });
+      return bearer(secret.token);
+    };
+    expect((await t.request('GET', '/api/units', undefined, await old('recent', 89 * DAY_MS))).status).toBe(200);
+    expectError(await t.request('GET', '/api/units', undefined, await old('ancient', 90 * DAY_MS)), 401, 'Unauthenticated');
   });
 
   it('`samaritan token create --expires-in-days` sets the lifetime; without it a token ends after 90 days; a bad value is exit 2', async () => {

@@ -274,7 +274,9 @@ export class Accounts {
     // The prefix says what the token is: one shown as another kind than it was issued as is not valid.
     if (t.kind !== KIND_OF_PREFIX[parsed.prefix]) return undefined;
     const now = this.clock();
-    let expiresAt = t.expiresAt === undefined ? Infinity : Date.parse(t.expiresAt);
+    // A token issued before tokens had an end ends as a new one would: the lifetime after its issue.
+    const issuedEnd = t.kind === 'api' ? Date.parse(t.createdAt) + this.apiTokenTtlMs : Infinity;
+    let expiresAt = t.expiresAt === undefined ? issuedEnd : Date.parse(t.expiresAt);
     if (expiresAt <= now) return undefined;
     if (t.kind === 'session' && t.subject !== undefined) {
       const user = await this.store.userById(t.subject);
