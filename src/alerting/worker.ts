@@ -119,6 +119,11 @@ export class DeliveryWorker {
     while (this.running) await this.running;
   }
 
+  /** Resolves once no run is in flight, without starting one (a retry waiting for its time stays waiting). */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
   /** Stops sending until resume() (tests use it to change a volunteer between decision and delivery). */
   pause(): void {
     this.paused = true;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { RespondersOptions } from '../../src/composition/responders.ts';
-import { openSamaritan } from '../../src/composition/samaritan.ts';
+import { openSamaritan, type SamaritanOptions } from '../../src/composition/samaritan.ts';
 import { openMemoryStore } from '../../src/store/memory/open-memory.ts';
 import { systemActor } from '../../src/core/actor.ts';
 import type { StoredEvent } from '../../src/core/events.ts';
@@ -32,16 +32,17 @@ export interface ResponderServer extends TestServer {
 
 /**
  * The real product with options for the volunteer response and delivery, on the in-memory store
- * unless the test asks for SQLite or reopens a data dir.
+ * unless the test asks for SQLite, reopens a data dir, or brings a store of its own.
  */
 export async function startResponderServer(
-  options: { clock?: Clock; dataDir?: string; responders?: RespondersOptions; store?: 'memory' | 'sqlite' } = {},
+  options: { clock?: Clock; dataDir?: string; responders?: RespondersOptions; store?: 'memory' | 'sqlite' | NonNullable<SamaritanOptions['store']> } = {},
 ): Promise<ResponderServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'samaritan-responders-'));
-  const inMemory = (options.store ?? (options.dataDir === undefined ? 'memory' : 'sqlite')) === 'memory';
+  const own = typeof options.store === 'function' ? options.store : undefined;
+  const inMemory = own === undefined && (options.store ?? (options.dataDir === undefined ? 'memory' : 'sqlite')) === 'memory';
   const app = await openSamaritan({
     dataDir,
-    ...(inMemory ? { store: (projector, clock) => openMemoryStore(projector, clock) } : {}),
+    ...(own ? { store: own } : inMemory ? { store: (projector, clock) => openMemoryStore(projector, clock) } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.responders ? { responders: options.responders } : {}),
   });
