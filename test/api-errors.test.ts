@@ -20,6 +20,7 @@ const UNREACHABLE_OVER_HTTP: Partial<Record<ErrorCode, string>> = {
   RecordConflict: 'only a receipt guard raises it, and the receipts take it as "already recorded" (false), never as an answer',
   RequestTimeout: 'needs a client that stalls mid-request for Node’s headersTimeout (60 s)',
   Internal: 'the bug this suite guards against',
+  StorageUnavailable: 'needs a disk that refuses writes: test/bad-days-storage.test.ts makes one and gets it over HTTP',
   ...Object.fromEntries(
     (
       [
