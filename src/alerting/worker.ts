@@ -27,12 +27,12 @@ export interface WorkerOptions {
   readonly batch?: number;
   /** Called when a message is handed to a channel (the latency benchmark's clock). */
   readonly onHandOff?: (m: OutboxMessage, channel: ChannelName, atMs: number) => void;
-  readonly onError?: (err: unknown) => void;
   /** Uniform in [0, 1): the jitter of retries (default Math.random; tests pass a seeded one). */
   readonly random?: () => number;
   /**
-   * Where the one line per change between failing and working goes, when the queue itself cannot be
-   * read or written (a full disk): the worker then waits `backoffMs`, doubled up to `maxBackoffMs`.
+   * Where the one line per change between failing and working goes: after a run that failed (the
+   * queue could not be read or written, a full disk) the worker waits `backoffMs`, doubled up to
+   * `maxBackoffMs`, and an error is logged once, not once per attempt.
    */
   readonly log?: (line: string) => void;
 }
@@ -55,7 +55,7 @@ export class DeliveryWorker {
   /** The first error of the run in progress: the run stops, and the queue waits before the next one. */
   private failure: { readonly e: unknown } | undefined;
   private readonly outage: RetryBackoff;
-  private readonly o: Required<Omit<WorkerOptions, 'onHandOff' | 'onError'>> & Pick<WorkerOptions, 'onHandOff' | 'onError'>;
+  private readonly o: Required<Omit<WorkerOptions, 'onHandOff'>> & Pick<WorkerOptions, 'onHandOff'>;
 
   constructor(
     private readonly outbox: OutboxStore,
@@ -65,7 +65,7 @@ export class DeliveryWorker {
     private readonly clock: Clock,
     options: WorkerOptions = {},
   ) {
-    this.o = { backoffMs: 1000, maxBackoffMs: 30_000, maxAttempts: 12, batch: 200, random: Math.random, log: () => {}, ...options };
+    this.o = { backoffMs: 1000, maxBackoffMs: 30_000, maxAttempts: 12, batch: 200, random: Math.random, log: (line) => process.stderr.write(`${line}\n`), ...options };
     this.outage = new RetryBackoff('alert delivery', this.o.log, { baseMs: this.o.backoffMs, maxMs: this.o.maxBackoffMs, random: this.o.random });
   }
 

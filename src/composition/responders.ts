@@ -131,7 +131,6 @@ export function createResponders(d: RespondersDeps, o: RespondersOptions = {}): 
   const webhook = hook === undefined ? undefined : new WebhookChannel(hook, d.clock, o.phoneOf ?? ((id) => d.volunteers.profile(id)?.phone));
   const channels: Channel[] = [sockets, push, ...(webhook ? [webhook] : [])];
   const worker = new DeliveryWorker(outbox, channels, deliveryGate(store, d.policy, (id) => d.accounts.activeDevices(id), outbox, (id, active) => sockets.prune(id, active)), receipts, d.time, {
-    onError: report('alert delivery'),
     random,
     log,
     ...o.worker,
