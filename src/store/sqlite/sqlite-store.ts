@@ -1,5 +1,4 @@
 import Database from 'better-sqlite3';
-import type { Actor } from '../../core/actor.ts';
 import type { PendingEvent, StoredEvent } from '../../core/events.ts';
 import type { AppendOutcome, AppendRequest, EventStore, IdempotencyRecord, Projector, Snapshot } from '../event-store.ts';
 import { SqliteIdempotency } from './sqlite-idempotency.ts';
@@ -9,48 +8,13 @@ import { SnapshotCache, type CachedSnapshot } from './snapshot-cache.ts';
 import { foldSnapshots } from '../fold-snapshots.ts';
 import { StorageUnavailable } from '../storage-unavailable.ts';
 import { storageFailureOf } from './storage-errors.ts';
-
-interface EventRow {
-  seq: number;
-  stream: string;
-  version: number;
-  type: string;
-  v: number;
-  at: string;
-  recorded_at: string;
-  data: string;
-  meta: string | null;
-}
+import { toStored, type EventRow } from './event-rows.ts';
 
 const EVENT_SCHEMA_VERSION = 1;
 /** How often a read looks for commits by another process (ms). */
 const OTHER_WRITERS_EVERY_MS = 50;
 /** A commit this recent (ms) answers `writable()` without a probe write: readiness checks cost no fsync each. */
 const WRITABLE_SEEN_MS = 1_000;
-
-/** The envelope's actor and request id live in the row's meta JSON (older rows: `{actor: "name", reqId}`). */
-function envelopeOf(meta: string | null): { actor: Actor; requestId?: string } {
-  const m = meta === null ? {} : (JSON.parse(meta) as { actor?: unknown; requestId?: unknown; reqId?: unknown });
-  const actor: Actor =
-    typeof m.actor === 'object' && m.actor !== null
-      ? (m.actor as Actor)
-      : { kind: 'system', id: typeof m.actor === 'string' ? m.actor : 'unknown' };
-  const requestId = typeof m.requestId === 'string' ? m.requestId : typeof m.reqId === 'string' ? m.reqId : undefined;
-  return requestId === undefined ? { actor } : { actor, requestId };
-}
-
-const toStored = (r: EventRow): StoredEvent =>
-  ({
-    seq: r.seq,
-    stream: r.stream,
-    version: r.version,
-    type: r.type,
-    v: r.v,
-    at: r.at,
-    recordedAt: r.recorded_at,
-    data: JSON.parse(r.data) as unknown,
-    ...envelopeOf(r.meta),
-  }) as StoredEvent;
 
 const incidentOf = (e: PendingEvent): string | null => {
   const id = (e.data as { incidentId?: unknown }).incidentId;
