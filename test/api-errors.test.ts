@@ -20,6 +20,7 @@ const UNREACHABLE_OVER_HTTP: Partial<Record<ErrorCode, string>> = {
   RecordConflict: 'only a receipt guard raises it, and the receipts take it as "already recorded" (false), never as an answer',
   RequestTimeout: 'needs a client that stalls mid-request for Node’s headersTimeout (60 s)',
   Internal: 'the bug this suite guards against',
+  TooManyConnections: 'refused only on a WebSocket upgrade: test/api-socket-limits.test.ts opens the sockets and gets it',
   StorageUnavailable: 'needs a disk that refuses writes: test/bad-days-storage.test.ts makes one and gets it over HTTP',
   ...Object.fromEntries(
     (
@@ -392,6 +393,8 @@ describe('API errors: one shape, the right status, never a 5xx', () => {
     expectError(await call('POST', `/api/volunteers/me/alerts/${alertId}/accept`, undefined, me), 409, 'AlertNotOpen');
     expectError(await call('POST', `/api/volunteers/me/alerts/${alertId}/arrived`, undefined, me), 409, 'AlertNotAccepted');
     expectError(await call('GET', '/api/volunteers/me/stream', undefined, me), 426, 'UpgradeRequired');
+    const keys = { p256dh: 'BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM', auth: 'tBHItJI5svbpez7KI4CCXg' };
+    expectError(await call('POST', '/api/volunteers/me/push-subscription', { endpoint: 'http://127.0.0.1:9/x', keys }, me), 422, 'PushEndpointNotAllowed');
   });
 
   it('every response carries a distinct x-request-id, errors included', () => {
