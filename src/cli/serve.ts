@@ -20,7 +20,7 @@ export async function serve(args: string[]): Promise<number> {
   const server = await buildServer(app, { logger: { level: process.env['LOG_LEVEL'] ?? 'info' } });
   const address = await server.listen({ port, host: values.host ?? '127.0.0.1' });
   const [units, stations] = [(await app.store.list('unit')).length, (await app.store.list('station')).length];
-  process.stderr.write(
+  process.stdout.write(
     `\nSamaritan is listening on ${address}\n` +
       `  data: ${dataDir}${app.demoCityLoaded ? ' (new: San Francisco demo city loaded)' : ''}\n` +
       `  city: ${stations} stations, ${units} units\n` +
