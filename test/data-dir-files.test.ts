@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -63,19 +63,36 @@ describe('the files of a data directory', () => {
     }
   });
 
-  it('any command closes an existing data dir that was left open: the dir and those under it 0700, every file 0600', async () => {
+  it('any command closes an existing data dir that was left open: the dir 0700 and the product\'s files in it 0600, while files and folders that are not the product\'s are left as they were', async () => {
     const dir = join(root(), 'data');
     mkdirSync(join(dir, 'keep'), { recursive: true, mode: 0o755 });
     chmodSync(dir, 0o755);
     chmodSync(join(dir, 'keep'), 0o755);
-    writeFileSync(join(dir, 'notes.txt'), 'x', { mode: 0o644 });
-    writeFileSync(join(dir, 'keep', 'more.txt'), 'x', { mode: 0o666 });
+    writeFileSync(join(dir, 'notes.txt'), 'x');
+    chmodSync(join(dir, 'notes.txt'), 0o644);
+    writeFileSync(join(dir, 'run.sh'), '#!/bin/sh\n');
+    chmodSync(join(dir, 'run.sh'), 0o755);
+    writeFileSync(join(dir, 'keep', 'more.txt'), 'x');
     chmodSync(join(dir, 'keep', 'more.txt'), 0o666);
+    // Left from an earlier start under a lax umask.
+    writeFileSync(join(dir, 'first-start-passwords.txt'), 'admin\tname: admin\tpassword: x\n');
+    chmodSync(join(dir, 'first-start-passwords.txt'), 0o644);
 
-    const run = await samaritan('token', 'create', '--data-dir', dir, '--role', 'dispatcher', '--name', 'files');
+    const first = await samaritan('token', 'create', '--data-dir', dir, '--role', 'dispatcher', '--name', 'files');
+    expect(first.code, first.stderr).toBe(0);
+    chmodSync(dir, 0o755);
+    chmodSync(join(dir, 'samaritan.db'), 0o644);
+
+    const run = await samaritan('token', 'create', '--data-dir', dir, '--role', 'dispatcher', '--name', 'files-2');
     expect(run.code, run.stderr).toBe(0);
     expect(octal(modeOf(dir))).toBe('0700');
-    expect(existsSync(join(dir, 'samaritan.db'))).toBe(true);
-    expect(modes(dir)).toMatchObject({ 'notes.txt': '0600', keep: '0700', [join('keep', 'more.txt')]: '0600', 'samaritan.db': '0600' });
+    expect(modes(dir)).toMatchObject({
+      'samaritan.db': '0600',
+      'first-start-passwords.txt': '0600',
+      'notes.txt': '0644',
+      'run.sh': '0755',
+      keep: '0755',
+      [join('keep', 'more.txt')]: '0666',
+    });
   });
 });

@@ -1,5 +1,16 @@
-import { chmodSync, lstatSync, mkdirSync, readdirSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { VAPID_FILE } from '../alerting/web-push.ts';
+import { DB_FILE } from '../store/sqlite/open-sqlite.ts';
+
+/** Where the passwords made on the first start are written, once (`writeFirstStartPasswords`). */
+export const PASSWORDS_FILE = 'first-start-passwords.txt';
+
+/**
+ * The files the product writes into a data dir: the database with every file SQLite keeps beside
+ * it, the push keys and the first-start passwords. Nothing else in the directory is the product's.
+ */
+const OWN_FILES = [DB_FILE, `${DB_FILE}-wal`, `${DB_FILE}-shm`, `${DB_FILE}-journal`, VAPID_FILE, PASSWORDS_FILE];
 
 /** The data directory cannot be made, opened or written: said in one sentence, without a stack. */
 export class DataDirUnusable extends Error {
@@ -16,8 +27,9 @@ export function fileErrorText(e: unknown): string {
 
 /**
  * Makes the data directory when it is missing and closes it to everyone but its owner: the
- * directory and any under it 0700, every file 0600 (the database with its -wal and -shm files, the
- * push keys, the first-start passwords), whatever the umask was when they were made.
+ * directory 0700 and the product's own files in it 0600 (the database with its -wal and -shm files,
+ * the push keys, the first-start passwords), whatever the umask was when they were made. Anything
+ * else in it is left as it is: `--data-dir .` or `~` must not take the exec bits off a user's files.
  */
 export function secureDataDir(dir: string): void {
   try {
@@ -47,11 +59,16 @@ function makeDir(dir: string): void {
 
 function tighten(dir: string): void {
   chmodSync(dir, 0o700);
-  for (const name of readdirSync(dir)) {
+  for (const name of OWN_FILES) {
     const path = join(dir, name);
-    // lstat: a link is neither followed nor changed (its target may be anyone's file).
-    const stat = lstatSync(path);
-    if (stat.isDirectory()) tighten(path);
-    else if (stat.isFile() && (stat.mode & 0o077) !== 0) chmodSync(path, 0o600);
+    let stat;
+    try {
+      // lstat: a link is neither followed nor changed (its target may be anyone's file).
+      stat = lstatSync(path);
+    } catch (e) {
+      if ((e as { code?: unknown }).code === 'ENOENT') continue;
+      throw e;
+    }
+    if (stat.isFile() && (stat.mode & 0o077) !== 0) chmodSync(path, 0o600);
   }
 }

@@ -2,6 +2,7 @@ import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generatePassword } from '../accounts/passwords.ts';
 import { demoVolunteerId } from '../volunteers/demo-volunteers.ts';
+import { PASSWORDS_FILE } from './data-dir.ts';
 import type { Samaritan } from './samaritan.ts';
 
 export interface Credential {
@@ -31,9 +32,6 @@ export async function ensureFirstAccounts(app: Samaritan): Promise<Credential[]>
   }
   return created;
 }
-
-/** The file in the data dir that the first-start passwords are written to. */
-export const PASSWORDS_FILE = 'first-start-passwords.txt';
 
 /**
  * Writes the passwords made on this start to a file only the owner can read (0600, in the 0700
