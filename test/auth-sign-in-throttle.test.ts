@@ -103,6 +103,25 @@ describe('sign-in throttling by name and address', () => {
     expect((await signInFrom(t, '127.0.0.2', 'admin-under-attack', PASSWORD)).status).toBe(201);
   });
 
+  it('25 wrong passwords sent at once from 127.0.0.4 get only the five free checks (401), the rest 429; the real user from 127.0.0.1 still signs in', async () => {
+    const clock = new ManualClock();
+    t = await startTestServer({ clock });
+    await t.app.accounts.addUser('admin-in-a-burst', 'admin', PASSWORD, 'test');
+    const server = t;
+    const answers = await Promise.all(Array.from({ length: 25 }, (_, i) => signInFrom(server, '127.0.0.4', 'admin-in-a-burst', `burst ${i}`)));
+    const statuses = answers.map((a) => a.status);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(5);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(20);
+    for (const a of answers.filter((x) => x.status === 429)) expect(a.body.error.code).toBe('SignInThrottled');
+    // Only the checked ones were checked: five SignInFailed, no more.
+    const events = (await t.request('GET', '/api/events?after=0&limit=1000', undefined, bearer(await t.token('supervisor')))).body
+      .events as { type: string }[];
+    expect(events.filter((e) => e.type === 'SignInFailed')).toHaveLength(5);
+
+    const real = await signInFrom(t, '127.0.0.1', 'admin-in-a-burst', PASSWORD);
+    expect(real.status).toBe(201);
+  });
+
   it('another name from the throttled address is not held back, and a success forgives that address its failures', async () => {
     const clock = new ManualClock();
     t = await startTestServer({ clock });

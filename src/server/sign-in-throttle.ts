@@ -48,8 +48,20 @@ export class SignInThrottle {
     private readonly o: SignInThrottleOptions = SIGN_IN_THROTTLE,
   ) {}
 
+  /**
+   * Asks to check a password of this name from this address. When it may be tried now (0), the
+   * attempt is booked as a failure before the check: parallel guesses each see the ones started
+   * before them, and a right password gives its booking back (`succeeded`). Else the ms to wait,
+   * and nothing is booked.
+   */
+  attempt(name: string, ip: string): number {
+    const wait = this.waitMs(name, ip);
+    if (wait === 0) this.failed(name, ip);
+    return wait;
+  }
+
   /** Ms until this name may be tried from this address again; 0 when it may be tried now. */
-  waitMs(name: string, ip: string): number {
+  private waitMs(name: string, ip: string): number {
     const now = this.clock();
     const pair = this.pair(name, ip, now);
     if (pair === undefined) return 0;
@@ -59,7 +71,7 @@ export class SignInThrottle {
     return Math.max(0, pair.last + delay - now);
   }
 
-  failed(name: string, ip: string): void {
+  private failed(name: string, ip: string): void {
     const now = this.clock();
     const key = pairKey(name, ip);
     const pair = this.pair(name, ip, now) ?? { count: 0, last: now };
@@ -72,9 +84,14 @@ export class SignInThrottle {
     );
   }
 
-  /** The right password from this address: its own failures are forgiven (the name's count is not). */
+  /**
+   * The right password from this address: its own failures are forgiven, and the booking of this
+   * attempt is taken back from the name's count (the name's other failures still count).
+   */
   succeeded(name: string, ip: string): void {
     this.pairs.delete(pairKey(name, ip));
+    const n = this.names.get(name);
+    if (n !== undefined && n.count > 0) this.names.set(name, { count: n.count - 1, since: n.since });
   }
 
   private pair(name: string, ip: string, now: number): PairFailures | undefined {

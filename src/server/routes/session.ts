@@ -32,17 +32,16 @@ export const sessionRoutes =
       async (req, reply) => {
         const { name, password } = req.body;
         // A throttled attempt is not even checked: it can neither succeed nor count as a failure.
-        const waitMs = throttle.waitMs(name, req.ip);
+        // One that may go ahead is counted as failed before the slow check, so a burst of parallel
+        // guesses cannot all pass the throttle while none has failed yet.
+        const waitMs = throttle.attempt(name, req.ip);
         if (waitMs > 0) {
           const retryAfterS = Math.ceil(waitMs / 1000);
           reply.header('retry-after', String(retryAfterS));
           return sendError(reply, 'SignInThrottled', `Too many failed sign-ins for this name from this address; retry in ${retryAfterS} s`, { retryAfterS });
         }
         const signedIn = await app.accounts.signIn(name, password, req.ip);
-        if (!signedIn) {
-          throttle.failed(name, req.ip);
-          return sendError(reply, 'Unauthenticated', 'Wrong name or password');
-        }
+        if (!signedIn) return sendError(reply, 'Unauthenticated', 'Wrong name or password');
         throttle.succeeded(name, req.ip);
         const { user, token, csrf } = signedIn;
         reply.header('set-cookie', cookie(req, token, SESSION_TTL_MS / 1000));
