@@ -206,6 +206,64 @@ describe('tokens and sessions end', () => {
   });
 });
 
+describe('a session’s end moved on with use', () => {
+  it('when a request moves the session’s end on, the cookie is sent again with a fresh Max-Age of 12 h; a request that moved nothing sends none', async () => {
+    const clock = new ManualClock();
+    t = await startTestServer({ clock });
+    await t.app.accounts.addUser('cookie-keeper', 'dispatcher', PASSWORD, 'test');
+    const s = await signIn(t, 'cookie-keeper', PASSWORD);
+    expect(s.setCookie).toContain(`Max-Age=${SESSION_TTL_MS / 1000}`);
+
+    // Just signed in: the end is where it was put, nothing to send.
+    expect((await t.request('GET', '/api/units', undefined, sessionHeaders(s))).headers.get('set-cookie')).toBeNull();
+
+    clock.advance(10 * 60 * 60 * 1000);
+    const used = await t.request('GET', '/api/units', undefined, sessionHeaders(s));
+    expect(used.status).toBe(200);
+    const refreshed = used.headers.get('set-cookie');
+    expect(refreshed).not.toBeNull();
+    expect(refreshed!.split(';')[0]).toBe(s.cookie);
+    const attributes = refreshed!.split(';').map((a) => a.trim());
+    expect(attributes).toEqual(expect.arrayContaining(['HttpOnly', 'SameSite=Strict', 'Path=/', `Max-Age=${SESSION_TTL_MS / 1000}`]));
+    expect(used.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('a disk that refuses the write of a session’s new end does not fail the request: the session keeps its old end, no cookie is sent, one line is logged; with the disk back the end moves on', async () => {
+    const clock = new ManualClock();
+    const lines: string[] = [];
+    const dataDir = mkdtempSync(join(tmpdir(), 'samaritan-extend-'));
+    dirs.push(dataDir);
+    t = await startTestServer({ clock, dataDir, accounts: { log: (line) => lines.push(line) } });
+    await t.app.accounts.addUser('full-disk-shift', 'dispatcher', PASSWORD, 'test');
+    const s = await signIn(t, 'full-disk-shift', PASSWORD);
+    const db = (t.app.store as unknown as { readonly database: Database.Database }).database;
+
+    clock.advance(2 * 60 * 60 * 1000);
+    db.pragma('query_only = ON');
+    try {
+      for (let i = 0; i < 3; i++) {
+        clock.advance(10_000); // past the few seconds a checked credential is held
+        const read = await t.request('GET', '/api/session', undefined, sessionHeaders(s));
+        expect(read.status, read.text).toBe(200);
+        expect(read.headers.get('set-cookie')).toBeNull();
+      }
+    } finally {
+      db.pragma('query_only = OFF');
+    }
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/keeps its old end/);
+
+    clock.advance(10_000);
+    const back = await t.request('GET', '/api/session', undefined, sessionHeaders(s));
+    expect(back.status).toBe(200);
+    expect(back.headers.get('set-cookie')).toContain(`Max-Age=${SESSION_TTL_MS / 1000}`);
+    expect(lines).toHaveLength(2);
+    // 12 h after the write that worked, and not 12 h after sign-in.
+    clock.advance(SESSION_TTL_MS - 60_000);
+    expect((await t.request('GET', '/api/session', undefined, sessionHeaders(s))).status).toBe(200);
+  });
+});
+
 describe('password hashes', () => {
   it('a hash made at a lower cost than the server’s is made again at the next sign-in, and the password still works', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'samaritan-rehash-'));

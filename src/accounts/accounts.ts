@@ -7,6 +7,7 @@ import { generatePassword, PasswordHasher } from './passwords.ts';
 import { issueSecret, parseSecret, secretMatches } from './secrets.ts';
 import type { AccountStore, TokenRecord, UserRecord } from '../store/account-store.ts';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { StorageUnavailable } from '../store/storage-unavailable.ts';
 
 /** Who is calling, once a credential has been checked. */
 export interface Principal {
@@ -39,6 +40,14 @@ export interface AccountsOptions {
   readonly scryptLog2N?: number;
   /** Lifetime of a new integration (api) token, ms (default 90 days). */
   readonly apiTokenTtlMs?: number;
+  /** Where a session's end that could not be moved on is reported (one line per change); stderr by default. */
+  readonly log?: (line: string) => void;
+}
+
+/** A checked credential; `extendedForMs` when this check moved a session's end on: the time it has left now. */
+export interface Authenticated {
+  readonly principal: Principal;
+  readonly extendedForMs?: number;
 }
 /** How long a checked credential is trusted without reading it again (ms), and how many are held. */
 const RECENT_MS = 5_000;
@@ -56,7 +65,12 @@ export class Accounts {
   ) {
     this.hasher = new PasswordHasher(options.scryptLog2N);
     this.apiTokenTtlMs = options.apiTokenTtlMs ?? API_TOKEN_TTL_MS;
+    this.log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
   }
+
+  private readonly log: (line: string) => void;
+  /** Whether the last attempt to move a session's end on failed: reported once, not per request. */
+  private extendFailing = false;
 
   private readonly hasher: PasswordHasher;
   private readonly apiTokenTtlMs: number;
@@ -244,29 +258,55 @@ export class Accounts {
 
   /** Resolves a presented bearer token or session id to a principal; undefined if not valid now. */
   async authenticate(presented: string, expect: 'bearer' | 'session'): Promise<Principal | undefined> {
+    return (await this.authenticated(presented, expect))?.principal;
+  }
+
+  /**
+   * As `authenticate`, and says when the check moved a session's end on, so that the edge can
+   * give the browser's cookie the same new end.
+   */
+  async authenticated(presented: string, expect: 'bearer' | 'session'): Promise<Authenticated | undefined> {
     const now = this.clock();
     const key = `${expect} ${presented}`;
     const held = this.recent.get(key);
-    if (held !== undefined && held.until > now) return held.principal;
-    const principal = await this.check(presented, expect);
-    if (principal !== undefined) {
-      if (this.recent.size >= RECENT_LIMIT) this.recent.clear();
-      this.recent.set(key, { principal: principal.principal, until: Math.min(now + RECENT_MS, principal.expiresAt) });
-    }
-    return principal?.principal;
+    if (held !== undefined && held.until > now) return { principal: held.principal };
+    const checked = await this.check(presented, expect);
+    if (checked === undefined) return undefined;
+    if (this.recent.size >= RECENT_LIMIT) this.recent.clear();
+    this.recent.set(key, { principal: checked.principal, until: Math.min(now + RECENT_MS, checked.expiresAt) });
+    return { principal: checked.principal, ...(checked.extended ? { extendedForMs: checked.expiresAt - now } : {}) };
   }
 
   /**
    * Moves a session's end to 12 h from now: it ends when unused, not 12 h after sign-in. Not an
-   * audited change (the requests themselves are the use), so the write carries no event.
+   * audited change (the requests themselves are the use), so the write carries no event. Best
+   * effort: it is a write inside a read, so a disk that refuses it (or a write that lost a race)
+   * leaves the session its old end and the request goes on; undefined then.
    */
-  private async extend(t: TokenRecord, userId: string, now: number): Promise<number> {
+  private async extend(t: TokenRecord, userId: string, now: number): Promise<number | undefined> {
     const expiresAt = now + SESSION_TTL_MS;
-    await this.write([], [{ type: 'credential.extend', id: t.id, expiresAt: new Date(expiresAt).toISOString() }], { actor: { kind: 'user', id: userId } });
+    let failure: string | undefined;
+    try {
+      const outcome = await this.writer.record([], {
+        actor: { kind: 'user', id: userId },
+        records: [{ type: 'credential.extend', id: t.id, expiresAt: new Date(expiresAt).toISOString() }],
+      });
+      if (!outcome.ok) failure = `${outcome.code}: ${outcome.message}`;
+    } catch (e) {
+      if (!(e instanceof StorageUnavailable)) throw e;
+      failure = e.message;
+    }
+    if (failure !== undefined) {
+      if (!this.extendFailing) this.log(`sessions: cannot move a session's end on, it keeps its old end (${failure})`);
+      this.extendFailing = true;
+      return undefined;
+    }
+    if (this.extendFailing) this.log("sessions: moving a session's end on works again");
+    this.extendFailing = false;
     return expiresAt;
   }
 
-  private async check(presented: string, expect: 'bearer' | 'session'): Promise<{ principal: Principal; expiresAt: number } | undefined> {
+  private async check(presented: string, expect: 'bearer' | 'session'): Promise<{ principal: Principal; expiresAt: number; extended?: boolean } | undefined> {
     const parsed = parseSecret(presented);
     if (!parsed || (expect === 'session') !== (parsed.prefix === 'ses')) return undefined;
     const t = await this.store.token(parsed.id);
@@ -276,15 +316,15 @@ export class Accounts {
     const now = this.clock();
     // A token issued before tokens had an end ends as a new one would: the lifetime after its issue.
     const issuedEnd = t.kind === 'api' ? Date.parse(t.createdAt) + this.apiTokenTtlMs : Infinity;
-    let expiresAt = t.expiresAt === undefined ? issuedEnd : Date.parse(t.expiresAt);
+    const expiresAt = t.expiresAt === undefined ? issuedEnd : Date.parse(t.expiresAt);
     if (expiresAt <= now) return undefined;
     if (t.kind === 'session' && t.subject !== undefined) {
       const user = await this.store.userById(t.subject);
       if (!user || user.disabledAt !== undefined) return undefined;
-      if (expiresAt - now < SESSION_TTL_MS - SESSION_SLIDE_MS) expiresAt = await this.extend(t, user.id, now);
+      const extendedUntil = expiresAt - now < SESSION_TTL_MS - SESSION_SLIDE_MS ? await this.extend(t, user.id, now) : undefined;
       // The role is read from the user, so a role change takes effect on the next request.
       const principal: Principal = { role: user.role, scopes: [], name: user.name, via: 'session', credentialId: t.id, subject: user.id, ...(t.csrf ? { csrf: t.csrf } : {}) };
-      return { principal, expiresAt };
+      return extendedUntil === undefined ? { principal, expiresAt } : { principal, expiresAt: extendedUntil, extended: true };
     }
     const principal: Principal = {
       role: t.role,

@@ -21,6 +21,15 @@ function sameSecret(presented: string | string[] | undefined, expected: string |
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/**
+ * The Set-Cookie value of a session id: httpOnly, SameSite=Strict, ending when the session does
+ * (sent again each time the server moves the session's end on).
+ */
+export function sessionSetCookie(req: FastifyRequest, value: string, maxAgeS: number): string {
+  const secure = req.protocol === 'https' ? '; Secure' : '';
+  return `${SESSION_COOKIE}=${encodeURIComponent(value)}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeS}${secure}`;
+}
+
 /** The principal of an authenticated request; routes behind a non-public rule always have one. */
 export function principalOf(req: FastifyRequest): Principal {
   if (!req.principal) throw new HttpError('Unauthenticated', 'Sign in or send a bearer token');
@@ -57,7 +66,7 @@ export function installAuth(server: FastifyInstance, accounts: Accounts): void {
     }
   });
 
-  server.addHook('onRequest', async (req) => {
+  server.addHook('onRequest', async (req, reply) => {
     const url = req.routeOptions.url;
     if (url === undefined) return; // no route: the not-found handler answers
     const rule = ruleFor(req.method, url);
@@ -73,8 +82,11 @@ export function installAuth(server: FastifyInstance, accounts: Accounts): void {
     } else {
       const cookie = sessionCookie(req);
       if (cookie === undefined) throw new HttpError('Unauthenticated', 'Sign in or send a bearer token');
-      principal = await accounts.authenticate(cookie, 'session');
-      if (!principal) throw new HttpError('Unauthenticated', 'The session has ended; sign in again');
+      const session = await accounts.authenticated(cookie, 'session');
+      if (!session) throw new HttpError('Unauthenticated', 'The session has ended; sign in again');
+      principal = session.principal;
+      // The browser drops the cookie at its Max-Age: it must end with the session, not 12 h after sign-in.
+      if (session.extendedForMs !== undefined) reply.header('set-cookie', sessionSetCookie(req, cookie, Math.floor(session.extendedForMs / 1000)));
       if (UNSAFE.has(req.method) && !sameSecret(req.headers['x-csrf-token'], principal.csrf)) {
         throw new HttpError('CsrfTokenInvalid', 'Send the session’s CSRF token in the x-csrf-token header');
       }

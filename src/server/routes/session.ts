@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { SESSION_TTL_MS } from '../../accounts/accounts.ts';
 import type { RouteDeps } from '../route-deps.ts';
-import { principalOf, SESSION_COOKIE } from '../auth.ts';
+import { principalOf, sessionSetCookie } from '../auth.ts';
 import { sendError } from '../error-handler.ts';
 import type { SignInThrottle } from '../sign-in-throttle.ts';
 
@@ -12,12 +12,7 @@ const SignInBody = Type.Object(
   { additionalProperties: false },
 );
 
-function cookie(req: FastifyRequest, value: string, maxAgeS: number): string {
-  const secure = req.protocol === 'https' ? '; Secure' : '';
-  return `${SESSION_COOKIE}=${encodeURIComponent(value)}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeS}${secure}`;
-}
-
-const clear = (req: FastifyRequest, reply: FastifyReply) => reply.header('set-cookie', cookie(req, '', 0));
+const clear = (req: FastifyRequest, reply: FastifyReply) => reply.header('set-cookie', sessionSetCookie(req, '', 0));
 
 /** Console sign-in: an httpOnly, SameSite=Strict session cookie plus a CSRF token for unsafe requests. */
 export const sessionRoutes =
@@ -44,7 +39,7 @@ export const sessionRoutes =
         if (!signedIn) return sendError(reply, 'Unauthenticated', 'Wrong name or password');
         throttle.succeeded(name, req.ip);
         const { user, token, csrf } = signedIn;
-        reply.header('set-cookie', cookie(req, token, SESSION_TTL_MS / 1000));
+        reply.header('set-cookie', sessionSetCookie(req, token, SESSION_TTL_MS / 1000));
         return reply.code(201).send({ user: { id: user.id, name: user.name, role: user.role }, csrfToken: csrf });
       },
     );
