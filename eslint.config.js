@@ -3,6 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import { importX } from 'eslint-plugin-import-x';
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+import globals from 'globals';
 import local from './eslint-rules/no-import-cycle.js';
 
 // Follows the repo's explicit `.ts` import specifiers (allowImportingTsExtensions).
@@ -11,6 +12,8 @@ const tsResolver = createTypeScriptImportResolver({ project: import.meta.dirname
 export default tseslint.config(
   { ignores: ['node_modules/**', 'var/**', 'coverage/**', 'web/dist/**'] },
   js.configs.recommended,
+  // The responder's service worker is plain JavaScript served as is.
+  { files: ['web/public/**/*.js'], languageOptions: { globals: globals.serviceworker } },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],

@@ -38,6 +38,9 @@ export const ACCESS: Readonly<Record<string, Rule>> = {
   'GET /docs/static/*': 'public',
   'GET /docs/json': 'public',
   'GET /docs/yaml': 'public',
+  // The console and the responder app: static pages that sign in from inside.
+  'GET /*': 'public',
+  'HEAD /*': 'public',
   'GET /docs/static/index.html': 'public',
   'GET /docs/static/swagger-initializer.js': 'public',
 

@@ -27,6 +27,7 @@ import { volunteerAlertRoutes } from './routes/volunteer-alerts.ts';
 import { installResponderSocket, installWebSocket } from './responder-socket.ts';
 import { DEFAULT_SOCKET_LIMITS, SocketGate, type SocketLimits } from './socket-limits.ts';
 import { validatorCompiler } from './validation.ts';
+import { installWebPages } from './web-pages.ts';
 export type { RouteDeps } from './route-deps.ts';
 
 export interface ServerOptions {
@@ -141,6 +142,7 @@ export async function buildServer(app: Samaritan, options: ServerOptions = {}): 
   await server.register(volunteerAlertRoutes(deps));
   installResponderSocket(server, app, sockets);
   server.get('/openapi.json', { schema: { hide: true } }, () => server.swagger());
+  await installWebPages(server);
   return server;
 }
 
