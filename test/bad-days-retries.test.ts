@@ -125,6 +125,36 @@ describe('background work on a disk that refuses writes for a while', () => {
     expect(lines.filter((l) => l.includes('failing'))).toHaveLength(2);
   });
 
+  it('a reaction of the response engine that fails for a reason other than the disk (a fault) is not retried: it goes to onError once', async () => {
+    const clock = new ManualClock();
+    const lines: string[] = [];
+    const faults: { what: string; e: unknown }[] = [];
+    let asked = 0;
+    t = await startResponderServer({
+      clock,
+      responders: {
+        firstUnitEtaS: async () => {
+          asked++;
+          throw new TypeError('a fault in the code');
+        },
+        webhook: null,
+        random: seededRandom(7),
+        log: (line) => lines.push(line),
+        onError: (what, e) => faults.push({ what, e }),
+      },
+    });
+    const server = t;
+    await addVolunteer(server, { at: offset(CITY_HALL, 40, -40) });
+    await postIncident(server, { location: CITY_HALL, nature: 'cardiac_arrest', place: 'public' });
+    await quiet(server);
+    await seconds(server, clock, 120);
+    expect(asked).toBe(1);
+    expect(faults).toHaveLength(1);
+    expect(faults[0]!.what).toBe('volunteer response');
+    expect(faults[0]!.e).toBeInstanceOf(TypeError);
+    expect(lines.filter((l) => l.startsWith('volunteer response failing'))).toHaveLength(0);
+  });
+
   it('the response engine retries a start the disk refused with backoff, logs once each way, and starts the response when the disk recovers', async () => {
     const clock = new ManualClock();
     const flaky = flakyStore(clock);

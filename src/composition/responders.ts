@@ -58,6 +58,8 @@ export interface RespondersOptions {
   readonly random?: () => number;
   /** Where the timers, the engine and the queue say they started failing or work again (default stderr). */
   readonly log?: (line: string) => void;
+  /** Where a fault of the engine or the timers goes, with what failed (default stderr, with its stack). */
+  readonly onError?: (what: string, e: unknown) => void;
 }
 
 export interface RespondersDeps {
@@ -102,7 +104,8 @@ export interface Responders {
   close(): Promise<void>;
 }
 
-const report = (what: string) => (e: unknown) => process.stderr.write(`${what}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+const toStderr = (what: string, e: unknown) => process.stderr.write(`${what}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+const report = (what: string) => (e: unknown) => toStderr(what, e);
 
 function webhookFromEnv(): WebhookConfig | undefined {
   const url = process.env['SAMARITAN_ALERT_WEBHOOK_URL'];
@@ -152,7 +155,7 @@ export function createResponders(d: RespondersDeps, o: RespondersOptions = {}): 
       clock: d.clock,
       timeZone,
       firstUnitEtaS: o.firstUnitEtaS ?? d.firstUnitEtaS,
-      onError: report('volunteer response'),
+      onError: (e) => (o.onError ?? toStderr)('volunteer response', e),
       time: d.time,
       random,
       log,
@@ -169,7 +172,7 @@ export function createResponders(d: RespondersDeps, o: RespondersOptions = {}): 
     writer: d.writer,
     clock: d.time,
     housekeeping: (now) => outbox.purgeAlertPositions(now),
-    onError: report('volunteer timers'),
+    onError: (e) => (o.onError ?? toStderr)('volunteer timers', e),
     random,
     log,
   });

@@ -17,7 +17,7 @@ import { utcOffsetMinAt } from '../time/time-zone.ts';
 import { WorkQueue } from './work-queue.ts';
 import type { Clock } from '../time/clock.ts';
 import { RetryBackoff } from '../time/retry-backoff.ts';
-import { failureText } from '../store/storage-unavailable.ts';
+import { failureText, StorageUnavailable } from '../store/storage-unavailable.ts';
 import { aedOptions, findCandidates, type CandidateDeps, type SearchTimings } from '../volunteers/volunteer-candidates.ts';
 
 /** Where the time of one response start went (ms), for the latency benchmark. */
@@ -114,14 +114,17 @@ export class ResponseEngine {
 
   /**
    * Runs `task` after the incident's earlier reactions, on a later turn of the event loop, most
-   * urgent first. A task that throws (the store cannot write) is queued again after a backoff: each
-   * reaction reads the state afresh, so doing it later is as right as doing it now.
+   * urgent first. A task the store refused (StorageUnavailable: a full or read-only disk) is queued
+   * again after a backoff: each reaction reads the state afresh, so doing it later is as right as
+   * doing it now. Any other failure is a fault here, which trying again would only repeat: it goes
+   * to `onError`.
    */
   private queue(incidentId: string, rank: number, task: () => Promise<unknown>): void {
     this.work.push(incidentId, rank, async () => {
       try {
         await task();
       } catch (e) {
+        if (!(e instanceof StorageUnavailable)) throw e;
         const wait = this.retries.failed(incidentId, failureText(e), this.d.clock());
         const cancel = this.d.time.after(wait, () => {
           this.waiting.delete(cancel);
