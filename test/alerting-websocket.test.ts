@@ -4,6 +4,8 @@ import { ManualClock } from '../src/time/clock.ts';
 import { connectApp } from './support/channels.ts';
 import { addVolunteer, bearer, CITY_HALL, eventually, offset, ofType, postIncident, startResponderServer, type ResponderServer } from './support/responders.ts';
 import WebSocket from 'ws';
+import { systemActor } from '../src/core/actor.ts';
+import { responseStream } from '../src/core/streams.ts';
 
 /** The WebSocket channel with a real `ws` client, as the responder app connects. */
 describe('alerts over the responder app’s WebSocket', () => {
@@ -112,6 +114,40 @@ describe('alerts over the responder app’s WebSocket', () => {
     expect(JSON.stringify([...appA.frames, ...appB.frames])).not.toMatch(/Ann Caller/);
     appA.close();
     appB.close();
+  });
+
+  it('a role event written by an older version, carrying the door code for a self-declared volunteer, becomes a role frame without it', async () => {
+    const c = await addVolunteer(t, { at: offset(CITY_HALL, 700, 60), quals: [['first_aid', 'declared']] });
+    const appC = await connectApp(t.base, c.token);
+    const id = await postIncident(t, { location: offset(CITY_HALL, 700, 0), nature: 'cardiac_arrest', place: 'public', floor: '2', access: 'code 9876' });
+    const alertId = `${id}.${c.id}`;
+    await appC.next((f) => f['type'] === 'alert' && f['alertId'] === alertId);
+    expect((await t.request('POST', `/api/volunteers/me/alerts/${alertId}/accept`, undefined, bearer(c.token))).status).toBe(200);
+    await appC.next((f) => f['type'] === 'role' && f['alertId'] === alertId);
+
+    // Older versions put the access notes on every role event; the API would not show them to C.
+    const written = await t.app.writer.record(
+      [
+        {
+          stream: responseStream(id),
+          at: new Date(clock.now()).toISOString(),
+          type: 'VolunteerRoleAssigned',
+          data: { incidentId: id, volunteerId: c.id, alertId, role: 'meet_crew', fills: 'meet_crew', reason: 'older event', floor: '2', access: 'code 9876' },
+        },
+      ],
+      { actor: systemActor('test') },
+    );
+    expect(written.ok).toBe(true);
+    const old = await appC.next((f) => f['type'] === 'role' && f['reason'] === 'older event');
+    expect(old).toMatchObject({ role: 'meet_crew', floor: '2', location: offset(CITY_HALL, 700, 0) });
+    expect(old).not.toHaveProperty('access');
+    expect(JSON.stringify(appC.frames)).not.toMatch(/code 9876/);
+    // The same answer as the API's.
+    const view = await t.request('GET', '/api/volunteers/me/alerts', undefined, bearer(c.token));
+    expect(view.status).toBe(200);
+    expect(JSON.stringify(view.body)).toContain(alertId);
+    expect(JSON.stringify(view.body)).not.toMatch(/code 9876/);
+    appC.close();
   });
 
   it('closes a socket whose device token was revoked instead of sending to it', async () => {

@@ -164,7 +164,7 @@ export function createResponders(d: RespondersDeps, o: RespondersOptions = {}): 
     d.policy,
   );
   const materializer = new AlertMaterializer(
-    { store, outbox, retentionMs: o.auditRetentionMs ?? DEFAULT_AUDIT_RETENTION_MS, index: d.positions.index, router: d.router, clock: d.clock, time: d.time, random, log },
+    { store, policy: d.policy, outbox, retentionMs: o.auditRetentionMs ?? DEFAULT_AUDIT_RETENTION_MS, index: d.positions.index, router: d.router, clock: d.clock, time: d.time, random, log },
     () => worker.kick(),
   );
   const timers = new TimerScheduler({

@@ -1,10 +1,13 @@
 import type { StoredEvent } from '../core/events.ts';
 import type { IncidentState } from '../core/incident.ts';
-import type { IncidentId } from '../core/ids.ts';
+import { epochMs, type IncidentId } from '../core/ids.ts';
 import { haversine } from '../core/lat-lon.ts';
 import type { StreamState } from '../core/loaded.ts';
-import { incidentStream } from '../core/streams.ts';
-import { sceneFor } from '../core/scene.ts';
+import { incidentStream, responseStream, volunteerStream } from '../core/streams.ts';
+import { sceneDetail, sceneFor, type SceneDetail } from '../core/scene.ts';
+import type { VolunteerPolicy } from '../core/volunteer-policy.ts';
+import type { ResponseState } from '../core/volunteer-response.ts';
+import type { VolunteerState } from '../core/volunteer.ts';
 import type { AlertPosition, NewMessage, OutboxStore } from '../store/outbox-store.ts';
 import type { MovingPointIndex } from '../geo/moving-point-index.ts';
 import type { Router } from '../routing/router.ts';
@@ -20,6 +23,8 @@ const PAGE = 1000;
 
 export interface MaterializerDeps {
   readonly store: EventStore<StreamState>;
+  /** Decides, as the API does, how much of the scene a role message shows. */
+  readonly policy: VolunteerPolicy;
   readonly outbox: OutboxStore;
   /** How long an alert's position is kept (ms), see alerting/alert-audit.ts. */
   readonly retentionMs: number;
@@ -147,6 +152,15 @@ export class AlertMaterializer {
     }
   }
 
+  /** How much of the scene the volunteer of an accepted alert is shown now (core/scene.ts), as in GET /api/volunteers/me/alerts. */
+  private async roleDetail(volunteerId: string, incidentId: string, i: IncidentState | undefined): Promise<SceneDetail> {
+    const [vs, rs] = [volunteerStream(volunteerId), responseStream(incidentId)];
+    const loaded = await this.d.store.load([vs, rs]);
+    const v = loaded.get(vs)?.state as VolunteerState | undefined;
+    const nature = (loaded.get(rs)?.state as ResponseState | undefined)?.nature ?? i?.details.nature;
+    return nature === undefined ? 'place' : sceneDetail(this.d.policy, v, nature, 'accepted', epochMs(this.d.clock()));
+  }
+
   private async messageOf(
     e: StoredEvent,
     incident: (id: string) => Promise<IncidentState | undefined>,
@@ -189,6 +203,7 @@ export class AlertMaterializer {
       case 'VolunteerRoleAssigned': {
         const d = e.data;
         const i = await incident(d.incidentId);
+        const detail = await this.roleDetail(d.volunteerId, d.incidentId, i);
         const fix = this.d.index.get(d.volunteerId);
         const from = fix ?? (await this.d.outbox.alertPosition(d.alertId));
         const route = i === undefined ? undefined : walkingRoute(this.d.router, from, i.details.location, d.aed?.location);
@@ -202,10 +217,11 @@ export class AlertMaterializer {
             role: d.role,
             fills: d.fills,
             reason: d.reason,
-            // The core puts access notes on a role only for a volunteer who may see them.
+            // Decided here as the API decides it, not by what the event carries: older role events
+            // carry the access notes for every volunteer.
             ...(i === undefined
-              ? { ...(d.floor === undefined ? {} : { floor: d.floor }), ...(d.access === undefined ? {} : { access: d.access }) }
-              : sceneFor(i.details, d.access === undefined ? 'place' : 'access')),
+              ? { ...(d.floor === undefined ? {} : { floor: d.floor }), ...(d.access === undefined || detail !== 'access' ? {} : { access: d.access }) }
+              : sceneFor(i.details, detail)),
             ...(d.aed === undefined ? {} : { aed: d.aed }),
             ...(route === undefined ? {} : { route }),
           },
