@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../src/time/clock.ts';
-import { canonicalJson } from '../src/server/idempotency-key.ts';
+import type { FastifyRequest } from 'fastify';
+import type { Principal } from '../src/accounts/accounts.ts';
+import { canonicalJson, idempotencyFor } from '../src/server/idempotency-key.ts';
 import { CIVIC_CENTER, expectError } from './support/api.ts';
 import { bearer, sessionHeaders, signIn } from './support/auth.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
@@ -85,5 +87,25 @@ describe('canonicalJson', () => {
     );
     expect(canonicalJson([2, 1])).toBe('[2,1]');
     expect(canonicalJson('é')).toBe('"é"');
+  });
+});
+
+describe('idempotencyFor', () => {
+  const principal: Principal = { role: 'dispatcher', scopes: [], name: 'script', via: 'token', credentialId: 'tok-1' };
+  /** A request as Fastify hands it to a route of template `template`. */
+  const request = (template: string, url: string) =>
+    ({ principal, method: 'POST', url, routeOptions: { url: template }, body: { unitIds: ['E05'] } }) as unknown as FastifyRequest;
+
+  it('scopes a key to the concrete path: the same key and body sent to two resources of one route are two requests', () => {
+    const a = idempotencyFor(request('/api/incidents/:id/dispatch', '/api/incidents/A/dispatch'), 'k', {});
+    const b = idempotencyFor(request('/api/incidents/:id/dispatch', '/api/incidents/B/dispatch'), 'k', {});
+    expect(a.fingerprint).toBe(b.fingerprint);
+    expect(a.key).not.toBe(b.key);
+  });
+
+  it('leaves the query out of the scope', () => {
+    const plain = idempotencyFor(request('/api/incidents', '/api/incidents'), 'k', {});
+    const queried = idempotencyFor(request('/api/incidents', '/api/incidents?via=retry'), 'k', {});
+    expect(queried.key).toBe(plain.key);
   });
 });

@@ -21,7 +21,9 @@ export function canonicalJson(value: unknown): string {
 /**
  * The Idempotency-Key as stored: scoped to the caller's own credential (the user, for a console
  * session), never to a name or role, so two callers choosing the same key never meet; and to the
- * route. The fingerprint is a hash of the canonical body. The store forgets keys after 24 h.
+ * method and the concrete path (without its query), so one key sent to two resources is two
+ * requests, not a replay of the first. The fingerprint is a hash of the canonical body. The store
+ * forgets keys after 24 h.
  */
 export function idempotencyFor(
   req: FastifyRequest,
@@ -29,8 +31,9 @@ export function idempotencyFor(
   result: unknown,
 ): { readonly key: string; readonly fingerprint: string; readonly result: unknown } {
   const actor = actorOf(principalOf(req));
+  const path = req.url.split('?', 1)[0]!;
   return {
-    key: `${actor.kind}:${actor.id} ${req.method} ${req.routeOptions.url ?? req.url} ${key}`,
+    key: `${actor.kind}:${actor.id} ${req.method} ${path} ${key}`,
     fingerprint: createHash('sha256').update(canonicalJson(req.body)).digest('hex'),
     result,
   };
