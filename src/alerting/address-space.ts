@@ -42,7 +42,6 @@ const V6: readonly Range[] = [
   ['::1', 128, 'loopback'],
   // An IPv4 address written as IPv6 would reach whatever IPv4 address it carries.
   ['::ffff:0:0', 96, 'IPv4-mapped'],
-  ['64:ff9b::', 96, 'IPv4-mapped'],
   ['fe80::', 10, 'link-local'],
   ['fec0::', 10, 'link-local'],
   ['fc00::', 7, 'unique local'],
@@ -62,6 +61,12 @@ function lists(ranges: readonly Range[], type: 'ipv4' | 'ipv6'): readonly (reado
 }
 
 const V4_LISTS = lists(V4, 'ipv4');
+/**
+ * The NAT64 well-known prefix (RFC 6052): a network with a NAT64 gateway reaches every IPv4 host as
+ * 64:ff9b::<its IPv4 address>, so an address here is as public as the IPv4 address it carries.
+ */
+const NAT64 = new BlockList();
+NAT64.addSubnet('64:ff9b::', 96, 'ipv6');
 const V6_LISTS = lists(V6, 'ipv6');
 const GLOBAL_UNICAST_V6 = new BlockList();
 GLOBAL_UNICAST_V6.addSubnet('2000::', 3, 'ipv6');
@@ -71,8 +76,21 @@ export function addressKind(address: string): AddressKind {
   const ip = address.replace(/%.*$/, '');
   if (isIPv4(ip)) return V4_LISTS.find(([list]) => list.check(ip, 'ipv4'))?.[1] ?? 'public';
   if (!isIPv6(ip)) return 'not an IP address';
+  if (NAT64.check(ip, 'ipv6')) return addressKind(lastIPv4(ip));
   // Checked before the IPv4 ranges: a BlockList matches a mapped address against IPv4 rules too.
   const kind = V6_LISTS.find(([list]) => list.check(ip, 'ipv6'))?.[1];
   if (kind !== undefined) return kind;
   return GLOBAL_UNICAST_V6.check(ip, 'ipv6') ? 'public' : 'reserved';
+}
+
+/** The IPv4 address in the last 32 bits of an IPv6 address ("64:ff9b::a00:1" and "64:ff9b::10.0.0.1" → "10.0.0.1"). */
+function lastIPv4(ip: string): string {
+  const tail = ip.slice(ip.lastIndexOf(':') + 1);
+  if (isIPv4(tail)) return tail;
+  const [head = '', rest = ''] = ip.split('::');
+  const front = head === '' ? [] : head.split(':');
+  const back = rest === '' ? [] : rest.split(':');
+  const groups = ip.includes('::') ? [...front, ...Array<string>(8 - front.length - back.length).fill('0'), ...back] : front;
+  const [hi = 0, lo = 0] = groups.slice(6).map((g) => parseInt(g, 16));
+  return [hi >> 8, hi & 0xff, lo >> 8, lo & 0xff].join('.');
 }
