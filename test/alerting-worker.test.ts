@@ -14,11 +14,15 @@ import type { OutboxStore } from '../src/store/outbox-store.ts';
 import { openSqliteStore } from '../src/store/sqlite/open-sqlite.ts';
 import type { Store } from '../src/store/store.ts';
 import { ManualClock } from '../src/time/clock.ts';
+import { backoffDelay } from '../src/time/retry-backoff.ts';
 
 /**
  * The queue's worker and the socket hub on their own: the SQLite store in a temporary directory,
  * receipts appended to its log with their queue changes, scripted channels, a manual clock.
  */
+
+/** The jitter of the worker's retries, fixed so that the waits are known. */
+const JITTER = () => 0.9;
 
 class ScriptedChannel implements Channel {
   readonly sent: { frame: Frame; at: number }[] = [];
@@ -77,7 +81,7 @@ describe('the delivery worker', () => {
     gate = (m) => ({ deliver: true, target: target(m.volunteerId) });
     app = new ScriptedChannel('web_push', 'app', clock);
     sms = new ScriptedChannel('webhook', 'fallback', clock);
-    worker = new DeliveryWorker(outbox, [app, sms], { check: (m) => gate(m) }, receipts, clock, { backoffMs: 1000, maxBackoffMs: 8000, maxAttempts: 4 });
+    worker = new DeliveryWorker(outbox, [app, sms], { check: (m) => gate(m) }, receipts, clock, { backoffMs: 1000, maxBackoffMs: 8000, maxAttempts: 4, random: JITTER });
   });
   afterEach(async () => {
     await worker.close();
@@ -120,11 +124,9 @@ describe('the delivery worker', () => {
     }
     const gaps = sms.sent.map((s) => s.at - started);
     expect(gaps[0]).toBe(0);
-    for (let i = 1; i < gaps.length; i++) {
-      const backoff = 1000 * 2 ** (i - 1);
-      expect(gaps[i]! - gaps[i - 1]!).toBeGreaterThanOrEqual(backoff * 0.8 - 1);
-      expect(gaps[i]! - gaps[i - 1]!).toBeLessThanOrEqual(backoff * 1.2 + 1);
-    }
+    // The same waits as all background work: 1, 2, 4 s, each jittered within its upper half.
+    for (let i = 1; i < gaps.length; i++) expect(gaps[i]! - gaps[i - 1]!).toBe(backoffDelay(i, { baseMs: 1000, maxMs: 8000, random: JITTER }));
+    expect(gaps.slice(1).map((g, i) => g - gaps[i]!)).toEqual([950, 1900, 3800]);
     expect(sms.sent).toHaveLength(4);
     expect(events.map((e) => e.type)).toEqual(['VolunteerAlertUndelivered']);
     expect((await outbox.ofVolunteer('a'))[0]).toMatchObject({ state: 'undelivered', attempts: 4, body: {} });

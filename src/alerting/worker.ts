@@ -2,7 +2,7 @@ import { frameOf, type Channel, type ChannelName, type OutboxMessage, type Targe
 import type { OutboxStore } from '../store/outbox-store.ts';
 import { failureText } from '../store/storage-unavailable.ts';
 import type { Clock } from '../time/clock.ts';
-import { RetryBackoff } from '../time/retry-backoff.ts';
+import { backoffDelay, RetryBackoff } from '../time/retry-backoff.ts';
 import type { Receipts } from './receipts.ts';
 
 /**
@@ -230,8 +230,7 @@ export class DeliveryWorker {
       await this.receipts.undelivered(m, error, attempt, done);
       return;
     }
-    const backoff = Math.min(this.o.maxBackoffMs, this.o.backoffMs * 2 ** (attempt - 1));
-    const jitter = backoff * (0.8 + this.o.random() * 0.4);
-    await this.outbox.retry(m.id, attempt, Math.round(done + jitter), error);
+    const wait = backoffDelay(attempt, { baseMs: this.o.backoffMs, maxMs: this.o.maxBackoffMs, random: this.o.random });
+    await this.outbox.retry(m.id, attempt, done + wait, error);
   }
 }
