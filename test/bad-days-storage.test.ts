@@ -114,6 +114,28 @@ describe('the SQLite store names each storage failure', () => {
     expect((await append(store)).ok).toBe(true);
   });
 
+  it('writable() costs no write while writes go through; a disk gone read-only is noticed by the first write it fails, and from then on writable() probes until one goes through', async () => {
+    const { store, db } = open();
+    const probed = () => db.prepare("SELECT value FROM meta WHERE key = 'probed_at'").get() as { value: string } | undefined;
+    expect(await store.writable()).toBe(true);
+    expect((await append(store)).ok).toBe(true);
+    expect(await store.writable()).toBe(true);
+    expect(probed()).toBeUndefined();
+
+    db.pragma('query_only = ON');
+    expect(await store.writable()).toBe(true); // no write has met the disk's refusal yet
+    expect(await failureOf(append(store))).toBe('read_only');
+    expect(await store.writable()).toBe(false);
+    expect(await store.writable()).toBe(false); // asked the disk again, not its memory
+    db.pragma('query_only = OFF');
+    expect(await store.writable()).toBe(true);
+    const first = probed();
+    expect(first).toBeDefined();
+    // Recovered: back to answering from memory.
+    expect(await store.writable()).toBe(true);
+    expect(probed()).toEqual(first);
+  });
+
   it('a write lock another process holds past the wait fails the append as busy', async () => {
     const { dir, store, db } = open();
     db.pragma('busy_timeout = 50');

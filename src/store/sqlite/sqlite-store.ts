@@ -13,8 +13,6 @@ import { toStored, type EventRow } from './event-rows.ts';
 const EVENT_SCHEMA_VERSION = 1;
 /** How often a read looks for commits by another process (ms). */
 const OTHER_WRITERS_EVERY_MS = 50;
-/** A commit this recent (ms) answers `writable()` without a probe write: readiness checks cost no fsync each. */
-const WRITABLE_SEEN_MS = 1_000;
 
 const incidentOf = (e: PendingEvent): string | null => {
   const id = (e.data as { incidentId?: unknown }).incidentId;
@@ -70,8 +68,6 @@ export class SqliteStore<S> implements EventStore<S> {
   private lookedAt = -Infinity;
   /** The last write failed for a storage reason, and no write has succeeded since. */
   private failing = false;
-  /** performance.now() of the last commit that succeeded. */
-  private committedAt = -Infinity;
   /** Set by open-sqlite.ts: the tables beside the log that record writes go to. */
   applyRecord: RecordApplier = (w) => {
     throw new Error(`no table takes record write ${w.type}`);
@@ -191,7 +187,6 @@ export class SqliteStore<S> implements EventStore<S> {
 
   private succeeded(): void {
     this.failing = false;
-    this.committedAt = performance.now();
   }
 
   /** A write to this file beside the log (the tables of open-sqlite.ts) failed for a storage reason. */
@@ -200,13 +195,15 @@ export class SqliteStore<S> implements EventStore<S> {
   }
 
   /**
-   * Whether a write commits now. Unless a write succeeded within the last second and none failed
-   * since, it writes a row of its own (meta `probed_at`, fsynced like any commit), so that the
-   * answer follows the disk: false while it is full or read-only, true again once it recovers.
+   * Whether a write commits now. While the last write went through, yes, from memory: a readiness
+   * check polled every few seconds must not cost a write and an fsync each. Once a write failed for
+   * a storage reason, it writes a row of its own (meta `probed_at`, fsynced like any commit) on each
+   * call, so that the answer follows the disk: false while it is full or read-only, true again once
+   * it recovers.
    */
   writable(): Promise<boolean> {
     if (!this.db.open) return Promise.resolve(false);
-    if (!this.failing && performance.now() - this.committedAt < WRITABLE_SEEN_MS) return Promise.resolve(true);
+    if (!this.failing) return Promise.resolve(true);
     try {
       this.q.metaPut.run('probed_at', new Date(this.clock()).toISOString());
     } catch (e) {
