@@ -230,7 +230,11 @@ export type AuditEvent =
   /** Staff read volunteers' personal data (name, phone, languages): whose, who read it, and why. */
   | { type: 'VolunteerDataRead'; data: { volunteerIds: string[]; by: string; purpose: string } }
   /** The AED registry was loaded from a file (CLI or POST /api/aeds/import). */
-  | { type: 'AedsImported'; data: { source: string; format: 'csv' | 'geojson'; created: number; updated: number; by: string } };
+  | { type: 'AedsImported'; data: { source: string; format: 'csv' | 'geojson'; created: number; updated: number; by: string } }
+  /** A volunteer's device asked for a one-time code to enrol another phone (the code itself is never logged). */
+  | { type: 'EnrolmentCodeIssued'; data: { volunteerId: string; byTokenId: string; expiresAt: string } }
+  /** Another phone enrolled with that code and got its own device token. */
+  | { type: 'DeviceEnrolled'; data: { volunteerId: string; tokenId: string; byTokenId: string; ip: string } };
 
 export type LoggedEvent = DomainEvent | AuditEvent;
 export type EventType = LoggedEvent['type'];
@@ -297,4 +301,6 @@ export const EVENT_TYPES: readonly EventType[] = [
   'SignedOut',
   'VolunteerDataRead',
   'AedsImported',
+  'EnrolmentCodeIssued',
+  'DeviceEnrolled',
 ];

@@ -51,6 +51,7 @@ export const ACCESS: Readonly<Record<string, Rule>> = {
   'POST /api/incidents': { roles: CALL_TAKING, scope: 'incidents:write' },
   'GET /api/incidents': { roles: STAFF_READ, scope: 'incidents:read' },
   'GET /api/incidents/:id': { roles: STAFF_READ, scope: 'incidents:read' },
+  'GET /api/incidents/nearby': { roles: STAFF_READ, scope: 'incidents:read' },
   'PATCH /api/incidents/:id': { roles: CALL_TAKING, scope: 'incidents:write' },
   'GET /api/incidents/:id/recommendation': { roles: STAFF_READ, scope: 'incidents:read' },
   'POST /api/incidents/:id/dispatch': { roles: DISPATCHING },
@@ -67,6 +68,10 @@ export const ACCESS: Readonly<Record<string, Rule>> = {
 
   'GET /api/stations': { roles: STAFF_READ, scope: 'units:read' },
   'GET /api/natures': { roles: STAFF_READ, scope: 'incidents:read' },
+  // The address field and the map (src/server/routes/geo.ts), from bundled files.
+  'GET /api/geocode': { roles: STAFF_READ, scope: 'incidents:read' },
+  'GET /api/map/streets': { roles: STAFF_READ },
+  'GET /api/map/config': { roles: STAFF_READ },
   'GET /api/events': { roles: STAFF_READ, scope: 'events:read' },
   // The console's live stream (src/server/routes/stream.ts): whoever may read GET /api/events, filtered
   // alike (src/read-models/event-visibility.ts). Volunteers have their own socket, /api/volunteers/me/stream.
@@ -94,6 +99,12 @@ export const ACCESS: Readonly<Record<string, Rule>> = {
   'GET /api/volunteers/me/push-subscription': DEVICE,
   'POST /api/volunteers/me/push-subscription': DEVICE,
   'GET /api/volunteers/me/stream': DEVICE,
+  // The responder app's devices (src/server/routes/responder-devices.ts): a WebSocket ticket, a code to
+  // enrol a second phone (redeemed publicly, rate-limited per address), and the public VAPID key.
+  'POST /api/volunteers/me/stream/ticket': DEVICE,
+  'POST /api/volunteers/me/enrolment-code': DEVICE,
+  'POST /api/volunteers/enrol': 'public',
+  'GET /api/volunteers/push-key': 'public',
   'GET /api/incidents/:id/volunteers': { roles: DISPATCHING },
 
   // The AED registry (src/server/routes/aeds.ts).

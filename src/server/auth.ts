@@ -53,6 +53,18 @@ export function sessionCookie(req: FastifyRequest): string | undefined {
 }
 
 /**
+ * A WebSocket route a browser opens without a bearer header may take a single-use `?ticket=`
+ * instead (its route config's `ticketAuth` spends it); only an upgrade spends one.
+ */
+export type TicketAuth = (ticket: string) => Promise<Principal | undefined>;
+
+function ticketOf(req: FastifyRequest): Promise<Principal | undefined> | undefined {
+  const redeem = (req.routeOptions.config as { ticketAuth?: TicketAuth } | undefined)?.ticketAuth;
+  const ticket = (req.query as { ticket?: unknown } | undefined)?.ticket;
+  return redeem !== undefined && req.ws && typeof ticket === 'string' ? redeem(ticket) : undefined;
+}
+
+/**
  * Authenticates every request and authorizes it against the one table in access.ts, before the
  * body is even parsed. Bearer tokens are for scripts and integrations; the console's session
  * cookie also needs the session's CSRF token on every unsafe request.
@@ -75,7 +87,11 @@ export function installAuth(server: FastifyInstance, accounts: Accounts): void {
 
     const auth = req.headers.authorization;
     let principal: Principal | undefined;
-    if (auth !== undefined) {
+    const byTicket = auth === undefined ? ticketOf(req) : undefined;
+    if (byTicket !== undefined) {
+      principal = await byTicket;
+      if (!principal) throw new HttpError('Unauthenticated', 'The ticket is not valid: expired, already used, or its credential no longer works');
+    } else if (auth !== undefined) {
       const m = /^Bearer\s+(\S+)$/i.exec(auth);
       principal = m ? await accounts.authenticate(m[1]!, 'bearer') : undefined;
       if (!principal) throw new HttpError('Unauthenticated', 'The bearer token is not valid');
@@ -106,8 +122,10 @@ export function installAuth(server: FastifyInstance, accounts: Accounts): void {
     req.principal = principal;
   });
 
-  // What a credential reads is for its holder only: no shared cache or browser cache may keep it.
+  // What a credential reads is for its holder only: no shared cache or browser cache may keep it,
+  // unless its route asked for the holder's own cache to keep it (`private`: the static street map).
   server.addHook('onSend', async (req, reply) => {
+    if (String(reply.getHeader('cache-control') ?? '').startsWith('private')) return;
     if (
       req.principal !== undefined ||
       req.headers.authorization !== undefined ||

@@ -30,6 +30,7 @@ export type EdgeCode =
   | 'StorageUnavailable'
   | 'PushEndpointNotAllowed'
   | 'TooManyConnections'
+  | 'EnrolmentCodeInvalid'
   | 'Internal';
 
 export type ErrorCode = RejectionCode | EdgeCode;
@@ -78,6 +79,8 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   StatusNotAllowedForUnitType: 422,
   PushEndpointNotAllowed: 422,
   HeadersTooLarge: 431,
+  // POST /api/volunteers/enrol: a code mistyped, expired, already used, or whose phone was since revoked.
+  EnrolmentCodeInvalid: 400,
   // The volunteer registry and alert waves (src/core/decide-volunteer.ts, decide-response.ts, decide-answer.ts).
   InvalidQualification: 400,
   InvalidQuietHours: 400,

@@ -1,5 +1,8 @@
 import websocket from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import type { TicketAuth } from './auth.ts';
+import type { ResponderDevices } from './routes/responder-devices.ts';
 import { ownAlert } from '../read-models/alert-views.ts';
 import type { Samaritan } from '../composition/samaritan.ts';
 import { parseClientFrame } from '../alerting/websocket.ts';
@@ -13,7 +16,8 @@ const OPEN = 1;
 /**
  * The responder app's live channel: `GET /api/volunteers/me/stream` upgraded to a WebSocket,
  * authenticated like every route (the device token in `Authorization: Bearer`, checked by the
- * onRequest hook before the upgrade). The server sends `{"type":"ready"}`, then queued frames:
+ * onRequest hook before the upgrade), or, from a browser, by `?ticket=` from
+ * `POST /api/volunteers/me/stream/ticket`. The server sends `{"type":"ready"}`, then queued frames:
  * `alert`, `role` (with the walking route), `stand_down`, `expired`, each with a message `id`. The
  * app answers `{"type":"ack","id":…}` (a delivered receipt) and `{"type":"seen","alertId":…}`.
  * A plain HTTP GET is answered 426.
@@ -39,15 +43,21 @@ export async function installWebSocket(server: FastifyInstance, gate: SocketGate
 }
 
 /** The stream route; {@link installWebSocket} must have run first. */
-export function installResponderSocket(server: FastifyInstance, app: Samaritan, gate: SocketGate): void {
+export function installResponderSocket(server: FastifyInstance, app: Samaritan, gate: SocketGate, devices: ResponderDevices): void {
   const r = app.responders;
+  const ticketAuth: TicketAuth = (ticket) => devices.redeemTicket(ticket);
   server.route({
     method: 'GET',
     url: STREAM_ROUTE,
     schema: {
       tags: ['volunteer alerts'],
       summary: 'WebSocket (upgrade): your alerts, roles and stand-downs as they happen; send {"type":"ack","id"} and {"type":"seen","alertId"}',
+      querystring: Type.Object(
+        { ticket: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'From POST /api/volunteers/me/stream/ticket, instead of the bearer header' })) },
+        { additionalProperties: false },
+      ),
     },
+    config: { ticketAuth },
     handler: async (_req, reply) => sendError(reply, 'UpgradeRequired', 'Open this route as a WebSocket (Connection: Upgrade)'),
     wsHandler: (socket, req) => {
       const p = req.principal;
