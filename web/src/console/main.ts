@@ -1,17 +1,24 @@
 import { api, ApiFailure, setCsrfToken } from '../shared/api.ts';
 import { chooseLang, currentLang, LANGS, translator, type Lang } from '../shared/i18n.ts';
-import { LiveStream, sessionTicket, type StreamEvent } from '../shared/live-stream.ts';
+import { LiveStream, sessionTicket } from '../shared/live-stream.ts';
+import { ConsoleData, type Aed, type Incident, type Nature, type Station, type Unit } from './console-data.ts';
+import { CreateForm } from './create-form.ts';
 import { h } from './dom.ts';
-import { MapView, STATUS_COLOUR, type LatLon } from './map-view.ts';
+import { IncidentDetail } from './incident-detail.ts';
+import { IncidentQueue } from './incident-queue.ts';
+import { IncidentSearch } from './incident-search.ts';
+import { StreamBanner } from './stream-banner.ts';
+import { MapView } from './map-view.ts';
+import { drawMap } from './map-layers.ts';
+import { installShortcuts } from './shortcuts.ts';
 import { signIn } from './sign-in.ts';
-import { STRINGS } from './strings.ts';
+import { NATURE_FR, STRINGS } from './strings.ts';
+import { UnitBoard } from './unit-board.ts';
+import { VolunteerWatch } from './volunteer-watch.ts';
 import './console.css';
 
 const t = translator(STRINGS);
-
-interface Station { id: string; name: string; location: LatLon }
-interface Unit { id: string; name: string; status: string; stationId?: string; position?: LatLon; livePosition?: LatLon }
-interface Incident { id: string; status: string; nature: string; priority?: number; address?: string; location: LatLon; receivedAt: string }
+const lang = currentLang();
 
 async function boot(): Promise<void> {
   const root = document.getElementById('app')!;
@@ -30,64 +37,120 @@ async function boot(): Promise<void> {
 }
 
 async function consoleView(root: HTMLElement): Promise<void> {
-  const banner = h('div', { class: 'banner', role: 'status', 'aria-live': 'polite' }, t('connecting'));
-  const list = h('ol', { class: 'incident-list', 'aria-label': t('incidents') });
+  const data = new ConsoleData();
+  const natureLabel = (n: string) => data.natureLabel(n, lang, NATURE_FR);
+  const banner = new StreamBanner(t);
   const mapEl = h('div', { class: 'map' });
-  const lang = h('select', { 'aria-label': t('language'), onchange: () => { chooseLang(lang.value as Lang); location.reload(); } },
-    ...LANGS.map((l) => h('option', { value: l, selected: l === currentLang() }, l.toUpperCase())));
-  const signOut = h('button', { type: 'button', onclick: () => void api('DELETE', '/api/session').then(() => location.reload()) }, t('signOut'));
+  const langSelect = h('select', { id: 'lang', onchange: () => { chooseLang(langSelect.value as Lang); location.reload(); } },
+    ...LANGS.map((l) => h('option', { value: l, selected: l === lang }, l === 'fr' ? 'Français' : 'English')));
+  const helpButton = h('button', { type: 'button', class: 'ghost' }, t('helpButton'));
+  const signOut = h('button', { type: 'button', class: 'ghost', onclick: () => void api('DELETE', '/api/session').then(() => location.reload()) }, t('signOut'));
+  const left = h('aside', { class: 'left' });
+  const right = h('aside', { class: 'right', 'aria-label': t('incident') });
   root.replaceChildren(
-    h('header', { class: 'top' }, h('h1', {}, t('title')), banner, lang, signOut),
-    h('section', { class: 'queue', 'aria-labelledby': 'queue-title' }, h('h2', { id: 'queue-title' }, t('incidents')), list),
+    h('header', { class: 'top' }, h('h1', {}, t('title')), banner.element, helpButton,
+      h('label', { for: 'lang', class: 'visually-hidden' }, t('language')), langSelect, signOut),
+    left,
     h('main', { class: 'map-pane' }, mapEl),
+    right,
   );
   const map = new MapView(mapEl, t('map'));
 
-  const [{ stations }, { units }, { incidents }] = await Promise.all([
+  // The head first, then the lists: an event between the two is applied again, which changes nothing.
+  const { head } = await api<{ head: number }>('GET', '/api/events?after=0&limit=1');
+  const [{ stations }, { units }, { incidents }, { natures }] = await Promise.all([
     api<{ stations: Station[] }>('GET', '/api/stations'),
     api<{ units: Unit[] }>('GET', '/api/units'),
     api<{ incidents: Incident[] }>('GET', '/api/incidents?status=open'),
+    api<{ natures: Nature[] }>('GET', '/api/natures'),
   ]);
-  const stationAt = new Map(stations.map((s) => [s.id, s.location]));
-  for (const s of stations) map.put(`station:${s.id}`, s.location, { colour: '#1a73e8', radius: 4, title: s.name, fill: 0.9 });
-  const unitsById = new Map(units.map((u) => [u.id, u]));
-  const drawUnit = (u: Unit) => {
-    const at = u.livePosition ?? u.position ?? (u.stationId ? stationAt.get(u.stationId) : undefined);
-    if (at) map.put(`unit:${u.id}`, at, { colour: STATUS_COLOUR[u.status] ?? '#000', radius: 6, title: `${u.name}: ${u.status}` });
-  };
-  units.forEach(drawUnit);
+  for (const s of stations) data.stations.set(s.id, s);
+  for (const u of units) data.units.set(u.id, u);
+  for (const i of incidents) data.open.set(i.id, i);
+  data.natures = natures;
 
-  const open = new Map(incidents.map((i) => [i.id, i]));
-  const render = () => {
-    const sorted = [...open.values()].sort((a, b) => (a.priority ?? 9) - (b.priority ?? 9) || a.receivedAt.localeCompare(b.receivedAt));
-    list.replaceChildren(...(sorted.length ? sorted.map((i) => h('li', { 'data-incident': i.id },
-      h('strong', {}, t('priority', { p: i.priority ?? '?' })), ' ', i.nature.replace(/_/g, ' '), ' — ', i.address ?? `${i.location.lat.toFixed(5)}, ${i.location.lon.toFixed(5)}`)) : [h('li', { class: 'empty' }, t('noIncidents'))]));
-    for (const i of open.values()) map.put(`incident:${i.id}`, i.location, { colour: '#d93025', radius: 9, title: `${i.id} ${i.nature}`, fill: 0.3 });
-  };
-  render();
+  const watch = new VolunteerWatch(data);
+  const detail = new IncidentDetail(data, watch, t, lang, natureLabel);
+  const hint = h('p', { class: 'hint select-hint' }, t('selectHint'));
+  let form: CreateForm | undefined;
+  const queue = new IncidentQueue(data, t, natureLabel, (id) => void select(id));
+  const search = new IncidentSearch(data, t, natureLabel, (id) => void select(id));
+  const board = new UnitBoard(data, t, (u) => {
+    const at = data.unitAt(u);
+    if (at) map.focus(at);
+  });
 
-  const head = await api<{ head: number }>('GET', '/api/events?after=0&limit=1');
+  const select = async (id: string) => {
+    form = undefined;
+    right.replaceChildren(detail.element);
+    queue.markSelected(id);
+    const i = data.open.get(id);
+    if (i) map.focus(i.location);
+    await detail.select(id);
+  };
+  const newIncident = () => {
+    form = new CreateForm(data, map, t, natureLabel, (id) => {
+      form = undefined;
+      if (id) void select(id).then(() => detail.element.focus());
+      else right.replaceChildren(detail.selected ? detail.element : hint);
+    });
+    right.replaceChildren(form.element);
+    form.open();
+  };
+
+  const openTab = h('button', { type: 'button', class: 'tab', 'aria-pressed': 'true' }, t('openTab'), h('kbd', {}, 'Q'));
+  const searchTab = h('button', { type: 'button', class: 'tab', 'aria-pressed': 'false' }, t('searchTab'), h('kbd', {}, '/'));
+  const queuePane = h('div', { class: 'queue-pane' }, queue.element);
+  const showTab = (which: 'open' | 'search') => {
+    openTab.setAttribute('aria-pressed', String(which === 'open'));
+    searchTab.setAttribute('aria-pressed', String(which === 'search'));
+    queuePane.replaceChildren(which === 'open' ? queue.element : search.element);
+  };
+  openTab.addEventListener('click', () => showTab('open'));
+  searchTab.addEventListener('click', () => {
+    showTab('search');
+    search.text.focus();
+  });
+  left.append(
+    h('section', { class: 'queue', 'aria-labelledby': 'queue-title' },
+      h('div', { class: 'panel-head' }, h('h2', { id: 'queue-title' }, t('incidents')),
+        h('button', { type: 'button', class: 'primary', id: 'new-incident', onclick: newIncident }, t('newIncident'), h('kbd', {}, 'N'))),
+      h('div', { class: 'tabs' }, openTab, searchTab),
+      queuePane),
+    board.element,
+  );
+  right.replaceChildren(hint);
+  queue.render();
+  board.render();
+
+  const { showHelp } = installShortcuts(t, {
+    newIncident,
+    search: () => searchTab.click(),
+    dispatch: () => void (form ? undefined : detail.dispatch()),
+    more: () => detail.openMore(),
+    queue: () => {
+      showTab('open');
+      queue.focus();
+    },
+    units: () => board.focus(),
+  });
+  helpButton.addEventListener('click', showHelp);
+
+  drawMap(map, data, watch, t, natureLabel, await api<{ aeds: Aed[] }>('GET', '/api/aeds').then((r) => r.aeds, () => []));
+  watch.watchOpen(20);
+
   const stream = new LiveStream({
     path: '/api/stream',
     ticket: sessionTicket,
-    after: head.head,
-    onState: (s) => {
-      banner.textContent = t(s === 'live' ? 'live' : s === 'offline' ? 'offline' : 'connecting');
-      banner.dataset['state'] = s;
-    },
-    onEvent: (e: StreamEvent) => {
-      const d = e.data;
-      if (e.type === 'IncidentReceived') {
-        open.set(String(d['incidentId']), { id: String(d['incidentId']), status: 'received', nature: String(d['nature']), priority: d['priority'] as number, address: d['address'] as string, location: d['location'] as LatLon, receivedAt: e.at });
-        render();
-      } else if (e.type === 'UnitStatusChanged') {
-        const u = unitsById.get(String(d['unitId']));
-        if (u) { u.status = String(d['to'] ?? d['status']); drawUnit(u); }
-      }
+    after: head,
+    onState: (s) => banner.state(s, stream),
+    onEvent: (e) => {
+      data.apply(e);
+      banner.applied(e.seq);
     },
   });
   stream.start();
-  (window as unknown as { samaritan: unknown }).samaritan = { stream };
+  (window as unknown as { samaritan: unknown }).samaritan = { stream, data };
 }
 
 void boot();

@@ -1,21 +1,24 @@
 import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
+import { h } from './dom.ts';
 
 export interface LatLon {
   readonly lat: number;
   readonly lon: number;
 }
 
-/** Status colours, shared by the map and the unit board: what a dispatcher reads at a glance. */
+/** Status colours, shared by the map, the legend and the unit board: what a dispatcher reads at a glance. */
 export const STATUS_COLOUR: Readonly<Record<string, string>> = {
   available: '#1b7f3b',
   dispatched: '#c25e00',
-  en_route: '#d08700',
+  en_route: '#a86b00',
   on_scene: '#b3261e',
-  transporting: '#6a3fb5',
-  at_hospital: '#6a3fb5',
+  transporting: '#3949ab',
+  at_hospital: '#3949ab',
+  returning: '#0b6e8a',
   out_of_service: '#5f6368',
 };
+export const KIND_COLOUR = { station: '#1a56c4', incident: '#d93025', aed: '#c2185b', volunteer: '#7b1fa2' } as const;
 
 /**
  * The map, drawn on one canvas (Leaflet's canvas renderer): thousands of markers stay smooth. Layers
@@ -25,6 +28,7 @@ export class MapView {
   readonly map: L.Map;
   private readonly renderer = L.canvas({ padding: 0.5 });
   private readonly layers = new Map<string, L.CircleMarker>();
+  private pin: L.Marker | undefined;
 
   constructor(container: HTMLElement, label: string) {
     container.setAttribute('role', 'region');
@@ -32,15 +36,38 @@ export class MapView {
     this.map = L.map(container, { preferCanvas: true, renderer: this.renderer, zoomControl: true, keyboard: true }).setView([37.7749, -122.4194], 13);
   }
 
-  /** A line layer from GeoJSON (the bundled streets), under everything else. */
+  /** The bundled streets, drawn under everything else: the map needs no tile server. */
   addBasemap(geojson: GeoJSON.GeoJsonObject): void {
-    L.geoJSON(geojson, { interactive: false, style: { color: '#9aa0a6', weight: 1, opacity: 0.7 } }).addTo(this.map);
+    L.geoJSON(geojson, {
+      interactive: false,
+      renderer: this.renderer,
+      style: (f) => ({ color: '#8a9099', weight: roadWeight(f?.properties), opacity: 0.8 }),
+    } as L.GeoJSONOptions).addTo(this.map);
+    for (const m of this.layers.values()) m.bringToFront();
   }
 
-  put(id: string, at: LatLon, style: { colour: string; radius: number; title: string; fill?: number }): L.CircleMarker {
+  /** Online deployments may set a tile server; the street lines stay on top of it. */
+  addTiles(url: string, attribution: string): void {
+    L.tileLayer(url, { attribution, maxZoom: 19 }).addTo(this.map);
+  }
+
+  addLegend(title: string, rows: readonly { colour: string; label: string }[]): void {
+    const Legend = L.Control.extend({
+      onAdd: () =>
+        h('section', { class: 'legend', 'aria-label': title },
+          ...rows.map((r) => {
+            const swatch = h('span', { class: 'swatch', 'aria-hidden': 'true' });
+            swatch.style.background = r.colour;
+            return h('div', {}, swatch, r.label);
+          })),
+    });
+    new Legend({ position: 'bottomright' }).addTo(this.map);
+  }
+
+  put(id: string, at: LatLon, style: { colour: string; radius: number; title: string; fill?: number; weight?: number }): L.CircleMarker {
     let m = this.layers.get(id);
     if (!m) {
-      m = L.circleMarker([at.lat, at.lon], { renderer: this.renderer, radius: style.radius, weight: 2 }).addTo(this.map);
+      m = L.circleMarker([at.lat, at.lon], { renderer: this.renderer, radius: style.radius, weight: style.weight ?? 2 }).addTo(this.map);
       this.layers.set(id, m);
     } else m.setLatLng([at.lat, at.lon]);
     m.setStyle({ color: style.colour, fillColor: style.colour, fillOpacity: style.fill ?? 0.6, radius: style.radius });
@@ -53,7 +80,46 @@ export class MapView {
     this.layers.delete(id);
   }
 
+  /** Removes every layer whose key starts with `prefix` and is not in `keep`. */
+  prune(prefix: string, keep: ReadonlySet<string>): void {
+    for (const id of [...this.layers.keys()]) if (id.startsWith(prefix) && !keep.has(id)) this.remove(id);
+  }
+
   focus(at: LatLon, zoom = 15): void {
     this.map.setView([at.lat, at.lon], Math.max(zoom, this.map.getZoom()));
   }
+
+  center(): LatLon {
+    const c = this.map.getCenter();
+    return { lat: c.lat, lon: c.lng };
+  }
+
+  /** The new incident's pin: it can be dragged, and says where it was dropped. */
+  setPin(at: LatLon, label: string, onMove: (at: LatLon) => void): void {
+    if (!this.pin) {
+      this.pin = L.marker([at.lat, at.lon], {
+        draggable: true,
+        autoPan: true,
+        keyboard: true,
+        title: label,
+        alt: label,
+        icon: L.divIcon({ className: 'pin', iconSize: [22, 22], iconAnchor: [11, 22] }),
+      }).addTo(this.map);
+      this.pin.on('dragend', () => {
+        const p = this.pin!.getLatLng();
+        onMove({ lat: p.lat, lon: p.lng });
+      });
+    } else this.pin.setLatLng([at.lat, at.lon]);
+    this.focus(at, 16);
+  }
+
+  clearPin(): void {
+    this.pin?.remove();
+    this.pin = undefined;
+  }
+}
+
+function roadWeight(p: unknown): number {
+  const cls = String((p as Record<string, unknown> | null)?.['class'] ?? (p as Record<string, unknown> | null)?.['MTFCC'] ?? '');
+  return /primary|motorway|trunk|S11/i.test(cls) ? 2.5 : /secondary|S12/i.test(cls) ? 1.8 : 1;
 }

@@ -1,0 +1,151 @@
+import { api, ApiFailure } from '../shared/api.ts';
+import type { ConsoleData, Incident } from './console-data.ts';
+import { OPEN_STATUSES } from './console-data.ts';
+import { describeError, type Translate } from './context.ts';
+import { h } from './dom.ts';
+import { RecommendationPanel, type MoreRequest, type Recommendation } from './recommendation-panel.ts';
+import { TimelinePanel } from './timeline-panel.ts';
+import { VolunteerPanel } from './volunteer-panel.ts';
+import type { VolunteerWatch } from './volunteer-watch.ts';
+import type { ConsoleKey } from './strings.ts';
+
+/**
+ * The selected incident: what it is, the recommendation, the volunteers and the timeline. It reads
+ * again when the stream says the incident, its units or its volunteers changed.
+ */
+export class IncidentDetail {
+  readonly element: HTMLElement;
+  private readonly head: HTMLElement;
+  private readonly error: HTMLElement;
+  private readonly rec: RecommendationPanel;
+  private readonly volunteers: VolunteerPanel;
+  private readonly timeline: TimelinePanel;
+  private id: string | undefined;
+  private incident: Incident | undefined;
+  private recommendation: Recommendation | undefined;
+  private more: MoreRequest | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly data: ConsoleData, private readonly watch: VolunteerWatch, private readonly t: Translate, lang: string, private readonly natureLabel: (n: string) => string) {
+    const capabilities = [...new Set(data.natures.flatMap((n) => n.units.map((u) => u.capability)))].sort();
+    this.rec = new RecommendationPanel(t, capabilities, () => void this.dispatch(), (m) => void this.askMore(m));
+    this.volunteers = new VolunteerPanel(t, lang);
+    this.timeline = new TimelinePanel(t, lang, (id) => this.unitName(id));
+    this.head = h('div', { class: 'incident-head' });
+    this.error = h('p', { class: 'error', role: 'alert' });
+    this.element = h('section', { class: 'detail', 'aria-labelledby': 'detail-title', tabindex: '-1' }, this.head, this.error, this.rec.element, this.volunteers.element, this.timeline.element);
+    data.on('incident', (id) => id === this.id && this.soon());
+    data.on('units', () => this.id && this.soon());
+    watch.onChange((id) => id === this.id && this.showVolunteers());
+  }
+
+  get selected(): string | undefined {
+    return this.id;
+  }
+
+  async select(id: string): Promise<void> {
+    this.id = id;
+    this.more = undefined;
+    this.recommendation = undefined;
+    this.rec.reset();
+    this.error.textContent = '';
+    this.watch.refresh(id, 0);
+    await this.load();
+  }
+
+  private soon(): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.load(), 250);
+  }
+
+  private unitName(id: string): string {
+    return this.data.units.get(id)?.name ?? id;
+  }
+
+  private recPath(id: string): string {
+    const m = this.more;
+    const q = !m ? '' : 'alarm' in m ? `?alarm=${m.alarm}` : `?more=${encodeURIComponent(`${m.capability}:${m.count}`)}`;
+    return `/api/incidents/${encodeURIComponent(id)}/recommendation${q}`;
+  }
+
+  private async load(): Promise<void> {
+    const id = this.id;
+    if (!id) return;
+    try {
+      const [incident, rec] = await Promise.all([api<Incident>('GET', `/api/incidents/${encodeURIComponent(id)}`), api<Recommendation>('GET', this.recPath(id)).catch(() => undefined)]);
+      if (id !== this.id) return;
+      this.incident = incident;
+      this.recommendation = rec && (this.more && 'alarm' in this.more ? { ...rec, alarm: this.more.alarm } : rec);
+      this.renderHead();
+      this.timeline.render(incident.timeline ?? []);
+      this.showVolunteers();
+    } catch (e) {
+      this.error.textContent = this.t('error', { m: describeError(e) });
+    }
+  }
+
+  private showVolunteers(): void {
+    const view = this.id ? this.watch.views.get(this.id) : undefined;
+    this.volunteers.render(view);
+    this.rec.render(this.recommendation, view?.alerts ?? [], (id) => this.unitName(id));
+  }
+
+  private renderHead(): void {
+    const i = this.incident!;
+    const t = this.t;
+    const open = OPEN_STATUSES.includes(i.status);
+    const action = (verb: 'resolve' | 'close' | 'cancel', label: ConsoleKey) =>
+      h('button', { type: 'button', class: 'small', onclick: () => void this.act(verb) }, t(label));
+    this.head.replaceChildren(
+      h('h2', { id: 'detail-title' }, `${t('priority', { p: i.priority })} ${this.natureLabel(i.nature)}`, h('span', { class: 'status-tag' }, t(`incidentStatus_${i.status}` as ConsoleKey))),
+      h('p', { class: 'addr' }, i.address ?? '', ' ', h('small', {}, `${i.id} · ${i.location.lat.toFixed(5)}, ${i.location.lon.toFixed(5)}`)),
+      i.floor || i.access || i.place
+        ? h('p', { class: 'notes' }, i.place ? `${t('place')}: ${t(`place_${i.place}` as ConsoleKey)}. ` : '', i.floor ? `${t('floor')}: ${i.floor}. ` : '', i.access ? `${t('access')}: ${i.access}` : '')
+        : '',
+      h('div', { class: 'actions' },
+        open ? action('resolve', 'resolve') : undefined,
+        i.status === 'resolved' ? action('close', 'closeIncident') : undefined,
+        open ? action('cancel', 'cancelIncident') : undefined),
+    );
+  }
+
+  /** Sends the units of the plan now on screen, all or none. */
+  async dispatch(): Promise<void> {
+    const id = this.id;
+    const unitIds = this.recommendation?.candidates.map((c) => c.unitId) ?? [];
+    if (!id) return;
+    if (!unitIds.length) return this.rec.say(this.t('nothingToDispatch'));
+    try {
+      await api('POST', `/api/incidents/${encodeURIComponent(id)}/dispatch`, { unitIds });
+      this.rec.say(this.t('dispatched', { n: unitIds.length }));
+      this.more = undefined;
+      this.soon();
+    } catch (e) {
+      this.rec.say(this.t('error', { m: describeError(e) }));
+    }
+  }
+
+  openMore(): void {
+    if (this.id) this.rec.openMore();
+  }
+
+  private async askMore(m: MoreRequest): Promise<void> {
+    this.more = m;
+    try {
+      await api('GET', this.recPath(this.id!));
+      await this.load();
+    } catch (e) {
+      this.more = undefined;
+      this.rec.say(this.t('error', { m: e instanceof ApiFailure ? describeError(e) : String(e) }));
+    }
+  }
+
+  private async act(verb: 'resolve' | 'close' | 'cancel'): Promise<void> {
+    try {
+      await api('POST', `/api/incidents/${encodeURIComponent(this.id!)}/${verb}`, {});
+      this.soon();
+    } catch (e) {
+      this.error.textContent = this.t('error', { m: describeError(e) });
+    }
+  }
+}

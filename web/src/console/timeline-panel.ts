@@ -1,0 +1,55 @@
+import type { TimelineEntry } from './console-data.ts';
+import type { Translate } from './context.ts';
+import { clockTime, h } from './dom.ts';
+import type { ConsoleKey } from './strings.ts';
+
+/** The incident's history, newest last, each line with who did it. */
+export class TimelinePanel {
+  readonly element: HTMLElement;
+  private readonly list: HTMLOListElement;
+
+  constructor(private readonly t: Translate, private readonly lang: string, private readonly unitName: (id: string) => string) {
+    this.list = h('ol', { class: 'timeline' });
+    this.element = h('section', { class: 'panel', 'aria-labelledby': 'tl-title' }, h('h3', { id: 'tl-title' }, t('timeline')), this.list);
+  }
+
+  render(entries: readonly TimelineEntry[]): void {
+    this.list.replaceChildren(
+      ...entries.map((e) =>
+        h('li', { 'data-type': e.type },
+          h('time', { datetime: e.at }, clockTime(e.at, this.lang)), ' ',
+          h('span', {}, this.words(e)), ' ',
+          h('span', { class: 'by' }, this.t('by', { who: e.by })))),
+    );
+    this.list.lastElementChild?.scrollIntoView({ block: 'nearest' });
+  }
+
+  /** The line in the console's language; the server's English summary when the type is not known here. */
+  private words(e: TimelineEntry): string {
+    const t = this.t;
+    const d = e.data;
+    const label = t(`tl_${e.type}` as ConsoleKey);
+    if (label === `tl_${e.type}`) return e.summary;
+    const vol = typeof d['volunteerId'] === 'string' ? ` ${d['volunteerId']}` : '';
+    switch (e.type) {
+      case 'IncidentReceived':
+        return `${label}: P${String(d['priority'])}${d['address'] ? `, ${String(d['address'])}` : ''}`;
+      case 'UnitsDispatched':
+        return `${label}: ${(d['unitIds'] as string[]).map(this.unitName).join(', ')}`;
+      case 'IncidentStatusChanged':
+        return `${label} ${t(`incidentStatus_${String(d['to'])}` as ConsoleKey)}`;
+      case 'UnitStatusChanged':
+        return `${this.unitName(String(d['unitId']))} ${t(`unitStatus_${String(d['to'])}` as ConsoleKey)}`;
+      case 'IncidentMerged':
+        return `${label} ${String(d['into'])}`;
+      case 'DuplicateMerged':
+        return `${label}: ${String(d['duplicateId'])}`;
+      case 'VolunteerRoleAssigned':
+        return `${label}${vol}: ${t(`role_${String(d['role'])}` as ConsoleKey)}`;
+      case 'VolunteerResponseStatusChanged':
+        return `${label}: ${String(d['detail'] ?? d['to'])}`;
+      default:
+        return `${label}${vol}`;
+    }
+  }
+}
