@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { openSamaritan, type Samaritan } from '../src/composition/samaritan.ts';
 import { buildServer } from '../src/server/app.ts';
-import { DEFAULT_SOCKET_LIMITS } from '../src/server/socket-limits.ts';
 import { openMemoryStore } from '../src/store/memory/open-memory.ts';
 import { ManualClock } from '../src/time/clock.ts';
 
@@ -118,10 +117,6 @@ describe('WebSocket limits', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('has sensible defaults', () => {
-    expect(DEFAULT_SOCKET_LIMITS).toMatchObject({ perCredential: 8, total: 2000, maxPayload: 16 * 1024 });
-  });
-
   it('a credential holds at most its limit of sockets, over both routes; another credential is not held back', async () => {
     const dispatcher = await token('socket-a');
     keep(await opened(consoleUrl, dispatcher));
@@ -191,5 +186,59 @@ describe('WebSocket limits', () => {
     expect(flood.messages.filter((m) => m['type'] === 'pong')).toHaveLength(LIMITS.maxMessages);
     expect(lines.slice(from).filter((l) => l.includes('too many messages'))).toHaveLength(1);
     await closeAll();
+  });
+});
+
+describe('WebSocket limits of a server started without any', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'samaritan-default-sockets-'));
+  let app: Samaritan;
+  let server: FastifyInstance;
+  let consoleUrl: string;
+  let responder: string;
+  const clients: Client[] = [];
+  afterAll(async () => {
+    for (const c of clients) c.ws.close();
+    await Promise.all(clients.map((c) => c.closed));
+    await server?.close();
+    await app?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  beforeAll(async () => {
+    app = await openSamaritan({ dataDir: dir, store: (projector, c) => openMemoryStore(projector, c) });
+    server = await buildServer(app, { logger: false });
+    const base = (await server.listen({ port: 0, host: '127.0.0.1' })).replace(/^http/, 'ws');
+    consoleUrl = `${base}/api/stream`;
+    responder = `${base}/api/volunteers/me/stream`;
+  });
+
+  it('one credential holds eight sockets and is refused the ninth (429 TooManyConnections); another credential still opens one', async () => {
+    const token = (await app.accounts.createToken({ name: 'eight sockets', role: 'dispatcher', by: 'test' })).token;
+    for (let i = 0; i < 8; i++) clients.push(await opened(consoleUrl, token));
+    const ninth = await open(consoleUrl, token);
+    expect(ninth.ok).toBe(false);
+    if (!ninth.ok) {
+      expect(ninth.status).toBe(429);
+      expect(ninth.body.error?.code).toBe('TooManyConnections');
+    }
+    const other = (await app.accounts.createToken({ name: 'another script', role: 'dispatcher', by: 'test' })).token;
+    clients.push(await opened(consoleUrl, other));
+  });
+
+  it('a message of 16 KiB is taken, and one over 16 KiB closes the socket with 1009', async () => {
+    const signed = await app.volunteers.signUp({ name: 'Default Limits', phone: '+1 415 555 0102', languages: ['en'], locationConsent: true });
+    if (!signed.ok) throw new Error(signed.message);
+    const frame = (bytes: number) => {
+      const text = JSON.stringify({ type: 'ping', pad: '' });
+      return JSON.stringify({ type: 'ping', pad: 'x'.repeat(bytes - text.length) });
+    };
+    const fits = await opened(responder, signed.value.token);
+    clients.push(fits);
+    fits.ws.send(frame(16 * 1024));
+    await fits.until((m) => m['type'] === 'pong', 1);
+    expect(fits.messages.filter((m) => m['type'] === 'pong')).toHaveLength(1);
+    const over = await opened(responder, signed.value.token);
+    clients.push(over);
+    over.ws.send(frame(16 * 1024 + 1));
+    expect(await over.closed).toBe(1009);
   });
 });
