@@ -20,7 +20,7 @@ export const minSec = (s: number): string => `${Math.floor(s / 60)}:${String(Mat
 
 /** Local wall-clock time of an ISO instant, as a dispatcher reads it. */
 export const clockTime = (iso: string, lang: string): string =>
-  new Date(iso).toLocaleTimeString(lang, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  new Date(iso).toLocaleTimeString(lang, { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
 
 let uid = 0;
 /** A fresh id for ARIA references. */

@@ -10,8 +10,8 @@ export interface LatLon {
 /** Status colours, shared by the map, the legend and the unit board: what a dispatcher reads at a glance. */
 export const STATUS_COLOUR: Readonly<Record<string, string>> = {
   available: '#1b7f3b',
-  dispatched: '#c25e00',
-  en_route: '#a86b00',
+  dispatched: '#b04f00',
+  en_route: '#8f5b00',
   on_scene: '#b3261e',
   transporting: '#3949ab',
   at_hospital: '#3949ab',

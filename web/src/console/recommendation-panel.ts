@@ -6,6 +6,7 @@ export interface Candidate { unitId: string; name: string; unitType: string; fil
 export interface Recommendation {
   incidentId: string;
   candidates: Candidate[];
+  assigned: { unitId: string; fills?: string }[];
   shortfalls: { capability: string; missing: number; reason: string }[];
   passedOver: { unitId: string; code: string; reason: string; etaS?: number }[];
   alarm?: number;
@@ -110,6 +111,8 @@ export class RecommendationPanel {
       h('h4', {}, t('arrivals'), rec.alarm && rec.alarm > 1 ? ` — ${t('alarmLevel', { n: rec.alarm })}` : ''),
       rows.length ? list : h('p', { class: 'hint' }, t('nothingToDispatch')),
     );
+    if (rec.assigned.length)
+      this.body.append(h('h4', {}, t('committed')), h('ul', { class: 'committed' }, ...rec.assigned.map((a) => h('li', { 'data-unit': a.unitId }, `${unitName(a.unitId)}${a.fills ? ` (${a.fills.replace(/_/g, ' ')})` : ''}`))));
     if (rec.shortfalls.length)
       this.body.append(h('h4', {}, t('shortfalls')), h('ul', { class: 'shortfalls' }, ...rec.shortfalls.map((s) => h('li', {}, `${s.capability} ×${s.missing}: ${s.reason}`))));
     if (rec.passedOver.length)

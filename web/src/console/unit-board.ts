@@ -72,7 +72,7 @@ export class UnitBoard {
     const q = this.filter.value.trim().toLowerCase();
     const focused = (document.activeElement as HTMLElement | null)?.dataset?.['unit'];
     const units = [...this.data.units.values()]
-      .filter((u) => !q || `${u.name} ${u.unitType} ${u.status} ${u.incidentId ?? ''}`.toLowerCase().includes(q))
+      .filter((u) => !q || `${u.id} ${u.name} ${u.unitType} ${u.status} ${u.incidentId ?? ''}`.toLowerCase().includes(q))
       .sort((a, b) => ORDER.indexOf(a.status) - ORDER.indexOf(b.status) || a.name.localeCompare(b.name, undefined, { numeric: true }));
     this.list.replaceChildren(...units.map((u) => this.row(u)));
     const again = focused ? this.list.querySelector<HTMLElement>(`li[data-unit="${CSS.escape(focused)}"]`) : null;
@@ -80,8 +80,9 @@ export class UnitBoard {
     again?.focus();
   }
 
-  /** A status change redraws its row in place, so the dispatcher's focus stays where it was. */
+  /** While the dispatcher works in the board, a change redraws its row in place so the focus stays; else the board is sorted again. */
   private update(id: string): void {
+    if (!this.list.contains(document.activeElement)) return this.render();
     const old = this.list.querySelector<HTMLElement>(`li[data-unit="${CSS.escape(id)}"]`);
     const u = this.data.units.get(id);
     if (!old || !u) return this.render();
