@@ -71,6 +71,15 @@ export function loadConfiguration(root: string = PROJECT_ROOT): Configuration {
       if (!Number.isInteger(u.count) || u.count < 1) fail(plansFile, `${nature}.${u.capability} count must be a positive integer`);
     }
     for (const r of p.volunteerRoles) if (!ROLES.includes(r)) fail(plansFile, `${nature} asks for unknown role ${r}`);
+    for (const [level, adds] of Object.entries(p.alarms ?? {})) {
+      if (!/^[2-9]$/.test(level)) fail(plansFile, `${nature}.alarms: level ${level} must be 2 to 9`);
+      for (const u of adds) {
+        if (!known.has(u.capability)) fail(plansFile, `${nature}.alarms.${level} needs capability ${u.capability}, which no unit type has`);
+        if (!Number.isInteger(u.count) || u.count < 1) fail(plansFile, `${nature}.alarms.${level}.${u.capability} count must be a positive integer`);
+      }
+    }
+    const levels = Object.keys(p.alarms ?? {}).map(Number).sort((a, b) => a - b);
+    if (levels.some((l, i) => l !== i + 2)) fail(plansFile, `${nature}.alarms must run 2, 3, … without a gap`);
     plans.set(nature, { nature, ...p });
   }
   if (!(rawTypes.detourFactor >= 1)) fail(typesFile, 'detourFactor must be at least 1');

@@ -37,7 +37,9 @@ export type RejectionCode =
   | 'UnknownAlert'
   | 'AlertNotOpen'
   | 'AlertNotAccepted'
-  | 'AlertNotExpired';
+  | 'AlertNotExpired'
+  | 'UnknownAlarmLevel'
+  | 'UnknownCapability';
 
 export interface Rejection {
   readonly ok: false;

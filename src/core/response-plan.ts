@@ -12,6 +12,11 @@ export interface ResponsePlan {
   readonly defaultPriority: 1 | 2 | 3;
   readonly units: readonly UnitRequirement[];
   readonly volunteerRoles: readonly VolunteerRole[];
+  /**
+   * Greater alarms: what each level ("2", "3", …) adds to the level below it. A dispatcher asks
+   * for one when the first alarm is not enough.
+   */
+  readonly alarms?: Readonly<Record<string, readonly UnitRequirement[]>>;
 }
 
 export type ResponsePlans = ReadonlyMap<string, ResponsePlan>;

@@ -10,6 +10,7 @@ import type { StationState } from '../core/station.ts';
 import { OPEN_INCIDENT_STATUSES, type IncidentStatus } from '../core/statuses.ts';
 import type { UnitState } from '../core/unit.ts';
 import type { LatLon } from '../core/lat-lon.ts';
+import type { ResponsePlan } from '../core/response-plan.ts';
 import { onTimeline, toTimelineEntry, type TimelineEntry } from './timeline.ts';
 import type { Actor } from '../core/actor.ts';
 import type { StreamState } from '../core/loaded.ts';
@@ -138,11 +139,15 @@ export class Queries {
    * Ranks units for an incident against its nature's response plan. Driving times come from the
    * estimator given (default: the road graph on this thread); boats go by water, in a straight line.
    */
-  async recommendation(incident: IncidentState, estimator: TravelTimeEstimator = this.app.estimator): Promise<Recommendation> {
+  async recommendation(
+    incident: IncidentState,
+    estimator: TravelTimeEstimator = this.app.estimator,
+    plan: ResponsePlan | undefined = this.app.config.plans.get(incident.details.nature),
+  ): Promise<Recommendation> {
     const profile = (t: string) => this.app.config.unitTypes.get(t);
     return recommend({
       incident,
-      plan: this.app.config.plans.get(incident.details.nature),
+      plan,
       units: this.whereabouts(),
       estimator,
       turnoutS: (t) => seconds(profile(t)?.turnoutS ?? 60),

@@ -43,6 +43,9 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   UnknownNature: 400,
   NothingToChange: 400,
   CannotMergeIntoItself: 400,
+  // GET /api/incidents/:id/recommendation?alarm=&more= (src/core/greater-alarm.ts).
+  UnknownAlarmLevel: 400,
+  UnknownCapability: 400,
   JsonTooDeep: 400,
   MalformedRequest: 400,
   Unauthenticated: 401,

@@ -120,7 +120,40 @@ export const IncidentListQuery = Type.Object(
         description: 'open (default), all, or a comma-separated list of statuses',
       }),
     ),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000, default: 500 })),
+    limit: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 5000,
+        description: 'A page: default 50, at most 200 with q, nature, from, to or cursor; a plain list by status keeps default 500, at most 5000',
+      }),
+    ),
+    q: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Words to find in the id, address, nature or notes (all of them, any case)' })),
+    nature: Type.Optional(Type.String({ pattern: '^[a-z0-9_]+(,[a-z0-9_]+)*$', maxLength: 1000, description: 'A comma-separated list of natures' })),
+    from: Type.Optional(Type.String({ format: 'date-time', description: 'Received at or after this time' })),
+    to: Type.Optional(Type.String({ format: 'date-time', description: 'Received before this time' })),
+    cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 500, pattern: '^[A-Za-z0-9_-]+$', description: 'The `next` of the previous page' })),
+  },
+  { additionalProperties: false },
+);
+
+export const NearbyQuery = Type.Object(
+  {
+    lat: LatLonSchema.properties.lat,
+    lon: LatLonSchema.properties.lon,
+    radiusM: Type.Optional(Type.Integer({ minimum: 1, maximum: 2000, description: 'default 300' })),
+    minutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 240, description: 'Closed incidents received this recently count too; default 30' })),
+  },
+  { additionalProperties: false },
+);
+
+export const RecommendationQuery = Type.Object(
+  {
+    alarm: Type.Optional(Type.Integer({ minimum: 1, maximum: 9, description: "The response plan's greater alarm level: every level up to it is added" })),
+    more: Type.Optional(
+      Type.Union([Type.String({ maxLength: 500 }), Type.Array(Type.String({ maxLength: 100 }), { maxItems: 20 })], {
+        description: '<capability>:<count>, repeated or comma-separated, e.g. engine:2,ladder:1',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

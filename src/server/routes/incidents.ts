@@ -10,7 +10,9 @@ import { idempotencyFor } from '../idempotency-key.ts';
 import type { RouteDeps } from '../route-deps.ts';
 import { MAY_LOG_OUTSIDE_SERVICE_AREA } from '../access.ts';
 import { principalOf } from '../auth.ts';
-import { sendError } from '../error-handler.ts';
+import { escalate, explainEscalation } from '../../core/greater-alarm.ts';
+import { decodeCursor, IncidentSearch } from '../../read-models/incident-search.ts';
+import { sendError, sendRejection } from '../error-handler.ts';
 import { HttpError } from '../error-status.ts';
 import { failed } from '../outcome.ts';
 import {
@@ -19,6 +21,8 @@ import {
   IdParams,
   IncidentListQuery,
   MergeBody,
+  NearbyQuery,
+  RecommendationQuery,
   ReasonBody,
   UpdateIncidentBody,
 } from '../schemas.ts';
@@ -112,10 +116,51 @@ export const incidentRoutes =
       },
     );
 
+    const search = new IncidentSearch(app.store);
+
     server.get(
       '/api/incidents',
-      { schema: { tags, summary: 'List incidents, newest first', querystring: IncidentListQuery } },
-      async (req) => ({ incidents: await queries.incidents({ ...optional(parseStatuses(req.query.status)), limit: req.query.limit ?? 500 }) }),
+      {
+        schema: {
+          tags,
+          summary: 'Search incidents, newest first: by words (q), nature, status and receivedAt (from, to), a page at a time (next → cursor)',
+          querystring: IncidentListQuery,
+        },
+      },
+      async (req) => {
+        const { q, nature, from, to, cursor, status, limit } = req.query;
+        const searching = q !== undefined || nature !== undefined || from !== undefined || to !== undefined || cursor !== undefined;
+        if (searching && limit !== undefined && limit > MAX_SEARCH_PAGE) {
+          throw new HttpError('ValidationFailed', `limit must be at most ${MAX_SEARCH_PAGE} when searching`, { limit });
+        }
+        if (cursor !== undefined && decodeCursor(cursor) === undefined) throw new HttpError('ValidationFailed', 'The cursor is not one this server gave', { cursor });
+        const statuses = parseStatuses(status);
+        return search.search({
+          limit: limit ?? (searching ? 50 : 500),
+          ...(statuses === undefined ? {} : { statuses }),
+          ...(q === undefined ? {} : { q }),
+          ...(nature === undefined ? {} : { natures: new Set(nature.split(',')) }),
+          ...(from === undefined ? {} : { from: new Date(from).toISOString() }),
+          ...(to === undefined ? {} : { to: new Date(to).toISOString() }),
+          ...(cursor === undefined ? {} : { cursor }),
+        });
+      },
+    );
+
+    server.get(
+      '/api/incidents/nearby',
+      {
+        schema: {
+          tags,
+          summary: 'Possible duplicates: open incidents, and any received in the last minutes, within radiusM of a point, nearest first',
+          querystring: NearbyQuery,
+        },
+      },
+      async (req) => {
+        const { lat, lon, radiusM, minutes } = req.query;
+        const since = new Date(app.clock() - (minutes ?? 30) * 60_000).toISOString();
+        return { incidents: await search.nearby({ lat, lon }, radiusM ?? 300, since, NEARBY_LIMIT) };
+      },
     );
 
     server.get(
@@ -143,11 +188,26 @@ export const incidentRoutes =
 
     server.get(
       '/api/incidents/:id/recommendation',
-      { schema: { tags, summary: 'Units to send, nearest first, with reasons and shortfalls', params: IdParams } },
+      {
+        schema: {
+          tags,
+          summary: 'Units to send, nearest first, with reasons and shortfalls; ?alarm=<n> for a greater alarm, ?more=<capability>:<count> for more units',
+          params: IdParams,
+          querystring: RecommendationQuery,
+        },
+      },
       async (req, reply) => {
         const incident = await queries.incident(req.params.id);
         if (!incident) return sendError(reply, 'UnknownIncident', `No incident has id ${req.params.id}`);
-        return queries.recommendation(incident);
+        const { alarm, more } = req.query;
+        if (alarm === undefined && more === undefined) return queries.recommendation(incident);
+        const plan = app.config.plans.get(incident.details.nature);
+        if (!plan) return sendError(reply, 'UnknownNature', `No response plan for ${incident.details.nature}`);
+        const capabilities = new Set([...app.config.unitTypes.values()].flatMap((t) => t.capabilities));
+        const escalated = escalate(plan, { ...(alarm === undefined ? {} : { alarm }), more: parseMore(more) }, capabilities);
+        if (!escalated.ok) return sendRejection(reply, escalated);
+        const r = await queries.recommendation(incident, undefined, escalated.plan);
+        return { ...explainEscalation(r, plan, escalated.added), escalation: { alarm: alarm ?? 1, added: escalated.added } };
       },
     );
 
@@ -201,4 +261,20 @@ export const incidentRoutes =
 
   };
 
-const optional = <T>(statuses: T | undefined) => (statuses === undefined ? {} : { statuses });
+/** A search's page at most (a plain list by status keeps its old limit of 5000). */
+const MAX_SEARCH_PAGE = 200;
+const NEARBY_LIMIT = 20;
+
+/** "engine:2,ladder:1" or ["engine:2", "ladder"] → requirements (a count defaults to 1). */
+function parseMore(more: string | readonly string[] | undefined): { capability: string; count: number }[] {
+  if (more === undefined) return [];
+  const parts = (typeof more === 'string' ? [more] : more).flatMap((m) => m.split(',')).filter((p) => p.trim() !== '');
+  return parts.map((p) => {
+    const m = /^\s*([a-z_]+)\s*(?::\s*(\d{1,2}))?\s*$/.exec(p);
+    const count = m?.[2] === undefined ? 1 : Number(m[2]);
+    if (!m || count < 1 || count > 20) {
+      throw new HttpError('ValidationFailed', `more=${p} is not <capability>:<count> with a count of 1 to 20`, { more: p });
+    }
+    return { capability: m[1]!, count };
+  });
+}
