@@ -39,8 +39,10 @@ export const ACCESS: Readonly<Record<string, Rule>> = {
   'GET /docs/json': 'public',
   'GET /docs/yaml': 'public',
   // The console and the responder app: static pages that sign in from inside.
-  'GET /*': 'public',
-  'HEAD /*': 'public',
+  'GET /': 'public',
+  'GET /responder/': 'public',
+  'GET /responder/*': 'public',
+  'GET /assets/*': 'public',
   'GET /docs/static/index.html': 'public',
   'GET /docs/static/swagger-initializer.js': 'public',
 
