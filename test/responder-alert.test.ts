@@ -99,6 +99,8 @@ describe('the responder app receives an alert live, accepts it, and shows the ro
     await page.locator('.route-map canvas').waitFor();
     await expect.poll(() => canvasPixels(page, SCENE_RED), { timeout: 3000 }).toBeGreaterThan(200);
     await screenshot(page, 'responder-role-cpr');
+    await page.evaluate('document.querySelector(".way").scrollIntoView({ block: "start" })');
+    await screenshot(page, 'responder-role-cpr-route');
     expect(await seriousAxeViolations(page)).toEqual([]);
 
     await page.locator('[data-action="arrived"]').click();
@@ -141,6 +143,8 @@ describe('the responder app receives an alert live, accepts it, and shows the ro
     await expect.poll(() => canvasPixels(page, AED_GREEN), { timeout: 3000 }).toBeGreaterThan(100);
     expect(await canvasPixels(page, SCENE_RED)).toBeGreaterThan(100);
     await screenshot(page, 'responder-role-aed-fr');
+    await page.evaluate('document.querySelector(".way").scrollIntoView({ block: "start" })');
+    await screenshot(page, 'responder-role-aed-route-fr');
     expect(await seriousAxeViolations(page)).toEqual([]);
     expect(errors).toEqual([]);
     await context.close();

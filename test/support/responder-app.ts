@@ -33,6 +33,8 @@ export async function volunteerOfPage(t: TestServer, page: Page): Promise<{ id: 
 
 /** Declares a qualification through the app's form; the expiry stays the form's default (a year on). */
 export async function declareInApp(page: Page, kind: string): Promise<void> {
+  // The form is folded away once the volunteer has a qualification.
+  if ((await page.locator('details.declare-more').getAttribute('open')) === null) await page.locator('details.declare-more summary').click();
   await page.locator('select[name="kind"]').selectOption(kind);
   await page.locator('form.declare button[type="submit"]').click();
   await page.locator(`.quals li[data-kind="${kind}"]`).waitFor();

@@ -1,7 +1,8 @@
 import { isRinging, silence } from './alarm.ts';
 import { h, kbd } from './dom.ts';
 import { clockTime, minutes, nature, t } from './locale.ts';
-import type { Alert } from './volunteer-api.ts';
+import { routeMap } from './route-map.ts';
+import type { Alert, LatLon } from './volunteer-api.ts';
 
 export interface AlertActions {
   readonly accept: () => void;
@@ -13,7 +14,7 @@ export interface AlertActions {
  * buttons. Before the accept the volunteer is shown only the area (about 100 m), never the address.
  * Keys: A accepts, D declines, S silences.
  */
-export function alertScreen(a: Alert, act: AlertActions): { el: HTMLElement; dispose: () => void } {
+export function alertScreen(a: Alert, here: LatLon | undefined, act: AlertActions): { el: HTMLElement; dispose: () => void } {
   const accept = h('button', { type: 'button', class: 'accept', 'data-action': 'accept', 'aria-keyshortcuts': 'A' }, t('accept'), kbd('a', t('shortcut', { key: 'A' })));
   const decline = h('button', { type: 'button', class: 'decline', 'data-action': 'decline', 'aria-keyshortcuts': 'D' }, t('decline'), kbd('d', t('shortcut', { key: 'D' })));
   const quiet = h('button', { type: 'button', class: 'silence', 'aria-keyshortcuts': 'S', hidden: !isRinging() }, t('silence'), kbd('s', t('shortcut', { key: 'S' })));
@@ -43,6 +44,8 @@ export function alertScreen(a: Alert, act: AlertActions): { el: HTMLElement; dis
   };
   document.addEventListener('keydown', onKey);
   const place = a.incident.place;
+  // Which way, roughly: the area's circle and the volunteer, nothing more precise before the accept.
+  const map = a.incident.area ? routeMap({ you: here, area: a.incident.area }, 'compact') : undefined;
   const el = h(
     'section',
     { class: 'alert-screen', role: 'alertdialog', 'aria-modal': 'true', 'aria-labelledby': 'alert-title', 'aria-describedby': 'alert-what', 'data-alert': a.alertId },
@@ -56,9 +59,16 @@ export function alertScreen(a: Alert, act: AlertActions): { el: HTMLElement; dis
       a.incident.area ? h('p', {}, t('area', { m: a.incident.area.withinM })) : undefined,
       h('p', { class: 'alert-deadline' }, t('answerBy', { time: clockTime(a.expiresAt) })),
     ),
+    map?.el,
     h('div', { class: 'alert-buttons' }, accept, decline),
     quiet,
   );
   queueMicrotask(() => accept.focus());
-  return { el, dispose: () => document.removeEventListener('keydown', onKey) };
+  return {
+    el,
+    dispose: () => {
+      document.removeEventListener('keydown', onKey);
+      map?.map.remove();
+    },
+  };
 }

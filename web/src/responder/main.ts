@@ -182,7 +182,7 @@ class ResponderApp {
       c.replaceChildren(screen.el);
       this.dispose = screen.dispose;
     } else if (alert) {
-      const screen = alertScreen(alert, {
+      const screen = alertScreen(alert, this.position.here, {
         accept: () => void this.answerAlert(alert.alertId, 'accept'),
         decline: () => void this.answerAlert(alert.alertId, 'decline'),
       });

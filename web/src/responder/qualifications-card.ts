@@ -30,12 +30,14 @@ export function qualificationsCard(v: Volunteer, onChanged: () => void): HTMLEle
   const nextYear = new Date(Date.now() + 365 * 86_400_000).toISOString().slice(0, 10);
   const expiry = h('input', { type: 'date', name: 'expiresAt', required: true, value: nextYear, min: new Date().toISOString().slice(0, 10) });
   const said = notice();
-  const form = h('form', { class: 'declare' }, h('h3', {}, t('declare')), field(t('declareKind'), kind), field(t('declareExpiry'), expiry), h('button', { type: 'submit' }, t('declare')), said);
+  const form = h('form', { class: 'declare' }, field(t('declareKind'), kind), field(t('declareExpiry'), expiry), h('button', { type: 'submit' }, t('declare')), said);
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     declare(kind.value, expiry.value)
       .then(onChanged)
       .catch((err: unknown) => said.say(reason(err), 'error'));
   });
-  return h('section', { class: 'card', 'aria-labelledby': 'quals-title' }, h('h2', { id: 'quals-title' }, t('qualifications')), list, form);
+  // Folded away once there is one: the list is what a volunteer comes back to read.
+  const more = h('details', { class: 'declare-more', open: v.qualifications.length === 0 }, h('summary', {}, t('declare')), form);
+  return h('section', { class: 'card', 'aria-labelledby': 'quals-title' }, h('h2', { id: 'quals-title' }, t('qualifications')), list, more);
 }

@@ -27,8 +27,8 @@ const swatch = (colour: string, label: string) => {
  * patient) from the alert's route geometry, and the points they join. A legend below names the
  * colours in words, so that the map is not the only way to read them.
  */
-export function routeMap(content: MapContent): { el: HTMLElement; map: L.Map } {
-  const box = h('div', { class: 'route-map', role: 'region', 'aria-label': t('mapLabel') });
+export function routeMap(content: MapContent, size: 'full' | 'compact' = 'full'): { el: HTMLElement; map: L.Map } {
+  const box = h('div', { class: `route-map ${size}`, role: 'region', 'aria-label': t(size === 'full' ? 'mapLabel' : 'areaMapLabel') });
   const renderer = L.canvas({ padding: 0.5 });
   const map = L.map(box, { preferCanvas: true, renderer, zoomControl: true, keyboard: true, attributionControl: false }).setView([37.7749, -122.4194], 15);
   L.control.scale({ imperial: false }).addTo(map);
@@ -48,6 +48,13 @@ export function routeMap(content: MapContent): { el: HTMLElement; map: L.Map } {
     bounds.extend(c.getLatLng().toBounds(content.area.withinM * 2));
   }
   const start = content.route?.[0]?.geometry.coordinates[0];
+  const end = content.route?.at(-1)?.geometry.coordinates.at(-1);
+  // The route runs on the street network: thin dotted links join it to the points off the street.
+  const link = (a: LatLon | undefined, b: readonly [number, number] | undefined) => {
+    if (a && b) L.polyline([[a.lat, a.lon], [b[1], b[0]]], { renderer, color: '#5f6368', weight: 2, dashArray: '2 5' }).addTo(map);
+  };
+  link(content.you, start);
+  link(content.scene, end);
   point(content.you ?? (start ? { lat: start[1], lon: start[0] } : undefined), COLOUR.you, t('legendYou'), 8);
   point(content.aed, COLOUR.aed, t('legendAed'));
   point(content.scene, COLOUR.scene, t('legendScene'), 10);
@@ -58,7 +65,7 @@ export function routeMap(content: MapContent): { el: HTMLElement; map: L.Map } {
     content.aed ? swatch(COLOUR.aed, t('legendAed')) : undefined,
     swatch(COLOUR.scene, t('legendScene')),
   );
-  const el = h('div', { class: 'map-block' }, box, legend);
+  const el = h('div', { class: `map-block ${size}` }, box, legend);
   // Leaflet measures its box: fit once it is in the page and laid out.
   requestAnimationFrame(() => {
     map.invalidateSize();
