@@ -149,4 +149,22 @@ describe('the responder app receives an alert live, accepts it, and shows the ro
     expect(errors).toEqual([]);
     await context.close();
   });
+  it('an open alert the incident no longer needs leaves the screen, and the app says why', async () => {
+    const scene = offset(CITY_HALL, -1800, -1500);
+    const { context, errors } = await phoneContext(browser, { at: offset(scene, 120, 100) });
+    const page = await context.newPage();
+    await signUpInApp(page, t.base, { name: 'Standing By', phone: '+1 415 555 0123' });
+    await declareInApp(page, 'first_aid');
+    await goOnDuty(page);
+    const created = await t.request('POST', '/api/incidents', { location: scene, nature: 'cardiac_arrest', priority: 1, place: 'public' });
+    expect(created.status, created.text).toBe(201);
+    await page.locator('.alert-screen').waitFor({ timeout: 10_000 });
+    const cancelled = await t.request('POST', `/api/incidents/${created.body.id as string}/cancel`, { reason: 'caller called back: false alarm' });
+    expect(cancelled.status, cancelled.text).toBe(200);
+    await page.getByText('The incident was cancelled. Thank you: you can stand down.').waitFor({ timeout: 10_000 });
+    expect(await page.locator('.alert-screen').count()).toBe(0);
+    await screenshot(page, 'responder-stood-down');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
 });
