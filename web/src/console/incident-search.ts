@@ -45,6 +45,13 @@ export class IncidentSearch {
       e.preventDefault();
       void this.run({ q: this.text.value.trim(), nature: nature.value, status: status.value, from: from.value, to: to.value });
     });
+    // Enter in a picker searches too, as it does in the text fields.
+    form.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' && (e.target as HTMLElement).tagName === 'SELECT') {
+        e.preventDefault();
+        form.requestSubmit();
+      }
+    });
     rovingList(this.results, 'li[data-incident]', (li) => onSelect(li.dataset['incident']!));
     this.element = h('div', { class: 'search-pane' }, form, this.message, this.results, this.more);
   }

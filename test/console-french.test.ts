@@ -1,0 +1,63 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, newContext, screenshot, seriousAxeViolations, signInContext } from './support/browser.ts';
+import { startTestServer, type TestServer } from './support/server.ts';
+
+const PASSWORD = 'console french password 1';
+
+describe('the console in French', () => {
+  let t: TestServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    t = await startTestServer();
+    await t.app.accounts.addUser('fdisp', 'dispatcher', PASSWORD, 'test');
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('follows a French browser, labels every panel in French, and switches to English on request', async () => {
+    const { context, errors } = await newContext(browser, { locale: 'fr-FR' });
+    const page = await context.newPage();
+    await page.goto(t.base + '/');
+    await page.getByRole('button', { name: 'Se connecter' }).waitFor();
+    expect(await page.locator('html').getAttribute('lang')).toBe('fr');
+    await signInContext(context, t.base, 'fdisp', PASSWORD);
+    const created = await t.request('POST', '/api/incidents', { location: { lat: 37.7793, lon: -122.4193 }, nature: 'cardiac_arrest', place: 'public', address: '1 Dr Carlton B Goodlett Pl' });
+    await page.goto(t.base + '/');
+    await page.waitForSelector('[data-state="live"]');
+    await page.getByRole('heading', { name: 'Interventions' }).waitFor();
+    await page.getByRole('heading', { name: 'Engins' }).waitFor();
+    await page.getByText('En direct').waitFor();
+    await page.locator(`li[data-incident="${created.body.id}"]`, { hasText: 'Arrêt cardiaque' }).click();
+    await page.getByRole('heading', { name: 'Proposition d’engagement' }).waitFor();
+    await page.getByRole('heading', { name: 'Main courante' }).waitFor();
+    await page.locator('.timeline li', { hasText: 'Reçue' }).first().waitFor();
+    await page.locator('.arrival').first().waitFor();
+    await screenshot(page, 'console-fr');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+
+    await page.keyboard.press('n');
+    await page.getByLabel('Adresse', { exact: true }).waitFor();
+    await page.keyboard.type('Market St & 5th');
+    await page.locator('#new-address + [role="listbox"] [role="option"]').first().waitFor();
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('arrêt');
+    await page.locator('#new-nature + [role="listbox"] [role="option"]', { hasText: 'Arrêt cardiaque' }).waitFor();
+    expect(await page.getByRole('button', { name: /Créer l’intervention/ }).count()).toBe(1);
+    await screenshot(page, 'console-create-fr');
+    await page.keyboard.press('Escape'); // closes the suggestions
+    await page.keyboard.press('Escape'); // closes the form
+    await page.getByText('Choisissez une intervention', { exact: false }).waitFor({ state: 'detached' }).catch(() => undefined);
+
+    await page.locator('#lang').selectOption('en');
+    await page.waitForSelector('[data-state="live"]');
+    await page.getByRole('heading', { name: 'Incidents' }).waitFor();
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
