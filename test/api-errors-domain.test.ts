@@ -167,6 +167,13 @@ describe('API errors of the domain: one shape, the right status, never a 5xx', (
     expectError(await call('POST', '/api/volunteers/me/push-subscription', { endpoint: 'http://127.0.0.1:9/x', keys }, me), 422, 'PushEndpointNotAllowed');
   });
 
+  it('greater alarms and enrolment: 400 UnknownAlarmLevel, 400 UnknownCapability, 400 EnrolmentCodeInvalid', async () => {
+    const fire = await create({ location: CIVIC_CENTER, nature: 'structure_fire' });
+    expectError(await call('GET', `/api/incidents/${fire}/recommendation?alarm=9`), 400, 'UnknownAlarmLevel');
+    expectError(await call('GET', `/api/incidents/${fire}/recommendation?more=hovercraft:1`), 400, 'UnknownCapability');
+    expectError(await call('POST', '/api/volunteers/enrol', { code: 'ACDEFGHJ' }, { authorization: '' }), 400, 'EnrolmentCodeInvalid');
+  });
+
   it('every response carries a distinct x-request-id, errors included', () => {
     expectDistinctRequestIds(seen);
   });

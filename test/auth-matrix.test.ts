@@ -153,7 +153,12 @@ describe('the route × role matrix: every route, every kind of caller, exactly a
     );
     expect(documented.length).toBeGreaterThanOrEqual(27);
     expect(documented.filter((r) => !routes.includes(r))).toEqual([]);
-    expect(documented.filter((r) => r.includes('/api/') && ruleOf(r) === 'public').sort()).toEqual(['POST /api/session', 'POST /api/volunteers']);
+    expect(documented.filter((r) => r.includes('/api/') && ruleOf(r) === 'public').sort()).toEqual([
+      'GET /api/volunteers/push-key',
+      'POST /api/session',
+      'POST /api/volunteers',
+      'POST /api/volunteers/enrol',
+    ]);
   });
 
   it('every route × every caller is allowed, 401 or 403 exactly as ACCESS says', async () => {

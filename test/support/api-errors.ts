@@ -58,7 +58,7 @@ export const DOMAIN_ERROR_CODES: readonly ErrorCode[] = [
   'IncidentClosed', 'IncidentHasActiveUnits', 'UnknownToken', 'UnknownUser', 'UserAlreadyExists', 'IdempotencyKeyMismatch',
   'OutsideServiceArea', 'StatusNotAllowedForUnitType', 'UnknownVolunteer', 'UnknownQualification', 'InvalidQualification',
   'InvalidQuietHours', 'QualificationExpired', 'LocationConsentRequired', 'VolunteerGone', 'UnknownAlert', 'AlertNotOpen',
-  'AlertNotAccepted', 'UpgradeRequired', 'PushEndpointNotAllowed',
+  'AlertNotAccepted', 'UpgradeRequired', 'PushEndpointNotAllowed', 'UnknownAlarmLevel', 'UnknownCapability', 'EnrolmentCodeInvalid',
 ];
 
 export const VALID = { location: CIVIC_CENTER, nature: 'medical' } as const;
