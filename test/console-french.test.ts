@@ -10,7 +10,7 @@ describe('the console in French', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    t = await startTestServer();
+    t = await startTestServer({ demoVolunteers: true });
     await t.app.accounts.addUser('fdisp', 'dispatcher', PASSWORD, 'test');
     browser = await launchBrowser();
   });
@@ -36,7 +36,10 @@ describe('the console in French', () => {
     await page.getByRole('heading', { name: 'Proposition d’engagement' }).waitFor();
     await page.getByRole('heading', { name: 'Main courante' }).waitFor();
     await page.locator('.timeline li', { hasText: 'Reçue' }).first().waitFor();
-    await page.locator('.arrival').first().waitFor();
+    await page.locator('.arrival[data-kind="unit"]').first().waitFor();
+    // Volunteers alerted near the scene share the timeline of arrivals, and their response is live.
+    await page.locator('.arrival[data-kind="volunteer"]').first().waitFor();
+    await page.locator('.volunteers tr[data-status="open"]', { hasText: 'alerté' }).first().waitFor();
     await screenshot(page, 'console-fr');
     expect(await seriousAxeViolations(page)).toEqual([]);
 

@@ -1,4 +1,5 @@
-import type { ConsoleKey } from './strings.ts';
+import { currentLang } from '../shared/i18n.ts';
+import { QUALIFICATION_FR, type ConsoleKey } from './strings.ts';
 
 export type Translate = (key: ConsoleKey, vars?: Record<string, string | number>) => string;
 
@@ -7,3 +8,6 @@ export function describeError(e: unknown): string {
   const err = e as { error?: { code?: string; message?: string }; message?: string };
   return err.error ? `${err.error.message ?? ''} (${err.error.code ?? '?'})` : String(err.message ?? e);
 }
+
+/** A volunteer's qualification in the console's language. */
+export const qualificationWords = (q: string): string => (currentLang() === 'fr' ? QUALIFICATION_FR[q] : undefined) ?? q.replace(/_/g, ' ');

@@ -10,6 +10,8 @@ import type { VolunteerWatch } from './volunteer-watch.ts';
  * status, open incidents, and the volunteers near active incidents (only while they are active).
  */
 export function drawMap(map: MapView, data: ConsoleData, watch: VolunteerWatch, t: Translate, natureLabel: (n: string) => string, aeds: readonly Aed[]): void {
+  // A tile server on another host also needs its origin in the page's CSP img-src (src/server/app.ts
+  // allows only 'self' and data:), or the browser refuses the tiles.
   void api<{ tileUrl?: string; attribution?: string }>('GET', '/api/map/config').then(
     (c) => c.tileUrl && map.addTiles(c.tileUrl, c.attribution ?? ''),
     () => undefined,

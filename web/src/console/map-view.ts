@@ -86,7 +86,7 @@ export class MapView {
   }
 
   focus(at: LatLon, zoom = 15): void {
-    this.map.setView([at.lat, at.lon], Math.max(zoom, this.map.getZoom()));
+    this.map.setView([at.lat, at.lon], Math.max(zoom, this.map.getZoom()), { animate: false });
   }
 
   center(): LatLon {

@@ -1,8 +1,8 @@
-import type { Translate } from './context.ts';
+import { qualificationWords, type Translate } from './context.ts';
 import { h, minSec } from './dom.ts';
 import { KIND_COLOUR, STATUS_COLOUR } from './map-view.ts';
 
-export interface Candidate { unitId: string; name: string; unitType: string; fills: string; etaS: number; distanceM: number; by: string; from: string; reason: string }
+export interface Candidate { unitId: string; name: string; unitType: string; fills: string; etaS: number; turnoutS: number; distanceM: number; by: string; from: string; reason: string }
 export interface Recommendation {
   incidentId: string;
   candidates: Candidate[];
@@ -83,14 +83,14 @@ export class RecommendationPanel {
     const t = this.t;
     type Row = { etaS: number; kind: 'unit' | 'volunteer'; name: string; what: string; why: string; colour: string };
     const rows: Row[] = [
-      ...rec.candidates.map((c): Row => ({ etaS: c.etaS, kind: 'unit', name: c.name, what: c.fills.replace(/_/g, ' '), why: c.reason, colour: STATUS_COLOUR['dispatched']! })),
+      ...rec.candidates.map((c): Row => ({ etaS: c.etaS, kind: 'unit', name: c.name, what: c.fills.replace(/_/g, ' '), why: t('candidateReason', { fills: c.fills.replace(/_/g, ' '), eta: minSec(c.etaS), turnout: minSec(c.turnoutS), from: c.from }), colour: STATUS_COLOUR['dispatched']! })),
       ...alerts
         .filter((a) => a.status === 'open' || a.status === 'accepted')
         .map((a): Row => ({
           etaS: a.etaS,
           kind: 'volunteer',
           name: t('volunteerShort', { id: a.volunteerId }),
-          what: `${a.qualification.replace(/_/g, ' ')}${a.role ? ` · ${t(`role_${a.role}` as never)}` : ''}`,
+          what: `${qualificationWords(a.qualification)}${a.role ? ` · ${t(`role_${a.role}` as never)}` : ''}`,
           why: t(`alert_${a.status}` as never),
           colour: KIND_COLOUR.volunteer,
         })),

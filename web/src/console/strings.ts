@@ -65,6 +65,7 @@ const en = {
   nothingToDispatch: 'No unit to dispatch',
   shortfalls: 'Shortfalls',
   committed: 'Committed',
+  candidateReason: 'fastest available {fills}: {eta} with {turnout} turnout, from {from}',
   passedOver: 'Passed over',
   moreUnits: 'More units',
   nextAlarm: 'Next alarm',
@@ -230,6 +231,7 @@ export const STRINGS: Strings<ConsoleKey> = {
     nothingToDispatch: 'Aucun engin à engager',
     shortfalls: 'Manques',
     committed: 'Engagés',
+    candidateReason: '{fills} disponible le plus rapide : {eta} dont {turnout} de départ, depuis {from}',
     passedOver: 'Écartés',
     moreUnits: 'Renforts',
     nextAlarm: 'Échelon suivant',
@@ -349,4 +351,14 @@ export const NATURE_FR: Readonly<Record<string, string>> = {
   violence: 'Violence (police d’abord, secours en attente)',
   citizen_assist: 'Assistance à personne',
   other: 'Autre',
+};
+
+/** Volunteers' qualifications in French; English shows the code in words. */
+export const QUALIFICATION_FR: Readonly<Record<string, string>> = {
+  cpr: 'RCP',
+  first_aid: 'secourisme',
+  aed: 'DAE',
+  nurse: 'infirmier·e',
+  doctor: 'médecin',
+  firefighter_off_duty: 'pompier hors service',
 };

@@ -1,4 +1,4 @@
-import type { Translate } from './context.ts';
+import { qualificationWords, type Translate } from './context.ts';
 import { clockTime, h, minSec } from './dom.ts';
 import type { VolunteerAlert } from './recommendation-panel.ts';
 
@@ -28,7 +28,7 @@ export class VolunteerPanel {
           ...response.alerts.map((a) =>
             h('tr', { 'data-volunteer': a.volunteerId, 'data-status': a.status },
               cell(a.volunteerId),
-              cell(a.qualification.replace(/_/g, ' ')),
+              cell(qualificationWords(a.qualification)),
               cell(t(`alert_${a.status}` as never)),
               cell(a.delivery?.seenAt ? clockTime(a.delivery.seenAt, this.lang) : '—'),
               cell(a.role ? t(`role_${a.role}` as never) : '—'),
