@@ -44,7 +44,7 @@ export class CreateForm {
       this.nature.input.focus();
     }, { delayMs: 150, describedBy: 'new-address-hint' });
     this.pinLine = h('p', { class: 'pin-line', role: 'status' }, t('pinNone'));
-    const pinHere = h('button', { type: 'button', class: 'small', onclick: () => this.placePin(map.center(), t('pinMoved')) }, t('pin') + ' ⊕');
+    const pinHere = h('button', { type: 'button', class: 'small', onclick: () => this.placePin(map.center(), t('pinMoved')) }, t('pinHere'));
     this.nature = new Combobox<string>('new-nature', (q) => Promise.resolve(this.natureOptions(q)), (o) => {
       this.chosenNature = o.value;
       this.nature.input.value = o.label;
