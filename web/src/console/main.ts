@@ -136,9 +136,6 @@ async function consoleView(root: HTMLElement): Promise<void> {
   });
   helpButton.addEventListener('click', showHelp);
 
-  drawMap(map, data, watch, t, natureLabel, await api<{ aeds: Aed[] }>('GET', '/api/aeds').then((r) => r.aeds, () => []));
-  watch.watchOpen(20);
-
   const stream = new LiveStream({
     path: '/api/stream',
     ticket: sessionTicket,
@@ -151,6 +148,9 @@ async function consoleView(root: HTMLElement): Promise<void> {
   });
   stream.start();
   (window as unknown as { samaritan: unknown }).samaritan = { stream, data };
+  // The map's extras (AEDs, then the streets) come once the console is live and usable.
+  drawMap(map, data, watch, t, natureLabel, await api<{ aeds: Aed[] }>('GET', '/api/aeds').then((r) => r.aeds, () => []));
+  watch.watchOpen(20);
 }
 
 void boot();
