@@ -55,6 +55,14 @@ const API_ROUTES: readonly [string, string][] = [
   ['POST', '/api/volunteers/me/push-subscription'],
   ['GET', '/api/volunteers/me/stream'],
   ['GET', '/api/incidents/:id/volunteers'],
+  ['GET', '/api/incidents/nearby'],
+  ['GET', '/api/geocode'],
+  ['GET', '/api/map/streets'],
+  ['GET', '/api/map/config'],
+  ['POST', '/api/volunteers/me/stream/ticket'],
+  ['POST', '/api/volunteers/me/enrolment-code'],
+  ['POST', '/api/volunteers/enrol'],
+  ['GET', '/api/volunteers/push-key'],
 ];
 
 /** Full paths and methods from Fastify's printRoutes tree ("├── /api/units (GET, HEAD)", nested by 4 columns). */
