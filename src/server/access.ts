@@ -72,8 +72,9 @@ export const ACCESS: Readonly<Record<string, Rule>> = {
   'GET /api/natures': { roles: STAFF_READ, scope: 'incidents:read' },
   // The address field and the map (src/server/routes/geo.ts), from bundled files.
   'GET /api/geocode': { roles: STAFF_READ, scope: 'incidents:read' },
-  'GET /api/map/streets': { roles: STAFF_READ },
-  'GET /api/map/config': { roles: STAFF_READ },
+  // The street map is drawn on the console and on the volunteers' phones alike.
+  'GET /api/map/streets': { roles: [...STAFF_READ, 'volunteer'], via: ['token', 'session', 'device'] },
+  'GET /api/map/config': { roles: [...STAFF_READ, 'volunteer'], via: ['token', 'session', 'device'] },
   'GET /api/events': { roles: STAFF_READ, scope: 'events:read' },
   // The console's live stream (src/server/routes/stream.ts): whoever may read GET /api/events, filtered
   // alike (src/read-models/event-visibility.ts). Volunteers have their own socket, /api/volunteers/me/stream.

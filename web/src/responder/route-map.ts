@@ -1,5 +1,6 @@
 import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
+import { api } from '../shared/api.ts';
 import { h } from './dom.ts';
 import { t } from './locale.ts';
 import type { LatLon, RouteLeg } from './volunteer-api.ts';
@@ -15,6 +16,10 @@ export interface MapContent {
   readonly area?: (LatLon & { readonly withinM: number }) | undefined;
   readonly route?: readonly RouteLeg[] | undefined;
 }
+
+/** The bundled streets, fetched once per page: the map needs no tile server and works offline. */
+let streets: Promise<GeoJSON.GeoJsonObject | undefined> | undefined;
+const loadStreets = () => (streets ??= api<GeoJSON.GeoJsonObject>('GET', '/api/map/streets').catch(() => undefined));
 
 const swatch = (colour: string, label: string) => {
   const s = h('span', { class: 'swatch', 'aria-hidden': 'true' });
@@ -32,6 +37,9 @@ export function routeMap(content: MapContent, size: 'full' | 'compact' = 'full')
   const renderer = L.canvas({ padding: 0.5 });
   const map = L.map(box, { preferCanvas: true, renderer, zoomControl: true, keyboard: true, attributionControl: false }).setView([37.7749, -122.4194], 15);
   L.control.scale({ imperial: false }).addTo(map);
+  void loadStreets().then((geojson) => {
+    if (geojson) L.geoJSON(geojson, { interactive: false, style: { color: '#9aa0a6', weight: 1, opacity: 0.8 } }).addTo(map).bringToBack();
+  });
   const bounds = L.latLngBounds([]);
   for (const leg of content.route ?? []) {
     const line = leg.geometry.coordinates.map(([lon, lat]) => L.latLng(lat, lon));
