@@ -41,7 +41,7 @@ describe('a dispatcher at the keyboard', () => {
 
     // N opens the form with the focus in the address field.
     await page.keyboard.press('n');
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('new-address');
+    expect(await page.evaluate('document.activeElement?.id')).toBe('new-address');
     await page.keyboard.type('Market St & 5th St');
     const firstSuggestion = page.locator('#new-address + [role="listbox"] [role="option"]').first();
     await firstSuggestion.waitFor();
@@ -51,11 +51,11 @@ describe('a dispatcher at the keyboard', () => {
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
     await page.locator('.pin-line', { hasText: /37\.78/ }).waitFor();
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('new-nature');
+    expect(await page.evaluate('document.activeElement?.id')).toBe('new-nature');
     await page.keyboard.type('cardiac');
     await page.locator('#new-nature + [role="listbox"] [role="option"]').first().waitFor();
     await page.keyboard.press('Enter');
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('new-priority');
+    expect(await page.evaluate('document.activeElement?.id')).toBe('new-priority');
     await page.keyboard.press('Tab');
     await page.keyboard.press('p'); // Public place
     await page.keyboard.press('Tab');
@@ -80,7 +80,7 @@ describe('a dispatcher at the keyboard', () => {
     await screenshot(page, 'console-recommendation');
 
     // One key sends the plan; the board shows the units committed.
-    expect(await page.evaluate(() => document.activeElement?.tagName)).not.toBe('INPUT');
+    expect(await page.evaluate('document.activeElement?.tagName')).not.toBe('INPUT');
     await page.keyboard.press('d');
     for (const c of rec.candidates as { unitId: string }[]) {
       await page.locator(`.unit-list li[data-unit="${c.unitId}"][data-status="dispatched"]`).waitFor();

@@ -48,7 +48,7 @@ describe('duplicates and greater alarms in the console', () => {
     const before = await page.locator('.arrival[data-kind="unit"]').count();
     await page.locator('#detail-title').click();
     await page.keyboard.press('m');
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('more-capability');
+    expect(await page.evaluate('document.activeElement?.id')).toBe('more-capability');
     await page.keyboard.press('Tab');
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');

@@ -36,7 +36,7 @@ describe('searching past incidents in the console', () => {
     await page.goto(t.base + '/');
     await page.waitForSelector('[data-state="live"]');
     await page.keyboard.press('/');
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('search-text');
+    expect(await page.evaluate('document.activeElement?.id')).toBe('search-text');
     await page.keyboard.type('alpha');
     await page.keyboard.press('Enter');
     const results = page.locator('.search-pane li[data-incident]');
@@ -52,8 +52,8 @@ describe('searching past incidents in the console', () => {
     await page.locator('#search-nature').selectOption('vehicle_fire');
     await page.locator('#search-status').selectOption('resolved');
     await page.locator('#search-status').press('Enter');
-    await page.waitForFunction(() => document.querySelectorAll('.search-pane li[data-incident]').length === 2);
-    const found = await results.evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset['incident']));
+    await expect.poll(() => results.count(), { timeout: 10_000 }).toBe(2);
+    const found = await Promise.all((await results.all()).map((r) => r.getAttribute('data-incident')));
     expect(found.sort()).toEqual(fires.slice(0, 2).sort());
 
     await results.first().focus();
