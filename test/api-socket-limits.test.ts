@@ -224,6 +224,17 @@ describe('WebSocket limits of a server started without any', () => {
     clients.push(await opened(consoleUrl, other));
   });
 
+  it('a phone that acks a busy stretch (150 messages at once: alerts, roles, stand-downs) keeps its socket', async () => {
+    const signed = await app.volunteers.signUp({ name: 'Busy Phone', phone: '+1 415 555 0103', languages: ['en'], locationConsent: true });
+    if (!signed.ok) throw new Error(signed.message);
+    const busy = await opened(responder, signed.value.token);
+    clients.push(busy);
+    for (let i = 0; i < 150; i++) busy.ws.send(JSON.stringify({ type: 'ping' }));
+    await busy.until((m) => m['type'] === 'pong', 150);
+    expect(busy.messages.filter((m) => m['type'] === 'pong')).toHaveLength(150);
+    expect(busy.ws.readyState).toBe(WebSocket.OPEN);
+  });
+
   it('a message of 16 KiB is taken, and one over 16 KiB closes the socket with 1009', async () => {
     const signed = await app.volunteers.signUp({ name: 'Default Limits', phone: '+1 415 555 0102', languages: ['en'], locationConsent: true });
     if (!signed.ok) throw new Error(signed.message);

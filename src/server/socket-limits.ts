@@ -21,8 +21,9 @@ export const DEFAULT_SOCKET_LIMITS: SocketLimits = {
   perCredential: 8,
   total: 2000,
   maxPayload: 16 * 1024,
-  // The app sends an ack per frame, a seen per alert and a ping now and then: far fewer than this.
-  maxMessages: 100,
+  // The app acks every frame the server sends, so a busy phone (alert, role, stand-down, one after
+  // another) may send tens a second; a flood sends thousands.
+  maxMessages: 1000,
   windowMs: 10_000,
 };
 
