@@ -1,4 +1,7 @@
 import { api } from './api.ts';
+import { TicketedSocket, type StreamState } from './ticketed-socket.ts';
+
+export type { StreamState };
 
 /** One event of the log, as the server streams it. */
 export interface StreamEvent {
@@ -8,8 +11,6 @@ export interface StreamEvent {
   readonly actor?: { kind: string; id: string };
   readonly data: Record<string, unknown>;
 }
-
-export type StreamState = 'connecting' | 'live' | 'offline';
 
 export interface LiveStreamOptions {
   /** Where to open: the log stream for the console. */
@@ -23,18 +24,33 @@ export interface LiveStreamOptions {
 }
 
 /**
- * Follows the server's live stream and survives drops: on reconnect it resumes after the last seq it
- * applied, so nothing is missed or applied twice. Reconnects back off from 0.5 s to 10 s.
+ * Follows the server's live log stream and survives drops: each reconnect resumes after the last
+ * seq applied, so nothing is missed or applied twice.
  */
 export class LiveStream {
-  private socket: WebSocket | undefined;
   private last: number | undefined;
-  private delayMs = 500;
-  private stopped = false;
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly socket: TicketedSocket;
 
-  constructor(private readonly options: LiveStreamOptions) {
+  constructor(options: LiveStreamOptions) {
     this.last = options.after;
+    this.socket = new TicketedSocket({
+      ticket: options.ticket,
+      url: () => {
+        const url = new URL(options.path, location.href);
+        if (this.last !== undefined) url.searchParams.set('after', String(this.last));
+        return url;
+      },
+      onOpen: () => options.onState('live'),
+      onState: options.onState,
+      onMessage: (data) => {
+        const event = JSON.parse(data) as StreamEvent;
+        if (typeof event.seq === 'number') {
+          if (this.last !== undefined && event.seq <= this.last) return;
+          this.last = event.seq;
+        }
+        options.onEvent(event);
+      },
+    });
   }
 
   get lastSeq(): number | undefined {
@@ -42,59 +58,16 @@ export class LiveStream {
   }
 
   start(): void {
-    this.stopped = false;
-    void this.open();
+    this.socket.start();
   }
 
   stop(): void {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    this.socket?.close(1000);
+    this.socket.stop();
   }
 
   /** Drops the socket as a network would (tests and the "reconnect" button). */
   drop(): void {
-    this.socket?.close(4100, 'dropped');
-  }
-
-  private async open(): Promise<void> {
-    this.options.onState('connecting');
-    let ticket: string;
-    try {
-      ticket = await this.options.ticket();
-    } catch {
-      return this.retry();
-    }
-    if (this.stopped) return;
-    const url = new URL(this.options.path, location.href);
-    url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    url.searchParams.set('ticket', ticket);
-    if (this.last !== undefined) url.searchParams.set('after', String(this.last));
-    const socket = new WebSocket(url);
-    this.socket = socket;
-    socket.onopen = () => {
-      this.delayMs = 500;
-      this.options.onState('live');
-    };
-    socket.onmessage = (m) => {
-      const event = JSON.parse(String(m.data)) as StreamEvent;
-      if (typeof event.seq === 'number') {
-        if (this.last !== undefined && event.seq <= this.last) return;
-        this.last = event.seq;
-      }
-      this.options.onEvent(event);
-    };
-    socket.onclose = () => {
-      if (this.socket === socket) this.socket = undefined;
-      if (!this.stopped) this.retry();
-    };
-  }
-
-  private retry(): void {
-    this.options.onState('offline');
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.open(), this.delayMs);
-    this.delayMs = Math.min(10_000, this.delayMs * 2);
+    this.socket.drop();
   }
 }
 
