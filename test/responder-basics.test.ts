@@ -20,9 +20,21 @@ describe('the responder app: sign-up, a second phone, settings and the account',
   it('a new phone opens on the sign-up form, which has no serious accessibility violation', async () => {
     const { context, errors } = await phoneContext(browser);
     const page = await context.newPage();
+    const consoleErrors: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text());
+    });
     await page.goto(`${t.base}/responder/`);
     await page.locator('form input[name="name"]').waitFor();
     expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    // The phone's pattern compiles (an invalid one is only logged to the console) and flags a wrong number.
+    const phone = page.locator('input[name="phone"]');
+    await phone.fill('call me');
+    expect(await page.evaluate('document.querySelector(\'input[name="phone"]\').validity.patternMismatch')).toBe(true);
+    await phone.fill('+33 (0)6 12-34.56');
+    expect(await page.evaluate('document.querySelector(\'input[name="phone"]\').validity.valid')).toBe(true);
+    await phone.fill('');
+    expect(consoleErrors).toEqual([]);
     await screenshot(page, 'responder-sign-up');
     expect(await seriousAxeViolations(page)).toEqual([]);
     await page.locator('.sign-up button[type="button"]').click();

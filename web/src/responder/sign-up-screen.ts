@@ -9,7 +9,8 @@ export const reason = (e: unknown): string => t('failed', { message: e instanceo
 /** The first screen on a new phone: sign up (name, phone, consent), or go and sign in with another phone's code. */
 export function signUpScreen(onSignedIn: () => void, onSignIn: () => void): HTMLElement {
   const name = h('input', { name: 'name', autocomplete: 'name', required: true, maxlength: 100 });
-  const phone = h('input', { name: 'phone', type: 'tel', autocomplete: 'tel', required: true, maxlength: 40, pattern: '\\+?[0-9()\\-. ]{3,}' });
+  // Browsers compile `pattern` with the `v` flag, where `(`, `)` and `-` must be escaped inside a class.
+  const phone = h('input', { name: 'phone', type: 'tel', autocomplete: 'tel', required: true, maxlength: 40, pattern: '\\+?[0-9\\(\\)\\-. ]{3,}' });
   const consent = h('input', { type: 'checkbox', name: 'consent', checked: true });
   const said = notice();
   const submit = h('button', { type: 'submit', class: 'primary' }, t('signUp'));
