@@ -53,6 +53,14 @@ describe('geocoding and the basemap over HTTP', () => {
     expect(haversine(between!.location, { lat: 37.7765, lon: -122.4177 })).toBeLessThan(150);
   });
 
+  it('finds "1 Dr Carlton B Goodlett Pl" (TIGER writes P) as an address at City Hall, and "Goodlett" as the street', async () => {
+    const [first] = await geocode('1 Dr Carlton B Goodlett Pl');
+    expect(first).toMatchObject({ label: '1 Dr Carlton P Goodlett Pl', kind: 'address' });
+    expect(['block', 'interpolated']).toContain(first!.precision);
+    expect(haversine(first!.location, { lat: 37.7793, lon: -122.4193 })).toBeLessThan(150);
+    expect((await geocode('Goodlett'))[0]).toMatchObject({ label: 'Dr Carlton P Goodlett Pl', kind: 'street' });
+  });
+
   it('finds streets by the start of the name and with a typo, major streets first', async () => {
     expect((await geocode('mark'))[0]).toMatchObject({ label: 'Market St', kind: 'street', precision: 'street' });
     expect((await geocode('Mision Street'))[0]!.label).toBe('Mission St');

@@ -19,6 +19,8 @@ const streets = StreetIndex.fromLines([
   { name: 'S Van Ness Ave', line: [-122.41, 37.76, -122.41, 37.78], major: false },
   // Ends 10 m short of Main St, as TIGER leaves some streets.
   { name: 'Short Pl', line: [-122.415, 37.75, -122.415, 37.76991], major: false },
+  // TIGER spells City Hall's street with a P; its address is written with a B. No call on record there.
+  { name: 'Dr Carlton P Goodlett Pl', line: [-122.418227, 37.778489, -122.418401, 37.779315, -122.418599, 37.78026], major: false },
 ]);
 // Calls placed the 100 and 500 blocks of Main St (…50 lies mid-block).
 const blocks = BlockIndex.fromAddresses([
@@ -65,6 +67,18 @@ describe('street index', () => {
     expect(streets.match('second avenue', 5)[0]?.street.name).toBe('2nd Ave');
   });
 
+  it('tolerates a differing, missing or extra middle initial, and finds a long name by one distinctive word', () => {
+    for (const q of ['Dr Carlton B Goodlett Pl', 'dr carlton goodlett pl', 'Dr Carlton P Goodlett Place', 'goodlett', 'carlton goodlett']) {
+      expect(streets.match(q, 5)[0]?.street.name, q).toBe('Dr Carlton P Goodlett Pl');
+    }
+    expect(streets.match('Main B St', 5)[0]?.street.name).toBe('Main St');
+    // The exact spelling still ranks first.
+    const exact = streets.match('Dr Carlton P Goodlett Pl', 5)[0]!.score;
+    expect(streets.match('Dr Carlton B Goodlett Pl', 5)[0]!.score).toBeGreaterThan(exact);
+    // A short word is not looked for inside other names.
+    expect(streets.match('pl', 5).map((m) => m.street.name)).toEqual([]);
+  });
+
   it('finds a street without its leading direction', () => {
     expect(streets.match('van ness', 5)[0]?.street.name).toBe('S Van Ness Ave');
   });
@@ -105,6 +119,13 @@ describe('geocoder', () => {
     const [first] = geocoder.suggest('350 main street', places, 5);
     expect(first).toMatchObject({ label: '350 Main St', kind: 'address', precision: 'interpolated' });
     expect(haversine(first!.location, { lat: 37.77, lon: -122.42 })).toBeLessThan(5);
+  });
+
+  it('keeps the house number of "1 Dr Carlton B Goodlett Pl": mid-street on a short street with no known block', () => {
+    const [first] = geocoder.suggest('1 Dr Carlton B Goodlett Pl', places, 5);
+    expect(first).toMatchObject({ label: '1 Dr Carlton P Goodlett Pl', kind: 'address', precision: 'interpolated' });
+    expect(haversine(first!.location, { lat: 37.7793, lon: -122.4193 })).toBeLessThan(150);
+    expect(geocoder.suggest('Goodlett', places, 5)[0]).toMatchObject({ label: 'Dr Carlton P Goodlett Pl', kind: 'street' });
   });
 
   it('offers the street alone when the number cannot be placed', () => {

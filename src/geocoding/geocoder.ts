@@ -25,6 +25,13 @@ const NEAR_MISS_M = 30;
 const SAME_CROSSING_M = 100;
 
 const STREET_PENALTY = 0.2;
+/**
+ * A street this short with no call on record is a block or two long (the plaza round City Hall,
+ * a court): a house number on it is put mid-street, which is nearer than any block-less guess.
+ */
+const SHORT_STREET_M = 400;
+/** Numbers on a street that short stay low. */
+const SHORT_STREET_MAX_NUMBER = 400;
 
 interface Scored extends Suggestion {
   readonly score: number;
@@ -96,7 +103,18 @@ export class Geocoder {
     const out: Scored[] = [];
     for (const m of this.streets.match(streetText, limit)) {
       const house = this.blocks.locate(m.street, n);
-      if (house === undefined) continue;
+      if (house === undefined) {
+        if (m.street.lengthM > SHORT_STREET_M || n >= SHORT_STREET_MAX_NUMBER || this.blocks.blocksOf(m.street).length > 0) continue;
+        out.push({
+          label: `${n} ${m.street.name}`,
+          kind: 'address',
+          location: round(m.street.anchor),
+          precision: 'interpolated',
+          score: m.score + 0.1,
+          detail: 'Mid-street (short street, no known block)',
+        });
+        continue;
+      }
       out.push({
         label: `${n} ${m.street.name}`,
         kind: 'address',

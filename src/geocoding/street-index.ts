@@ -74,20 +74,55 @@ export function tokenScore(typed: string, raw: string, target: string, last: boo
   return best === Infinity ? undefined : 1 + best;
 }
 
-/** Scores a typed name against a street's tokens, or undefined. */
+/** A middle initial ("Carlton B Goodlett"): often misheard, misspelt or left out. */
+const isInitial = (t: string) => t.length === 1 && /[a-z]/.test(t);
+/** A typed word distinctive enough to be looked for inside a longer name ("goodlett" in "Dr Carlton P Goodlett Pl"). */
+const distinctive = (typed: string, raw: string) => raw.length >= 4 && !/\d/.test(raw) && !SPELLINGS.has(typed);
+
+const WRONG_INITIAL = 0.5;
+const EXTRA_INITIAL = 0.5;
+const MISSING_INITIAL = 0.3;
+const MISSING_INNER_WORD = 0.6;
+const MISSING_LEADING_WORDS = 0.5;
+const MISSING_TRAILING_WORD = 0.1;
+
+/**
+ * Scores a typed name against a street's tokens, or undefined: the typed words are aligned in
+ * order with the name's, so a differing, missing or extra middle initial, a left-out word inside
+ * the name, or the leading words of a long name ("Goodlett" for "Dr Carlton P Goodlett Pl") cost a
+ * little instead of losing the street.
+ */
 export function nameScore(typed: readonly string[], raw: readonly string[], target: readonly string[]): number | undefined {
-  let best: number | undefined;
-  for (const skip of [0, 1]) {
-    if (skip === 1 && !SKIPPABLE_FIRST.has(target[0] ?? '')) break;
-    if (typed.length > target.length - skip) continue;
-    let total: number | undefined = skip * 0.4 + (target.length - skip - typed.length) * 0.1;
-    for (let i = 0; i < typed.length && total !== undefined; i++) {
-      const s = tokenScore(typed[i]!, raw[i]!, target[i + skip]!, i === typed.length - 1);
-      total = s === undefined ? undefined : total + s;
-    }
-    if (total !== undefined && (best === undefined || total < best)) best = total;
+  const n = typed.length;
+  const m = target.length;
+  if (n === 0) return undefined;
+  // best[i][j]: typed[0..i) aligned with target[0..j).
+  const best: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(Infinity));
+  best[0]![0] = 0;
+  // Leading words of the name left out: a direction or "the" as before, else only for a distinctive first word.
+  for (let j = 1; j <= m; j++) {
+    if (j === 1 && SKIPPABLE_FIRST.has(target[0]!)) best[0]![1] = 0.4;
+    else if (distinctive(typed[0]!, raw[0]!) && j < m) best[0]![j] = MISSING_LEADING_WORDS + 0.1 * j;
   }
-  return best;
+  for (let i = 0; i <= n; i++) {
+    for (let j = 0; j <= m; j++) {
+      const here = best[i]![j]!;
+      if (here === Infinity) continue;
+      if (i < n && j < m) {
+        const s = tokenScore(typed[i]!, raw[i]!, target[j]!, i === n - 1);
+        const cost = s ?? (isInitial(typed[i]!) && isInitial(target[j]!) ? WRONG_INITIAL : undefined);
+        if (cost !== undefined) best[i + 1]![j + 1] = Math.min(best[i + 1]![j + 1]!, here + cost);
+      }
+      // A typed initial the name does not have.
+      if (i < n && i > 0 && isInitial(typed[i]!)) best[i + 1]![j] = Math.min(best[i + 1]![j]!, here + EXTRA_INITIAL);
+      if (j < m && i > 0) {
+        const cost = i === n ? MISSING_TRAILING_WORD : isInitial(target[j]!) ? MISSING_INITIAL : MISSING_INNER_WORD;
+        best[i]![j + 1] = Math.min(best[i]![j + 1]!, here + cost);
+      }
+    }
+  }
+  const score = best[n]![m]!;
+  return score === Infinity ? undefined : score;
 }
 
 /** The named streets of a city, searched by name with abbreviations, partial words and typos. */
