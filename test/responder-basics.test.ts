@@ -45,6 +45,26 @@ describe('the responder app: sign-up, a second phone, settings and the account',
     await context.close();
   });
 
+  it('location consent is an explicit choice: unticked at first, said why; without it the volunteer signs up but is asked for it before being alerted', async () => {
+    const { context, errors } = await phoneContext(browser);
+    const page = await context.newPage();
+    await page.goto(`${t.base}/responder/`);
+    const consent = page.locator('input[name="consent"]');
+    expect(await consent.isChecked()).toBe(false);
+    expect(await page.locator('#consent-help').textContent()).toContain('you cannot go on duty until you allow it');
+    await signUpInApp(page, t.base, { name: 'Not Yet Sure', phone: '+1 415 555 0111', consent: false });
+    const v = await volunteerOfPage(t, page);
+    const self = await t.request('GET', '/api/volunteers/me', undefined, { authorization: `Bearer ${v.token}` });
+    expect(self.body.locationConsent).toBe(false);
+    await page.getByText('You have not allowed the use of your location').waitFor();
+    await page.getByRole('button', { name: 'Allow location use' }).click();
+    await page.getByText('You have not allowed the use of your location').waitFor({ state: 'detached' });
+    const after = await t.request('GET', '/api/volunteers/me', undefined, { authorization: `Bearer ${v.token}` });
+    expect(after.body.locationConsent).toBe(true);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('a second phone enrols with the one-time code the first one shows, and gets a device token of its own', async () => {
     const first = await phoneContext(browser);
     const page1 = await first.context.newPage();

@@ -14,11 +14,12 @@ export async function phoneContext(browser: Browser, o: { locale?: string; at?: 
   });
 }
 
-/** Signs a volunteer up through the app's own form, as a new user would. */
-export async function signUpInApp(page: Page, base: string, who: { name: string; phone: string }): Promise<void> {
+/** Signs a volunteer up through the app's own form, as a new user would; they tick the location consent unless told not to. */
+export async function signUpInApp(page: Page, base: string, who: { name: string; phone: string; consent?: boolean }): Promise<void> {
   await page.goto(`${base}/responder/`);
   await page.locator('input[name="name"]').fill(who.name);
   await page.locator('input[name="phone"]').fill(who.phone);
+  if (who.consent ?? true) await page.locator('input[name="consent"]').check();
   await page.locator('form button[type="submit"]').click();
   await page.locator('.screen.home').waitFor();
 }

@@ -11,7 +11,8 @@ export function signUpScreen(onSignedIn: () => void, onSignIn: () => void): HTML
   const name = h('input', { name: 'name', autocomplete: 'name', required: true, maxlength: 100 });
   // Browsers compile `pattern` with the `v` flag, where `(`, `)` and `-` must be escaped inside a class.
   const phone = h('input', { name: 'phone', type: 'tel', autocomplete: 'tel', required: true, maxlength: 40, pattern: '\\+?[0-9\\(\\)\\-. ]{3,}' });
-  const consent = h('input', { type: 'checkbox', name: 'consent', checked: true });
+  // Consent is the volunteer's own choice: never ticked for them.
+  const consent = h('input', { type: 'checkbox', name: 'consent', 'aria-describedby': 'consent-help' });
   const said = notice();
   const submit = h('button', { type: 'submit', class: 'primary' }, t('signUp'));
   const form = h(
@@ -21,7 +22,7 @@ export function signUpScreen(onSignedIn: () => void, onSignIn: () => void): HTML
     field(t('name'), name),
     field(t('phone'), phone),
     h('div', { class: 'check' }, consent, h('label', { for: 'consent' }, t('consent'))),
-    h('p', { class: 'help' }, t('consentHelp')),
+    h('p', { class: 'help', id: 'consent-help' }, t('consentNeeded'), ' ', t('consentHelp')),
     submit,
     said,
   );
