@@ -108,6 +108,16 @@ describe('the responder app receives an alert live, accepts it, and shows the ro
       const r = await t.request('GET', `/api/incidents/${incidentId}/volunteers`);
       return r.body.response?.alerts?.find((a: { volunteerId: string }) => a.volunteerId === v.id)?.arrivedAt;
     }, 5000, 'the arrival');
+    // The confirmation is on top of the role, in view and focused (read out), and Done stays.
+    const banner = page.locator('.arrived-banner');
+    await banner.waitFor();
+    expect(await banner.textContent()).toMatch(/^You are marked as arrived at .+\. Stay with the patient until the crew takes over\.$/);
+    expect(await page.evaluate('document.activeElement?.className')).toBe('arrived-banner');
+    expect(await page.evaluate('document.querySelector(".arrived-banner").getBoundingClientRect().top >= 0')).toBe(true);
+    expect(await page.evaluate('document.querySelector(".screen.role").firstElementChild.className')).toBe('arrived-banner');
+    expect(await page.locator('[data-action="done"]').isEnabled()).toBe(true);
+    await screenshot(page, 'responder-role-arrived');
+    expect(await seriousAxeViolations(page)).toEqual([]);
     await page.locator('[data-action="done"]').click();
     await page.locator('.screen.home').waitFor();
     expect(errors).toEqual([]);

@@ -2,6 +2,7 @@ import { h, kbd, notice } from './dom.ts';
 import { clockTime, nature, t } from './locale.ts';
 import { roleWords } from './role-words.ts';
 import { routeMap } from './route-map.ts';
+import { reason } from './sign-up-screen.ts';
 import type { Alert, LatLon } from './volunteer-api.ts';
 
 export interface RoleActions {
@@ -19,11 +20,14 @@ export function roleScreen(a: Alert, here: LatLon | undefined, act: RoleActions)
   const role = a.role as keyof typeof ROLE_TITLE | undefined;
   const title = role && role in ROLE_TITLE ? t(ROLE_TITLE[role]) : t('roleWaiting');
   const said = notice();
+  // The confirmation goes on top, where the volunteer looks: the buttons are at the bottom, under the thumb.
+  const arrivedBanner = h('p', { class: 'arrived-banner', role: 'status', tabindex: '-1', hidden: true });
   const arrived = h('button', { type: 'button', class: 'primary big', 'data-action': 'arrived', 'aria-keyshortcuts': 'R' }, t('arrived'), kbd('r', t('shortcut', { key: 'R' })));
   const done = h('button', { type: 'button', class: 'big', 'data-action': 'done', 'aria-keyshortcuts': 'F' }, t('done'), kbd('f', t('shortcut', { key: 'F' })));
   const showArrived = (at: string) => {
     arrived.disabled = true;
-    said.say(t('arrivedAt', { time: clockTime(at) }));
+    arrivedBanner.textContent = `${t('arrivedAt', { time: clockTime(at) })} ${t(role === 'meet_crew' ? 'arrivedStayMeet' : 'arrivedStay')}`;
+    arrivedBanner.hidden = false;
   };
   if (a.arrivedAt) showArrived(a.arrivedAt);
   const doArrived = () => {
@@ -31,9 +35,14 @@ export function roleScreen(a: Alert, here: LatLon | undefined, act: RoleActions)
     arrived.disabled = true;
     act
       .arrived()
-      .then((r) => showArrived(r?.arrivedAt ?? new Date().toISOString()))
-      .catch(() => {
+      .then((r) => {
+        showArrived(r?.arrivedAt ?? new Date().toISOString());
+        said.say('');
+        arrivedBanner.focus();
+      })
+      .catch((e: unknown) => {
         arrived.disabled = false;
+        said.say(reason(e), 'error');
       });
   };
   arrived.addEventListener('click', doArrived);
@@ -49,6 +58,7 @@ export function roleScreen(a: Alert, here: LatLon | undefined, act: RoleActions)
   const el = h(
     'div',
     { class: 'screen role', 'data-role': a.role ?? 'pending', 'data-alert': a.alertId },
+    arrivedBanner,
     h('p', { class: 'kicker' }, `${t('yourRole')} · ${nature(a.incident.nature)}`),
     h('h2', { class: 'role-title', tabindex: '-1' }, title),
     roleWords(a),
