@@ -1,6 +1,7 @@
 import { api, ApiFailure } from '../shared/api.ts';
 import type { ConsoleData, Incident } from './console-data.ts';
 import { OPEN_STATUSES } from './console-data.ts';
+import { confirmDialog } from './confirm-dialog.ts';
 import { describeError, type Translate } from './context.ts';
 import { h } from './dom.ts';
 import { RecommendationPanel, type MoreRequest, type Recommendation } from './recommendation-panel.ts';
@@ -94,8 +95,8 @@ export class IncidentDetail {
     const i = this.incident!;
     const t = this.t;
     const open = OPEN_STATUSES.includes(i.status);
-    const action = (verb: 'resolve' | 'close' | 'cancel', label: ConsoleKey) =>
-      h('button', { type: 'button', class: 'small', onclick: () => void this.act(verb) }, t(label));
+    const action = (verb: 'resolve' | 'close' | 'cancel', label: ConsoleKey, key?: string) =>
+      h('button', { type: 'button', class: 'small', id: `incident-${verb}`, onclick: () => void (verb === 'resolve' ? this.confirmResolve() : this.act(verb)) }, t(label), key ? h('kbd', {}, key) : undefined);
     this.head.replaceChildren(
       h('h2', { id: 'detail-title' }, `${t('priority', { p: i.priority })} ${this.natureLabel(i.nature)}`, h('span', { class: 'status-tag' }, t(`incidentStatus_${i.status}` as ConsoleKey))),
       h('p', { class: 'addr' }, i.address ?? '', ' ', h('small', {}, `${i.id} · ${i.location.lat.toFixed(5)}, ${i.location.lon.toFixed(5)}`)),
@@ -103,7 +104,7 @@ export class IncidentDetail {
         ? h('p', { class: 'notes' }, i.place ? `${t('place')}: ${t(`place_${i.place}` as ConsoleKey)}. ` : '', i.floor ? `${t('floor')}: ${i.floor}. ` : '', i.access ? `${t('access')}: ${i.access}` : '')
         : '',
       h('div', { class: 'actions' },
-        open ? action('resolve', 'resolve') : undefined,
+        open ? action('resolve', 'resolve', 'R') : undefined,
         i.status === 'resolved' ? action('close', 'closeIncident') : undefined,
         open ? action('cancel', 'cancelIncident') : undefined),
     );
@@ -138,6 +139,15 @@ export class IncidentDetail {
       this.more = undefined;
       this.rec.say(this.t('error', { m: e instanceof ApiFailure ? describeError(e) : String(e) }));
     }
+  }
+
+  /** Resolves the incident on screen once the dispatcher confirms: the one they are looking at, never another. */
+  async confirmResolve(): Promise<void> {
+    const i = this.incident;
+    if (!i || i.id !== this.id || !OPEN_STATUSES.includes(i.status)) return;
+    const what = `${this.t('priority', { p: i.priority })} ${this.natureLabel(i.nature)}`;
+    const where = i.address ?? `${i.location.lat.toFixed(5)}, ${i.location.lon.toFixed(5)}`;
+    if (await confirmDialog(this.t, this.t('resolveQuestion'), this.t('resolveDetail', { what, where }), this.t('resolve'))) await this.act('resolve');
   }
 
   private async act(verb: 'resolve' | 'close' | 'cancel'): Promise<void> {

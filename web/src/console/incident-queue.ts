@@ -30,8 +30,17 @@ export class IncidentQueue {
     for (const li of this.element.querySelectorAll<HTMLElement>('li[data-incident]')) li.setAttribute('aria-current', String(li.dataset['incident'] === id));
   }
 
+  /** Focuses the incident on screen, so that Enter opens it again rather than another. */
   focus(): void {
-    (this.element.querySelector<HTMLElement>('li[tabindex="0"]') ?? this.element.querySelector<HTMLElement>('li[data-incident]'))?.focus();
+    const item = this.selectedItem() ?? this.element.querySelector<HTMLElement>('li[tabindex="0"]') ?? this.element.querySelector<HTMLElement>('li[data-incident]');
+    if (!item) return;
+    keepOneTabStop(this.element, 'li[data-incident]', item);
+    item.focus();
+  }
+
+  private selectedItem(): HTMLElement | undefined {
+    const id = this.selected;
+    return (id && this.element.querySelector<HTMLElement>(`li[data-incident="${CSS.escape(id)}"]`)) || undefined;
   }
 
   render(): void {
@@ -42,7 +51,7 @@ export class IncidentQueue {
       ...(sorted.length ? sorted.map((i) => incidentRow(i, this.t, this.natureLabel, now)) : [h('li', { class: 'empty' }, this.t('noIncidents'))]),
     );
     const focused = focusedId ? this.element.querySelector<HTMLElement>(`li[data-incident="${CSS.escape(focusedId)}"]`) : null;
-    keepOneTabStop(this.element, 'li[data-incident]', focused ?? undefined);
+    keepOneTabStop(this.element, 'li[data-incident]', focused ?? this.selectedItem());
     focused?.focus();
     this.markSelected(this.selected);
   }

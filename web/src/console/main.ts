@@ -133,6 +133,7 @@ async function consoleView(root: HTMLElement): Promise<void> {
       queue.focus();
     },
     units: () => board.focus(),
+    resolve: () => void (form ? undefined : detail.confirmResolve()),
   });
   helpButton.addEventListener('click', showHelp);
 

@@ -9,19 +9,22 @@ export interface ShortcutActions {
   readonly more: () => void;
   readonly queue: () => void;
   readonly units: () => void;
+  readonly resolve: () => void;
 }
 
-const HELP: readonly (readonly [string, ConsoleKey])[] = [
+/** Key names are words of the console's language (Entrée, Échap). */
+const HELP: readonly (readonly [string | ConsoleKey, ConsoleKey])[] = [
   ['N', 'key_n'],
   ['/', 'key_slash'],
   ['D', 'key_d'],
   ['M', 'key_m'],
   ['Q', 'key_q'],
   ['U', 'key_u'],
-  ['↑ ↓ Enter', 'key_arrows'],
+  ['R', 'key_r'],
+  ['keyArrowsEnter', 'key_arrows'],
   ['A E S T H R O', 'unitKeys'],
-  ['Ctrl+Enter', 'key_ctrl_enter'],
-  ['Esc', 'key_esc'],
+  ['keyCtrlEnter', 'key_ctrl_enter'],
+  ['keyEsc', 'key_esc'],
   ['?', 'key_help'],
 ];
 
@@ -33,14 +36,14 @@ const typing = (el: EventTarget | null): boolean =>
 export function installShortcuts(t: Translate, actions: ShortcutActions): { help: HTMLDialogElement; showHelp: () => void } {
   const help = h('dialog', { class: 'help', 'aria-labelledby': 'help-title' },
     h('h2', { id: 'help-title' }, t('help')),
-    h('dl', {}, ...HELP.flatMap(([key, label]) => [h('dt', {}, h('kbd', {}, key)), h('dd', {}, t(label))])),
-    h('form', { method: 'dialog' }, h('button', { type: 'submit' }, t('close'), h('kbd', {}, 'Esc'))));
+    h('dl', {}, ...HELP.flatMap(([key, label]) => [h('dt', {}, h('kbd', {}, key.startsWith('key') ? t(key as ConsoleKey) : key)), h('dd', {}, t(label))])),
+    h('form', { method: 'dialog' }, h('button', { type: 'submit' }, t('close'), h('kbd', {}, t('keyEsc')))));
   document.body.append(help);
   const showHelp = () => {
     if (!help.open) help.showModal();
   };
   document.addEventListener('keydown', (e) => {
-    if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || typing(e.target) || help.open) return;
+    if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || typing(e.target) || document.querySelector('dialog[open]')) return;
     const act: Record<string, (() => void) | undefined> = {
       n: actions.newIncident,
       '/': actions.search,
@@ -48,6 +51,8 @@ export function installShortcuts(t: Translate, actions: ShortcutActions): { help
       m: actions.more,
       q: actions.queue,
       u: actions.units,
+      // The unit board takes R for "returning" on a focused unit before it gets here.
+      r: actions.resolve,
       '?': showHelp,
     };
     const fn = act[e.key.length === 1 ? e.key.toLowerCase() : e.key];

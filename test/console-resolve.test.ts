@@ -1,0 +1,71 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, newContext, screenshot, seriousAxeViolations, signInContext } from './support/browser.ts';
+import { startTestServer, type TestServer } from './support/server.ts';
+
+const PASSWORD = 'console resolve password 1';
+
+describe('resolving an incident from the console', () => {
+  let t: TestServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    t = await startTestServer();
+    await t.app.accounts.addUser('rdisp', 'dispatcher', PASSWORD, 'test');
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  const open = async (page: Page) => {
+    await page.goto(t.base + '/');
+    await page.waitForSelector('[data-state="live"]');
+  };
+  const status = async (id: string) => (await t.request('GET', `/api/incidents/${id}`)).body.status as string;
+
+  it('Q then Enter opens the incident on screen, and R resolves it after a confirmation that Esc cancels', async () => {
+    const { context, errors } = await newContext(browser);
+    await signInContext(context, t.base, 'rdisp', PASSWORD);
+    const older = await t.request('POST', '/api/incidents', { location: { lat: 37.7793, lon: -122.4193 }, nature: 'medical', priority: 2, address: 'Older 1 Polk St' });
+    const newer = await t.request('POST', '/api/incidents', { location: { lat: 37.7793, lon: -122.4193 }, nature: 'medical', priority: 2, address: 'Newer 2 Polk St' });
+    const page = await context.newPage();
+    await open(page);
+    // The older incident is first in the queue; the dispatcher opens the newer one.
+    await page.locator(`li[data-incident="${newer.body.id}"]`).click();
+    await page.locator('.incident-head .addr', { hasText: 'Newer 2 Polk St' }).waitFor();
+    await page.locator('section.detail').focus();
+    // A call coming in redraws the queue while the dispatcher reads the incident.
+    const third = await t.request('POST', '/api/incidents', { location: { lat: 37.7793, lon: -122.4193 }, nature: 'medical', priority: 2, address: 'Third 3 Polk St' });
+    await page.locator(`li[data-incident="${third.body.id}"]`).waitFor();
+    await page.keyboard.press('q');
+    expect(await page.evaluate('document.activeElement?.dataset?.incident')).toBe(newer.body.id);
+    await page.keyboard.press('Enter');
+    expect(await page.locator('li[aria-current="true"]').getAttribute('data-incident')).toBe(newer.body.id);
+
+    await page.keyboard.press('r');
+    const dialog = page.locator('dialog.confirm[open]');
+    await dialog.waitFor();
+    expect(await dialog.textContent()).toContain('Newer 2 Polk St');
+    await screenshot(page, 'console-resolve-confirm');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    expect(await status(newer.body.id)).toBe('received');
+
+    await page.keyboard.press('r');
+    await dialog.waitFor();
+    await page.keyboard.press('Enter');
+    await page.locator('.incident-head .status-tag', { hasText: 'resolved' }).waitFor();
+    expect(await status(newer.body.id)).toBe('resolved');
+    expect(await status(older.body.id)).toBe('received');
+
+    await page.keyboard.press('?');
+    await page.locator('dialog.help[open] dt', { hasText: /^R$/ }).waitFor();
+    expect(await page.locator('dialog.help[open]').textContent()).toContain('Resolve the selected incident');
+    await page.keyboard.press('Escape');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
