@@ -102,6 +102,15 @@ describe('the responder app receives an alert live, accepts it, and shows the ro
     await page.evaluate('document.querySelector(".way").scrollIntoView({ block: "start" })');
     await screenshot(page, 'responder-role-cpr-route');
     expect(await seriousAxeViolations(page)).toEqual([]);
+    // The bar of buttons hides nothing: the legend brought into view, or the page scrolled to its end, ends above it.
+    const legendClear = `(() => document.querySelector('.legend').getBoundingClientRect().bottom <= document.querySelector('.role-buttons').getBoundingClientRect().top)()`;
+    await page.evaluate('document.querySelector(".legend").scrollIntoView({ block: "end" })');
+    expect(await page.evaluate(legendClear)).toBe(true);
+    await page.evaluate('window.scrollTo(0, document.documentElement.scrollHeight)');
+    expect(await page.evaluate(legendClear)).toBe(true);
+    // The legend names points with squares and the walk with a line, never round swatches like radio buttons.
+    expect(await page.locator('.legend li').allTextContents()).toEqual(['You', 'Patient', 'Walk to the patient']);
+    expect(await page.evaluate('[...document.querySelectorAll(".legend .swatch")].map((s) => s.className + ":" + getComputedStyle(s).borderRadius)')).toEqual(['swatch point:2px', 'swatch point:2px', 'swatch line:0px']);
 
     await page.locator('[data-action="arrived"]').click();
     await eventually(async () => {
@@ -154,6 +163,7 @@ describe('the responder app receives an alert live, accepts it, and shows the ro
     expect(await canvasPixels(page, SCENE_RED)).toBeGreaterThan(100);
     await screenshot(page, 'responder-role-aed-fr');
     await page.evaluate('document.querySelector(".way").scrollIntoView({ block: "start" })');
+    expect(await page.locator('.legend li').allTextContents()).toEqual(['Vous', 'DAE', 'Victime', 'Trajet jusqu’au DAE', 'Trajet jusqu’à la victime']);
     await screenshot(page, 'responder-role-aed-route-fr');
     expect(await seriousAxeViolations(page)).toEqual([]);
     expect(errors).toEqual([]);

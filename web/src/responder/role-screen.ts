@@ -54,6 +54,7 @@ export function roleScreen(a: Alert, here: LatLon | undefined, act: RoleActions)
     else if (k === 'f') act.done();
   };
   document.addEventListener('keydown', onKey);
+  const bar = h('div', { class: 'role-buttons' }, arrived, done);
   const map = routeMap({ you: here, aed: a.aed?.location, scene: a.incident.location ?? undefined, area: a.incident.location ? undefined : a.incident.area, route: a.route });
   const el = h(
     'div',
@@ -63,12 +64,21 @@ export function roleScreen(a: Alert, here: LatLon | undefined, act: RoleActions)
     h('h2', { class: 'role-title', tabindex: '-1' }, title),
     roleWords(a),
     h('section', { class: 'way', 'aria-labelledby': 'way-title' }, h('h3', { id: 'way-title' }, t('wayThere')), a.route?.length ? undefined : h('p', { class: 'help' }, t('noRoute')), map.el),
-    h('div', { class: 'role-buttons' }, arrived, done),
     said,
+    bar,
   );
+  // The bar is fixed over the page: the page ends, and scrolls things into view, a bar's height above it.
+  const pad = new ResizeObserver(() => {
+    const px = `${Math.ceil(bar.getBoundingClientRect().height)}px`;
+    el.style.paddingBottom = px;
+    document.documentElement.style.scrollPaddingBottom = px;
+  });
+  pad.observe(bar);
   return {
     el,
     dispose: () => {
+      pad.disconnect();
+      document.documentElement.style.scrollPaddingBottom = '';
       document.removeEventListener('keydown', onKey);
       map.map.remove();
     },

@@ -21,9 +21,11 @@ export interface MapContent {
 let streets: Promise<GeoJSON.GeoJsonObject | undefined> | undefined;
 const loadStreets = () => (streets ??= api<GeoJSON.GeoJsonObject>('GET', '/api/map/streets').catch(() => undefined));
 
-const swatch = (colour: string, label: string) => {
-  const s = h('span', { class: 'swatch', 'aria-hidden': 'true' });
-  s.style.background = colour;
+/** A legend entry: a filled square for a point, a short line (dashed like the map's) for a walking leg. */
+const swatch = (colour: string, label: string, kind: 'point' | 'line' | 'dashed' = 'point') => {
+  const s = h('span', { class: `swatch ${kind}`, 'aria-hidden': 'true' });
+  if (kind === 'point') s.style.background = colour;
+  else s.style.borderTopColor = colour;
   return h('li', {}, s, label);
 };
 
@@ -72,6 +74,8 @@ export function routeMap(content: MapContent, size: 'full' | 'compact' = 'full')
     swatch(COLOUR.you, t('legendYou')),
     content.aed ? swatch(COLOUR.aed, t('legendAed')) : undefined,
     swatch(COLOUR.scene, t('legendScene')),
+    content.route?.some((l) => l.to === 'aed') ? swatch(COLOUR.aed, t('legendWalkAed'), 'dashed') : undefined,
+    content.route?.some((l) => l.to === 'scene') ? swatch(COLOUR.scene, t('legendWalkScene'), 'line') : undefined,
   );
   const el = h('div', { class: `map-block ${size}` }, box, legend);
   // Leaflet measures its box: fit once it is in the page and laid out.
