@@ -182,6 +182,8 @@ describe('the responder app receives an alert live, accepts it, and shows the ro
     const cancelled = await t.request('POST', `/api/incidents/${created.body.id as string}/cancel`, { reason: 'caller called back: false alarm' });
     expect(cancelled.status, cancelled.text).toBe(200);
     await page.getByText('The incident was cancelled. Thank you: you can stand down.').waitFor({ timeout: 10_000 });
+    // The message and the screen change come from one stand-down, drawn in turn: wait for the screen to go.
+    await page.locator('.alert-screen').waitFor({ state: 'detached', timeout: 10_000 });
     expect(await page.locator('.alert-screen').count()).toBe(0);
     await screenshot(page, 'responder-stood-down');
     expect(errors).toEqual([]);
