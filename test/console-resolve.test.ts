@@ -68,4 +68,45 @@ describe('resolving an incident from the console', () => {
     expect(errors).toEqual([]);
     await context.close();
   });
+
+  it('a resolved incident offers no dispatch, says how many units are still committed, and C clears them (a unit that may not, says why)', async () => {
+    const created = await t.request('POST', '/api/incidents', { location: { lat: 37.7793, lon: -122.4193 }, nature: 'cardiac_arrest', priority: 1, address: 'Clear 4 Polk St' });
+    const id = created.body.id as string;
+    const rec = (await t.request('GET', `/api/incidents/${id}/recommendation`)).body as { candidates: { unitId: string; unitType: string }[] };
+    const unitIds = rec.candidates.map((c) => c.unitId);
+    expect(unitIds.length).toBeGreaterThan(1);
+    expect((await t.request('POST', `/api/incidents/${id}/dispatch`, { unitIds })).status).toBe(200);
+    // A medic carrying a patient cannot go straight back to available.
+    const medic = rec.candidates.find((c) => c.unitType === 'medic')!;
+    for (const s of ['en_route', 'on_scene', 'transporting']) expect((await t.request('POST', `/api/units/${medic.unitId}/status`, { status: s })).status).toBeLessThan(300);
+    expect((await t.request('POST', `/api/incidents/${id}/resolve`, {})).status).toBeLessThan(300);
+
+    const { context, errors } = await newContext(browser);
+    await signInContext(context, t.base, 'rdisp', PASSWORD);
+    const page = await context.newPage();
+    await open(page);
+    await page.keyboard.press('/');
+    await page.locator('#search-text').fill('Clear 4 Polk');
+    await page.keyboard.press('Enter');
+    await page.locator(`li[data-incident="${id}"]`).click();
+    const line = page.locator('.committed-line');
+    await line.waitFor();
+    expect(await line.textContent()).toContain(`${unitIds.length} units still committed`);
+    expect(await page.locator('#dispatch-plan').isVisible()).toBe(false);
+    expect(await page.locator('#more-units').isVisible()).toBe(false);
+    await screenshot(page, 'console-resolved-committed');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await page.locator('section.detail').focus();
+    await page.keyboard.press('d'); // nothing to send on a resolved incident
+    await page.keyboard.press('c');
+    await page.locator('.detail > .error', { hasText: 'IllegalTransition' }).waitFor();
+    await line.filter({ hasText: '1 unit still committed' }).waitFor();
+    for (const u of unitIds) {
+      const unit = (await t.request('GET', `/api/units/${u}`)).body as { status: string };
+      expect(unit.status, u).toBe(u === medic.unitId ? 'transporting' : 'available');
+    }
+    await screenshot(page, 'console-cleared-units');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
 });

@@ -1,5 +1,5 @@
 import { api, ApiFailure } from '../shared/api.ts';
-import type { ConsoleData, Incident } from './console-data.ts';
+import type { ConsoleData, Incident, Unit } from './console-data.ts';
 import { OPEN_STATUSES } from './console-data.ts';
 import { confirmDialog } from './confirm-dialog.ts';
 import { describeError, type Translate } from './context.ts';
@@ -76,6 +76,7 @@ export class IncidentDetail {
       const [incident, rec] = await Promise.all([api<Incident>('GET', `/api/incidents/${encodeURIComponent(id)}`), api<Recommendation>('GET', this.recPath(id)).catch(() => undefined)]);
       if (id !== this.id) return;
       this.incident = incident;
+      this.rec.setActive(OPEN_STATUSES.includes(incident.status));
       this.recommendation = rec && (this.more && 'alarm' in this.more ? { ...rec, alarm: this.more.alarm } : rec);
       this.renderHead();
       this.timeline.render(incident.timeline ?? []);
@@ -103,6 +104,7 @@ export class IncidentDetail {
       i.floor || i.access || i.place
         ? h('p', { class: 'notes' }, i.place ? `${t('place')}: ${t(`place_${i.place}` as ConsoleKey)}. ` : '', i.floor ? `${t('floor')}: ${i.floor}. ` : '', i.access ? `${t('access')}: ${i.access}` : '')
         : '',
+      open ? '' : this.committedLine(i.id),
       h('div', { class: 'actions' },
         open ? action('resolve', 'resolve', 'R') : undefined,
         i.status === 'resolved' ? action('close', 'closeIncident') : undefined,
@@ -110,8 +112,38 @@ export class IncidentDetail {
     );
   }
 
+  /** Units still on an incident that no longer needs them, at a glance, with the one step that frees them. */
+  private committedLine(id: string): HTMLElement | string {
+    const units = this.committedUnits(id);
+    if (!units.length) return '';
+    return h('p', { class: 'committed-line', role: 'status' },
+      h('strong', {}, units.length === 1 ? this.t('stillCommittedOne') : this.t('stillCommitted', { n: units.length })), ` ${units.map((u) => u.name).join(', ')} `,
+      h('button', { type: 'button', class: 'small', id: 'clear-units', onclick: () => void this.clearUnits() }, this.t('clearUnits'), h('kbd', {}, 'C')));
+  }
+
+  private committedUnits(id: string): Unit[] {
+    return [...this.data.units.values()].filter((u) => u.incidentId === id && u.status !== 'available' && u.status !== 'out_of_service');
+  }
+
+  /** Sets every unit still committed to a finished incident available; a unit that may not go straight there says why. */
+  async clearUnits(): Promise<void> {
+    const i = this.incident;
+    if (!i || OPEN_STATUSES.includes(i.status)) return;
+    const refused: string[] = [];
+    for (const u of this.committedUnits(i.id)) {
+      try {
+        await api('POST', `/api/units/${encodeURIComponent(u.id)}/status`, { status: 'available' });
+      } catch (e) {
+        refused.push(`${u.name}: ${describeError(e)}`);
+      }
+    }
+    this.error.textContent = refused.length ? this.t('error', { m: refused.join('; ') }) : '';
+    this.soon();
+  }
+
   /** Sends the units of the plan now on screen, all or none. */
   async dispatch(): Promise<void> {
+    if (!this.rec.active) return;
     const id = this.id;
     const unitIds = this.recommendation?.candidates.map((c) => c.unitId) ?? [];
     if (!id) return;

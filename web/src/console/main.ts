@@ -134,6 +134,7 @@ async function consoleView(root: HTMLElement): Promise<void> {
     },
     units: () => board.focus(),
     resolve: () => void (form ? undefined : detail.confirmResolve()),
+    clearUnits: () => void (form ? undefined : detail.clearUnits()),
   });
   helpButton.addEventListener('click', showHelp);
 

@@ -38,6 +38,8 @@ export class RecommendationPanel {
   private readonly count: HTMLInputElement;
   private readonly status: HTMLElement;
   private alarm = 1;
+  private readonly dispatchButton: HTMLButtonElement;
+  private readonly moreButton: HTMLButtonElement;
 
   constructor(private readonly t: Translate, capabilities: readonly string[], onDispatch: () => void, private readonly onMore: (m: MoreRequest) => void) {
     this.body = h('div', { class: 'rec-body' });
@@ -54,11 +56,10 @@ export class RecommendationPanel {
       if (this.capability.value) this.onMore({ capability: this.capability.value, count: Math.max(1, Number(this.count.value) || 1) });
       else this.onMore({ alarm: ++this.alarm });
     });
+    this.dispatchButton = h('button', { type: 'button', class: 'primary', id: 'dispatch-plan', onclick: onDispatch }, t('dispatchPlan'), h('kbd', {}, 'D'));
+    this.moreButton = h('button', { type: 'button', id: 'more-units', onclick: () => this.openMore() }, t('moreUnits'), h('kbd', {}, 'M'));
     this.element = h('section', { class: 'panel recommendation', 'aria-labelledby': 'rec-title' },
-      h('div', { class: 'panel-head' },
-        h('h3', { id: 'rec-title' }, t('recommendation')),
-        h('button', { type: 'button', class: 'primary', id: 'dispatch-plan', onclick: onDispatch }, t('dispatchPlan'), h('kbd', {}, 'D')),
-        h('button', { type: 'button', id: 'more-units', onclick: () => this.openMore() }, t('moreUnits'), h('kbd', {}, 'M'))),
+      h('div', { class: 'panel-head' }, h('h3', { id: 'rec-title' }, t('recommendation')), h('span', { class: 'buttons' }, this.dispatchButton, this.moreButton)),
       this.moreForm, this.status, this.body);
   }
 
@@ -69,7 +70,18 @@ export class RecommendationPanel {
     this.body.replaceChildren();
   }
 
+  /** A resolved, closed or cancelled incident takes no more units: the whole panel goes. */
+  setActive(active: boolean): void {
+    this.element.hidden = !active;
+    if (!active) this.moreForm.hidden = true;
+  }
+
+  get active(): boolean {
+    return !this.element.hidden;
+  }
+
   openMore(): void {
+    if (!this.active) return;
     this.moreForm.hidden = false;
     this.capability.focus();
   }

@@ -10,6 +10,7 @@ export interface ShortcutActions {
   readonly queue: () => void;
   readonly units: () => void;
   readonly resolve: () => void;
+  readonly clearUnits: () => void;
 }
 
 /** Key names are words of the console's language (Entrée, Échap). */
@@ -21,6 +22,7 @@ const HELP: readonly (readonly [string | ConsoleKey, ConsoleKey])[] = [
   ['Q', 'key_q'],
   ['U', 'key_u'],
   ['R', 'key_r'],
+  ['C', 'key_c'],
   ['keyArrowsEnter', 'key_arrows'],
   ['A E S T H R O', 'unitKeys'],
   ['keyCtrlEnter', 'key_ctrl_enter'],
@@ -53,6 +55,7 @@ export function installShortcuts(t: Translate, actions: ShortcutActions): { help
       u: actions.units,
       // The unit board takes R for "returning" on a focused unit before it gets here.
       r: actions.resolve,
+      c: actions.clearUnits,
       '?': showHelp,
     };
     const fn = act[e.key.length === 1 ? e.key.toLowerCase() : e.key];
