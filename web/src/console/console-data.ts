@@ -15,7 +15,7 @@ export interface Unit {
   livePosition?: LatLon & { at: string; stale: boolean };
 }
 export interface Assignment { unitId: string; active?: boolean }
-export interface TimelineEntry { seq: number; at: string; type: string; summary: string; by: string; unitId?: string; volunteerId?: string; data: Record<string, unknown> }
+export interface TimelineEntry { seq: number; at: string; type: string; summary: string; by: string; actor?: { kind: string; id: string }; requestId?: string; unitId?: string; volunteerId?: string; data: Record<string, unknown> }
 export interface Incident {
   id: string;
   status: string;

@@ -37,6 +37,8 @@ export class IncidentDetail {
     this.element = h('section', { class: 'detail', 'aria-labelledby': 'detail-title', tabindex: '-1' }, this.head, this.error, this.rec.element, this.volunteers.element, this.timeline.element);
     data.on('incident', (id) => id === this.id && this.soon());
     data.on('units', () => this.id && this.soon());
+    // The volunteer response's events are on the timeline too.
+    data.on('volunteers', (id) => id === this.id && this.soon());
     watch.onChange((id) => id === this.id && this.showVolunteers());
   }
 

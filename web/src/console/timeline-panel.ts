@@ -15,13 +15,12 @@ export class TimelinePanel {
 
   render(entries: readonly TimelineEntry[]): void {
     this.list.replaceChildren(
-      ...entries.map((e) =>
+      ...withoutEchoes(entries).map((e) =>
         h('li', { 'data-type': e.type },
           h('time', { datetime: e.at }, clockTime(e.at, this.lang)), ' ',
           h('span', {}, this.words(e)), ' ',
           h('span', { class: 'by' }, this.t('by', { who: e.by })))),
     );
-    this.list.lastElementChild?.scrollIntoView({ block: 'nearest' });
   }
 
   /** The line in the console's language; the server's English summary when the type is not known here. */
@@ -33,23 +32,36 @@ export class TimelinePanel {
     const vol = typeof d['volunteerId'] === 'string' ? ` ${d['volunteerId']}` : '';
     switch (e.type) {
       case 'IncidentReceived':
-        return `${label}: P${String(d['priority'])}${d['address'] ? `, ${String(d['address'])}` : ''}`;
+        return `${label}${t('colon')}P${String(d['priority'])}${d['address'] ? `, ${String(d['address'])}` : ''}`;
       case 'UnitsDispatched':
-        return `${label}: ${(d['unitIds'] as string[]).map(this.unitName).join(', ')}`;
+        return `${label}${t('colon')}${(d['unitIds'] as string[]).map(this.unitName).join(', ')}`;
       case 'IncidentStatusChanged':
-        return `${label} ${t(`incidentStatus_${String(d['to'])}` as ConsoleKey)}`;
+        return `${label}${t('colon')}${t(`incidentStatus_${String(d['to'])}` as ConsoleKey)}`;
       case 'UnitStatusChanged':
         return `${this.unitName(String(d['unitId']))} ${t(`unitStatus_${String(d['to'])}` as ConsoleKey)}`;
       case 'IncidentMerged':
         return `${label} ${String(d['into'])}`;
       case 'DuplicateMerged':
-        return `${label}: ${String(d['duplicateId'])}`;
+        return `${label}${t('colon')}${String(d['duplicateId'])}`;
       case 'VolunteerRoleAssigned':
-        return `${label}${vol}: ${t(`role_${String(d['role'])}` as ConsoleKey)}`;
+        return `${label}${vol}${t('colon')}${t(`role_${String(d['role'])}` as ConsoleKey)}`;
       case 'VolunteerResponseStatusChanged':
-        return `${label}: ${String(d['detail'] ?? d['to'])}`;
+        return `${label}${t('colon')}${String(d['detail'] ?? d['to'])}`;
       default:
         return `${label}${vol}`;
     }
   }
+}
+
+/**
+ * A dispatch is written as one UnitsDispatched and, in the same request, each unit's move to
+ * dispatched: the units' lines would repeat the dispatch line, so they are left out.
+ */
+function withoutEchoes(entries: readonly TimelineEntry[]): TimelineEntry[] {
+  const sent = new Set<string>();
+  for (const e of entries) {
+    if (e.type !== 'UnitsDispatched') continue;
+    for (const u of (e.data['unitIds'] as string[] | undefined) ?? []) sent.add(`${e.requestId ?? e.at} ${u}`);
+  }
+  return entries.filter((e) => !(e.type === 'UnitStatusChanged' && e.data['to'] === 'dispatched' && sent.has(`${e.requestId ?? e.at} ${String(e.data['unitId'])}`)));
 }
