@@ -104,10 +104,27 @@ describe('the responder app: sign-up, a second phone, settings and the account',
     const page = await context.newPage();
     await signUpInApp(page, t.base, { name: 'Night Owl', phone: '+1 415 555 0190' });
     const v = await volunteerOfPage(t, page);
+    // The suggested times are not in force until saved, and the page says so.
+    expect(await page.locator('.quiet-now').getAttribute('data-unsaved')).toBe('true');
+    expect(await page.locator('.quiet-now').textContent()).toMatch(/^No quiet hours\. Not saved yet: save to have no alerts from 10:00\sPM to 7:00\sAM\.$/);
+    const gap = await page.evaluate(
+      '(() => document.querySelector(".quiet-form button[type=submit]").getBoundingClientRect().top - document.querySelector("input[name=quietTo]").getBoundingClientRect().bottom)()',
+    );
+    expect(gap).toBeGreaterThanOrEqual(8);
+    await page.locator('.quiet-form').scrollIntoViewIfNeeded();
+    await screenshot(page, 'responder-quiet-unsaved');
     await page.locator('input[name="quietFrom"]').fill('23:30');
     await page.locator('input[name="quietTo"]').fill('06:15');
     await page.locator('input[name="quietTo"]').press('Enter');
     await page.locator('[data-quiet="23:30-06:15"]').waitFor();
+    expect(await page.locator('.quiet-now').textContent()).toMatch(/^Quiet from 11:30\sPM to 6:15\sAM\.$/);
+    await screenshot(page, 'responder-quiet-saved');
+    // Changed again but not saved: said so, until saved or put back.
+    expect(await page.locator('.quiet-now').getAttribute('data-unsaved')).toBe('false');
+    await page.locator('input[name="quietFrom"]').fill('23:00');
+    expect(await page.locator('.quiet-now').textContent()).toMatch(/^Quiet from 11:30\sPM to 6:15\sAM\. Not saved yet/);
+    await page.locator('input[name="quietFrom"]').fill('23:30');
+    expect(await page.locator('.quiet-now').getAttribute('data-unsaved')).toBe('false');
     const self = await t.request('GET', '/api/volunteers/me', undefined, { authorization: `Bearer ${v.token}` });
     expect(self.body.quietHours).toEqual({ from: '23:30', to: '06:15' });
 
@@ -117,6 +134,9 @@ describe('the responder app: sign-up, a second phone, settings and the account',
     expect(await page.locator('html').getAttribute('lang')).toBe('fr');
     expect(await page.locator('.hello').textContent()).toBe('Bonjour, Night Owl');
     expect(await page.locator('[data-quiet]').textContent()).toBe('Calme de 23:30 à 06:15.');
+    await page.locator('button', { hasText: 'Pas d’heures calmes' }).click();
+    await page.locator('[data-quiet="none"]').waitFor();
+    expect(await page.locator('[data-quiet]').textContent()).toBe('Pas d’heures calmes. Pas encore enregistré : enregistrez pour ne pas être alerté de 22:00 à 07:00.');
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -1,5 +1,5 @@
 import { field, h, notice } from './dom.ts';
-import { t } from './locale.ts';
+import { t, wallTime } from './locale.ts';
 import { accountCard, pushCard } from './phone-card.ts';
 import type { PositionState } from './position.ts';
 import { qualificationsCard } from './qualifications-card.ts';
@@ -60,17 +60,29 @@ function quietCard(v: Volunteer, onChanged: (v: Volunteer) => void): HTMLElement
   const from = h('input', { type: 'time', name: 'quietFrom', value: v.quietHours?.from ?? '22:00', required: true });
   const to = h('input', { type: 'time', name: 'quietTo', value: v.quietHours?.to ?? '07:00', required: true });
   const said = notice();
-  const now = h('p', { 'data-quiet': v.quietHours ? `${v.quietHours.from}-${v.quietHours.to}` : 'none' }, v.quietHours ? t('quietSet', v.quietHours) : t('quietNone'));
+  const now = h('p', { class: 'quiet-now' });
+  let saved = v.quietHours;
+  // What is in force, and whether the times in the fields are not it yet (the first ones are only a suggestion).
+  const show = () => {
+    const unsaved = saved === null || saved.from !== from.value || saved.to !== to.value;
+    const inForce = saved ? t('quietSet', { from: wallTime(saved.from), to: wallTime(saved.to) }) : t('quietNone');
+    now.textContent = unsaved ? `${inForce} ${t('quietUnsaved', { from: wallTime(from.value), to: wallTime(to.value) })}` : inForce;
+    now.dataset['quiet'] = saved ? `${saved.from}-${saved.to}` : 'none';
+    now.dataset['unsaved'] = String(unsaved);
+  };
+  show();
+  for (const input of [from, to]) input.addEventListener('input', show);
   const save = (quietHours: Volunteer['quietHours']) =>
     patchMe({ quietHours })
       .then((nv) => {
-        onChanged(nv);
-        now.textContent = nv.quietHours ? t('quietSet', nv.quietHours) : t('quietNone');
-        now.dataset['quiet'] = nv.quietHours ? `${nv.quietHours.from}-${nv.quietHours.to}` : 'none';
+        saved = nv.quietHours;
+        show();
         said.say(t('saved'));
+        onChanged(nv);
       })
       .catch((e: unknown) => said.say(reason(e), 'error'));
-  const form = h('form', {}, h('div', { class: 'row' }, field(t('quietFrom'), from), field(t('quietTo'), to)), h('div', { class: 'row' }, h('button', { type: 'submit' }, t('saveQuiet')), h('button', { type: 'button', onclick: () => void save(null) }, t('clearQuiet'))));
+  const buttons = h('div', { class: 'row' }, h('button', { type: 'submit' }, t('saveQuiet')), h('button', { type: 'button', onclick: () => void save(null) }, t('clearQuiet')));
+  const form = h('form', { class: 'quiet-form' }, h('div', { class: 'row' }, field(t('quietFrom'), from), field(t('quietTo'), to)), buttons);
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     void save({ from: from.value, to: to.value });
