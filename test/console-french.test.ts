@@ -42,6 +42,25 @@ describe('the console in French', () => {
     await page.locator('.volunteers tr[data-status="open"]', { hasText: 'alerté' }).first().waitFor();
     await screenshot(page, 'console-fr');
     expect(await seriousAxeViolations(page)).toEqual([]);
+    // French typography (a non-breaking space before a colon), unit types and product parts in French.
+    expect(await page.locator('.incident-head .notes').textContent()).toContain('Lieu\u00a0: Lieu public');
+    await page.locator('.timeline li', { hasText: 'Reçue\u00a0: P1' }).first().waitFor();
+    await page.locator('.timeline li .by', { hasText: 'par moteur de réponse' }).first().waitFor();
+    expect(await page.locator('.timeline').textContent()).not.toContain('response-engine');
+    await page.locator('.unit-list .unit-type', { hasText: 'VSAV' }).first().waitFor();
+    await page.locator('.unit-list .unit-type', { hasText: 'FPT' }).first().waitFor();
+    expect(await page.locator('.unit-list .unit-type', { hasText: /^(engine|medic|truck)$/ }).count()).toBe(0);
+    // The recommendation's title is one line, whatever its buttons do.
+    const title = (await page.locator('#rec-title').boundingBox())!;
+    const addr = (await page.locator('.incident-head .addr').boundingBox())!;
+    expect(title.height).toBeLessThan(addr.height * 1.5);
+    await page.keyboard.press('?');
+    const help = page.locator('dialog.help[open]');
+    await help.waitFor();
+    for (const key of ['↑ ↓ Entrée', 'Ctrl+Entrée', 'Échap']) await help.locator('kbd', { hasText: key }).first().waitFor();
+    expect(await help.textContent()).not.toMatch(/Enter|Esc\b/);
+    await screenshot(page, 'console-help-fr');
+    await page.keyboard.press('Escape');
 
     await page.keyboard.press('n');
     await page.getByLabel('Adresse', { exact: true }).waitFor();

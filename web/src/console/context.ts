@@ -1,5 +1,5 @@
 import { currentLang } from '../shared/i18n.ts';
-import { QUALIFICATION_FR, type ConsoleKey } from './strings.ts';
+import { CAPABILITY_FR, QUALIFICATION_FR, UNIT_TYPE_FR, type ConsoleKey } from './strings.ts';
 
 export type Translate = (key: ConsoleKey, vars?: Record<string, string | number>) => string;
 
@@ -11,3 +11,9 @@ export function describeError(e: unknown): string {
 
 /** A volunteer's qualification in the console's language. */
 export const qualificationWords = (q: string): string => (currentLang() === 'fr' ? QUALIFICATION_FR[q] : undefined) ?? q.replace(/_/g, ' ');
+
+/** A unit type in the console's language. */
+export const unitTypeWords = (type: string): string => (currentLang() === 'fr' ? UNIT_TYPE_FR[type] : undefined) ?? type.replace(/_/g, ' ');
+
+/** A capability (what a unit brings) in the console's language. */
+export const capabilityWords = (c: string): string => (currentLang() === 'fr' ? CAPABILITY_FR[c] : undefined) ?? c.replace(/_/g, ' ');

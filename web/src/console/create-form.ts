@@ -136,7 +136,7 @@ export class CreateForm {
 
   private showPin(source: string): void {
     const at = this.location!;
-    this.pinLine.textContent = `${this.t('pin')}: ${this.t('pinAt', { lat: at.lat.toFixed(5), lon: at.lon.toFixed(5) })} — ${source}`;
+    this.pinLine.textContent = `${this.t('pin')}${this.t('colon')}${this.t('pinAt', { lat: at.lat.toFixed(5), lon: at.lon.toFixed(5) })} — ${source}`;
   }
 
   private async findDuplicates(): Promise<void> {

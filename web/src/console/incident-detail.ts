@@ -104,7 +104,7 @@ export class IncidentDetail {
       h('h2', { id: 'detail-title' }, `${t('priority', { p: i.priority })} ${this.natureLabel(i.nature)}`, h('span', { class: 'status-tag' }, t(`incidentStatus_${i.status}` as ConsoleKey))),
       h('p', { class: 'addr' }, i.address ?? '', ' ', h('small', {}, `${i.id} · ${i.location.lat.toFixed(5)}, ${i.location.lon.toFixed(5)}`)),
       i.floor || i.access || i.place
-        ? h('p', { class: 'notes' }, i.place ? `${t('place')}: ${t(`place_${i.place}` as ConsoleKey)}. ` : '', i.floor ? `${t('floor')}: ${i.floor}. ` : '', i.access ? `${t('access')}: ${i.access}` : '')
+        ? h('p', { class: 'notes' }, i.place ? `${t('place')}${t('colon')}${t(`place_${i.place}` as ConsoleKey)}. ` : '', i.floor ? `${t('floor')}${t('colon')}${i.floor}. ` : '', i.access ? `${t('access')}${t('colon')}${i.access}` : '')
         : '',
       open ? '' : this.committedLine(i.id),
       h('div', { class: 'actions' },
@@ -136,7 +136,7 @@ export class IncidentDetail {
       try {
         await api('POST', `/api/units/${encodeURIComponent(u.id)}/status`, { status: 'available' });
       } catch (e) {
-        refused.push(`${u.name}: ${describeError(e)}`);
+        refused.push(`${u.name}${this.t('colon')}${describeError(e)}`);
       }
     }
     this.error.textContent = refused.length ? this.t('error', { m: refused.join('; ') }) : '';

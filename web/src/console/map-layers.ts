@@ -34,12 +34,12 @@ export function drawMap(map: MapView, data: ConsoleData, watch: VolunteerWatch, 
   ]);
 
   for (const s of data.stations.values()) map.put(`station:${s.id}`, s.location, { colour: KIND_COLOUR.station, radius: 9, title: s.name, fill: 0.08 });
-  for (const a of aeds) map.put(`aed:${a.id}`, a.location, { colour: KIND_COLOUR.aed, radius: 3, title: `${t('aed')}: ${a.placeName ?? a.id}`, fill: 0.9, weight: 1 });
+  for (const a of aeds) map.put(`aed:${a.id}`, a.location, { colour: KIND_COLOUR.aed, radius: 3, title: `${t('aed')}${t('colon')}${a.placeName ?? a.id}`, fill: 0.9, weight: 1 });
 
   const drawUnit = (id: string) => {
     const u = data.units.get(id);
     const at = u && data.unitAt(u);
-    if (u && at) map.put(`unit:${u.id}`, at, { colour: STATUS_COLOUR[u.status] ?? '#000', radius: 4, title: `${u.name}: ${t(`unitStatus_${u.status}` as ConsoleKey)}` });
+    if (u && at) map.put(`unit:${u.id}`, at, { colour: STATUS_COLOUR[u.status] ?? '#000', radius: 4, title: `${u.name}${t('colon')}${t(`unitStatus_${u.status}` as ConsoleKey)}` });
   };
   for (const id of data.units.keys()) drawUnit(id);
   data.on('units', (id) => (id ? drawUnit(id) : [...data.units.keys()].forEach(drawUnit)));
@@ -62,7 +62,7 @@ export function drawMap(map: MapView, data: ConsoleData, watch: VolunteerWatch, 
     for (const a of (active && watch.views.get(incidentId)?.alerts) || []) {
       if (!a.position) continue;
       keep.add(prefix + a.volunteerId);
-      map.put(prefix + a.volunteerId, a.position, { colour: KIND_COLOUR.volunteer, radius: 4, title: `${t('volunteerShort', { id: a.volunteerId })}: ${t(`alert_${a.status}` as ConsoleKey)}`, fill: 0.9 });
+      map.put(prefix + a.volunteerId, a.position, { colour: KIND_COLOUR.volunteer, radius: 4, title: `${t('volunteerShort', { id: a.volunteerId })}${t('colon')}${t(`alert_${a.status}` as ConsoleKey)}`, fill: 0.9 });
     }
     map.prune(prefix, keep);
   });

@@ -1,4 +1,4 @@
-import { qualificationWords, type Translate } from './context.ts';
+import { capabilityWords, qualificationWords, type Translate } from './context.ts';
 import { h, minSec } from './dom.ts';
 import { KIND_COLOUR, STATUS_COLOUR } from './map-view.ts';
 
@@ -44,7 +44,7 @@ export class RecommendationPanel {
   constructor(private readonly t: Translate, capabilities: readonly string[], onDispatch: () => void, private readonly onMore: (m: MoreRequest) => void) {
     this.body = h('div', { class: 'rec-body' });
     this.status = h('p', { class: 'hint', role: 'status' });
-    this.capability = h('select', { id: 'more-capability' }, h('option', { value: '' }, t('nextAlarm')), ...capabilities.map((c) => h('option', { value: c }, c.replace(/_/g, ' '))));
+    this.capability = h('select', { id: 'more-capability' }, h('option', { value: '' }, t('nextAlarm')), ...capabilities.map((c) => h('option', { value: c }, capabilityWords(c))));
     this.count = h('input', { id: 'more-count', type: 'number', min: '1', max: '9', value: '1' });
     this.moreForm = h('form', { class: 'more', hidden: true, 'aria-label': t('moreUnits') },
       h('span', {}, h('label', { for: 'more-capability' }, t('capability')), this.capability),
@@ -95,7 +95,7 @@ export class RecommendationPanel {
     const t = this.t;
     type Row = { etaS: number; kind: 'unit' | 'volunteer'; name: string; what: string; why: string; colour: string };
     const rows: Row[] = [
-      ...rec.candidates.map((c): Row => ({ etaS: c.etaS, kind: 'unit', name: c.name, what: c.fills.replace(/_/g, ' '), why: t('candidateReason', { fills: c.fills.replace(/_/g, ' '), eta: minSec(c.etaS), turnout: minSec(c.turnoutS), from: c.from }), colour: STATUS_COLOUR['dispatched']! })),
+      ...rec.candidates.map((c): Row => ({ etaS: c.etaS, kind: 'unit', name: c.name, what: capabilityWords(c.fills), why: t('candidateReason', { fills: capabilityWords(c.fills), eta: minSec(c.etaS), turnout: minSec(c.turnoutS), from: c.from }), colour: STATUS_COLOUR['dispatched']! })),
       ...alerts
         .filter((a) => a.status === 'open' || a.status === 'accepted')
         .map((a): Row => ({
@@ -124,10 +124,10 @@ export class RecommendationPanel {
       rows.length ? list : h('p', { class: 'hint' }, t('nothingToDispatch')),
     );
     if (rec.assigned.length)
-      this.body.append(h('h4', {}, t('committed')), h('ul', { class: 'committed' }, ...rec.assigned.map((a) => h('li', { 'data-unit': a.unitId }, `${unitName(a.unitId)}${a.fills ? ` (${a.fills.replace(/_/g, ' ')})` : ''}`))));
+      this.body.append(h('h4', {}, t('committed')), h('ul', { class: 'committed' }, ...rec.assigned.map((a) => h('li', { 'data-unit': a.unitId }, `${unitName(a.unitId)}${a.fills ? ` (${capabilityWords(a.fills)})` : ''}`))));
     if (rec.shortfalls.length)
-      this.body.append(h('h4', {}, t('shortfalls')), h('ul', { class: 'shortfalls' }, ...rec.shortfalls.map((s) => h('li', {}, `${s.capability} ×${s.missing}: ${s.reason}`))));
+      this.body.append(h('h4', {}, t('shortfalls')), h('ul', { class: 'shortfalls' }, ...rec.shortfalls.map((s) => h('li', {}, `${capabilityWords(s.capability)} ×${s.missing}${t('colon')}${s.reason}`))));
     if (rec.passedOver.length)
-      this.body.append(h('h4', {}, t('passedOver')), h('ul', { class: 'passed-over' }, ...rec.passedOver.map((p) => h('li', {}, `${unitName(p.unitId)}: ${p.reason}`))));
+      this.body.append(h('h4', {}, t('passedOver')), h('ul', { class: 'passed-over' }, ...rec.passedOver.map((p) => h('li', {}, `${unitName(p.unitId)}${t('colon')}${p.reason}`))));
   }
 }

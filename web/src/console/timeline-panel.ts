@@ -19,8 +19,16 @@ export class TimelinePanel {
         h('li', { 'data-type': e.type },
           h('time', { datetime: e.at }, clockTime(e.at, this.lang)), ' ',
           h('span', {}, this.words(e)), ' ',
-          h('span', { class: 'by' }, this.t('by', { who: e.by })))),
+          h('span', { class: 'by' }, this.t('by', { who: this.who(e) })))),
     );
+  }
+
+  /** A part of the product named in the console's language ("moteur de réponse"); people and tokens by their name. */
+  private who(e: TimelineEntry): string {
+    if (e.actor?.kind !== 'system') return e.by;
+    const key = `actor_${e.actor.id}` as ConsoleKey;
+    const words = this.t(key);
+    return words === key ? e.by : words;
   }
 
   /** The line in the console's language; the server's English summary when the type is not known here. */

@@ -1,6 +1,6 @@
 import { api, ApiFailure } from '../shared/api.ts';
 import type { ConsoleData, Unit } from './console-data.ts';
-import { describeError, type Translate } from './context.ts';
+import { describeError, unitTypeWords, type Translate } from './context.ts';
 import { h, keepOneTabStop, rovingList } from './dom.ts';
 import { STATUS_COLOUR } from './map-view.ts';
 import type { ConsoleKey } from './strings.ts';
@@ -97,8 +97,8 @@ export class UnitBoard {
     const status = this.t(`unitStatus_${u.status}` as ConsoleKey);
     const chip = h('span', { class: 'chip' }, status);
     chip.style.background = STATUS_COLOUR[u.status] ?? '#5f6368';
-    return h('li', { 'data-unit': u.id, 'data-status': u.status, tabindex: '-1', 'aria-label': this.t('unitRow', { name: u.name, type: u.unitType, status }) },
+    return h('li', { 'data-unit': u.id, 'data-status': u.status, tabindex: '-1', 'aria-label': this.t('unitRow', { name: u.name, type: unitTypeWords(u.unitType), status }) },
       h('span', { class: 'unit-name' }, u.name, u.incidentId ? h('small', {}, ` ${u.incidentId}`) : ''),
-      h('span', { class: 'unit-type' }, u.unitType.replace(/_/g, ' ')), chip);
+      h('span', { class: 'unit-type' }, unitTypeWords(u.unitType)), chip);
   }
 }
