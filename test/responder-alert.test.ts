@@ -96,6 +96,9 @@ describe('the responder app receives an alert live, accepts it, and shows the ro
     expect(await page.locator('.role-title').textContent()).toBe('Start CPR');
     expect(await page.locator('.do').textContent()).toContain('hard and fast in the centre of the chest, 100–120 a minute');
     expect(await page.locator('.scene-address').textContent()).toContain('Goodlett');
+    await page.locator('details.why summary').click();
+    expect(await page.locator('.why-text').textContent()).toBe('first CPR-qualified volunteer to accept (verified CPR): straight to the patient');
+    await page.locator('details.why summary').click();
     await page.locator('.route-map canvas').waitFor();
     await expect.poll(() => canvasPixels(page, SCENE_RED), { timeout: 3000 }).toBeGreaterThan(200);
     await screenshot(page, 'responder-role-cpr');
@@ -120,7 +123,7 @@ describe('the responder app receives an alert live, accepts it, and shows the ro
     // The confirmation is on top of the role, in view and focused (read out), and Done stays.
     const banner = page.locator('.arrived-banner');
     await banner.waitFor();
-    expect(await banner.textContent()).toMatch(/^You are marked as arrived at .+\. Stay with the patient until the crew takes over\.$/);
+    expect(await banner.textContent()).toMatch(/^You are marked as arrived at \d{1,2}:\d{2}\s[AP]M\. Stay with the patient until the crew takes over\.$/);
     expect(await page.evaluate('document.activeElement?.className')).toBe('arrived-banner');
     expect(await page.evaluate('document.querySelector(".arrived-banner").getBoundingClientRect().top >= 0')).toBe(true);
     expect(await page.evaluate('document.querySelector(".screen.role").firstElementChild.className')).toBe('arrived-banner');
@@ -148,6 +151,8 @@ describe('the responder app receives an alert live, accepts it, and shows the ro
     expect(created.status, created.text).toBe(201);
     await page.locator('.alert-screen').waitFor({ timeout: 10_000 });
     expect(await page.locator('.alert-nature').textContent()).toBe('Arrêt cardiaque');
+    // Times in the phone's French: a 24 h clock.
+    expect(await page.locator('.alert-deadline').textContent()).toMatch(/^Répondez avant \d{2}:\d{2}$/);
     expect(await page.locator('[data-action="accept"]').textContent()).toContain('J’y vais');
     await screenshot(page, 'responder-alert-fr');
     await page.locator('[data-action="accept"]').click();
@@ -159,6 +164,15 @@ describe('the responder app receives an alert live, accepts it, and shows the ro
     expect(aed).toContain('Étage : ground floor');
     expect(aed).toContain('behind the reception desk');
     expect(aed).toContain('Horaires');
+    // Why this role: the rule and the qualifications it names in words, never their ids.
+    await page.locator('details.why summary').click();
+    const why = (await page.locator('.why-text').textContent())!;
+    expect(why).toContain('not CPR-qualified (la règle sur qui peut masser: needs a verified, unexpired Réanimation (RCP), Infirmier·e, Médecin, Pompier hors service)');
+    expect(why).not.toMatch(/role\.cpr_qualified|firefighter_off_duty/);
+    expect(await page.locator('.why-text span[lang="fr"]').count()).toBe(5);
+    await page.locator('details.why').scrollIntoViewIfNeeded();
+    await screenshot(page, 'responder-role-why-fr');
+    await page.locator('details.why summary').click();
     await expect.poll(() => canvasPixels(page, AED_GREEN), { timeout: 3000 }).toBeGreaterThan(100);
     expect(await canvasPixels(page, SCENE_RED)).toBeGreaterThan(100);
     await screenshot(page, 'responder-role-aed-fr');

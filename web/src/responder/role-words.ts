@@ -1,5 +1,6 @@
 import { h } from './dom.ts';
 import { minutes, t } from './locale.ts';
+import { roleReason } from './role-reason.ts';
 import type { Alert } from './volunteer-api.ts';
 
 /** A role in plain words: what to do, and where, for a volunteer reading it on the move. */
@@ -34,6 +35,6 @@ export function roleWords(a: Alert): HTMLElement {
           i.floor ? h('li', {}, t('sceneFloor', { floor: i.floor })) : undefined,
           i.access ? h('li', {}, t('sceneAccess', { access: i.access })) : undefined,
         );
-  const why = a.roleReason ? h('details', { class: 'why' }, h('summary', {}, t('why')), h('p', { lang: 'en' }, a.roleReason)) : undefined;
+  const why = a.roleReason ? h('details', { class: 'why' }, h('summary', {}, t('why')), roleReason(a.roleReason)) : undefined;
   return h('div', { class: 'role-words' }, ...steps, h('h3', {}, t('scene')), scene, why);
 }

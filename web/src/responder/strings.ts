@@ -291,7 +291,37 @@ const QUALIFICATIONS: Readonly<Record<'en' | 'fr', Readonly<Record<string, strin
   fr: { cpr: 'Réanimation (RCP)', first_aid: 'Premiers secours', aed: 'Usage du défibrillateur', nurse: 'Infirmier·e', doctor: 'Médecin', firefighter_off_duty: 'Pompier hors service' },
 };
 
+/** The policy's rule ids that the dispatch system's reasons name, in words. */
+const RULES: Readonly<Record<'en' | 'fr', Readonly<Record<string, string>>>> = {
+  en: {
+    'role.cpr_qualified': 'the rule on who may give CPR',
+    'scene.access_details': 'the rule on who is given door codes',
+    'volunteer.consent': 'the location consent rule',
+    'volunteer.availability': 'the availability rule',
+    'volunteer.quiet_hours': 'the quiet hours rule',
+    'volunteer.busy': 'the one-alert-at-a-time rule',
+    'volunteer.qualification': 'the qualification rule',
+    'volunteer.expiry': 'the certificate expiry rule',
+    'volunteer.verification': 'the verified qualification rule',
+    'volunteer.role': 'the rule on roles still wanted',
+  },
+  fr: {
+    'role.cpr_qualified': 'la règle sur qui peut masser',
+    'scene.access_details': 'la règle sur qui reçoit les codes de porte',
+    'volunteer.consent': 'la règle du consentement à la localisation',
+    'volunteer.availability': 'la règle de disponibilité',
+    'volunteer.quiet_hours': 'la règle des heures calmes',
+    'volunteer.busy': 'la règle d’une alerte à la fois',
+    'volunteer.qualification': 'la règle des qualifications',
+    'volunteer.expiry': 'la règle d’expiration des certificats',
+    'volunteer.verification': 'la règle des qualifications vérifiées',
+    'volunteer.role': 'la règle des rôles encore utiles',
+  },
+};
+
 const words = (code: string) => code.replace(/_/g, ' ');
 export const natureLabel = (lang: 'en' | 'fr', code: string): string => NATURES[lang][code] ?? words(code);
 export const qualificationLabel = (lang: 'en' | 'fr', code: string): string => QUALIFICATIONS[lang][code] ?? words(code);
 export const QUALIFICATION_CODES = Object.keys(QUALIFICATIONS.en);
+/** A rule id in words, or undefined for one this page does not know (shown as it is). */
+export const ruleLabel = (lang: 'en' | 'fr', id: string): string | undefined => RULES[lang][id];
