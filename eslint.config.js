@@ -12,6 +12,11 @@ const tsResolver = createTypeScriptImportResolver({ project: import.meta.dirname
 export default tseslint.config(
   { ignores: ['node_modules/**', 'var/**', 'coverage/**', 'web/dist/**'] },
   js.configs.recommended,
+  // The pages talk to the server over HTTP only: nothing of the server's code reaches a browser.
+  {
+    files: ['web/src/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/../../src/**', '**/../../../src/**', 'node:*'], message: 'web/ uses the HTTP API, never the server code.' }] }] },
+  },
   // The responder's service worker is plain JavaScript served as is.
   { files: ['web/public/**/*.js'], languageOptions: { globals: globals.serviceworker } },
   ...tseslint.configs.recommended,
