@@ -22,6 +22,8 @@ export async function serve(args: string[]): Promise<number> {
   const [units, stations] = [(await app.store.list('unit')).length, (await app.store.list('station')).length];
   process.stdout.write(
     `\nSamaritan is listening on ${address}\n` +
+      `  console: ${address}/   (dispatchers sign in in the page)\n` +
+      `  responder app, for volunteers' phones: ${address}/responder/\n` +
       `  data: ${dataDir}${app.demoCityLoaded ? ' (new: San Francisco demo city loaded)' : ''}\n` +
       `  city: ${stations} stations, ${units} units\n` +
       volunteerLines(app, address, demoVolunteer) +
