@@ -37,6 +37,9 @@ describe('the console in French', () => {
     await page.getByRole('heading', { name: 'Main courante' }).waitFor();
     await page.locator('.timeline li', { hasText: 'Reçue' }).first().waitFor();
     await page.locator('.arrival[data-kind="unit"]').first().waitFor();
+    // The reasons are composed in French from the answer's fields, not the server's English sentence.
+    expect(await page.locator('.arrival[data-kind="unit"] .why').first().textContent()).toContain('le plus rapide disponible');
+    expect(await page.locator('.recommendation').textContent()).not.toContain('fastest available');
     // Volunteers alerted near the scene share the timeline of arrivals, and their response is live.
     await page.locator('.arrival[data-kind="volunteer"]').first().waitFor();
     await page.locator('.volunteers tr[data-status="open"]', { hasText: 'alerté' }).first().waitFor();

@@ -1,14 +1,15 @@
 import { capabilityWords, qualificationWords, type Translate } from './context.ts';
 import { h, minSec } from './dom.ts';
 import { KIND_COLOUR, STATUS_COLOUR } from './map-view.ts';
+import { candidateWords, passedOverWords, shortfallWords, type Candidate, type PassedOver, type Shortfall } from './recommendation-words.ts';
 
-export interface Candidate { unitId: string; name: string; unitType: string; fills: string; etaS: number; turnoutS: number; distanceM: number; by: string; from: string; reason: string }
+export type { Candidate } from './recommendation-words.ts';
 export interface Recommendation {
   incidentId: string;
   candidates: Candidate[];
   assigned: { unitId: string; fills?: string }[];
-  shortfalls: { capability: string; missing: number; reason: string }[];
-  passedOver: { unitId: string; code: string; reason: string; etaS?: number }[];
+  shortfalls: Shortfall[];
+  passedOver: PassedOver[];
   alarm?: number;
 }
 export interface VolunteerAlert {
@@ -95,7 +96,7 @@ export class RecommendationPanel {
     const t = this.t;
     type Row = { etaS: number; kind: 'unit' | 'volunteer'; name: string; what: string; why: string; colour: string };
     const rows: Row[] = [
-      ...rec.candidates.map((c): Row => ({ etaS: c.etaS, kind: 'unit', name: c.name, what: capabilityWords(c.fills), why: t('candidateReason', { fills: capabilityWords(c.fills), eta: minSec(c.etaS), turnout: minSec(c.turnoutS), from: c.from }), colour: STATUS_COLOUR['dispatched']! })),
+      ...rec.candidates.map((c): Row => ({ etaS: c.etaS, kind: 'unit', name: c.name, what: capabilityWords(c.fills), why: candidateWords(t, c), colour: STATUS_COLOUR['dispatched']! })),
       ...alerts
         .filter((a) => a.status === 'open' || a.status === 'accepted')
         .map((a): Row => ({
@@ -126,8 +127,8 @@ export class RecommendationPanel {
     if (rec.assigned.length)
       this.body.append(h('h4', {}, t('committed')), h('ul', { class: 'committed' }, ...rec.assigned.map((a) => h('li', { 'data-unit': a.unitId }, `${unitName(a.unitId)}${a.fills ? ` (${capabilityWords(a.fills)})` : ''}`))));
     if (rec.shortfalls.length)
-      this.body.append(h('h4', {}, t('shortfalls')), h('ul', { class: 'shortfalls' }, ...rec.shortfalls.map((s) => h('li', {}, `${capabilityWords(s.capability)} ×${s.missing}${t('colon')}${s.reason}`))));
+      this.body.append(h('h4', {}, t('shortfalls')), h('ul', { class: 'shortfalls' }, ...rec.shortfalls.map((s) => h('li', {}, shortfallWords(t, s)))));
     if (rec.passedOver.length)
-      this.body.append(h('h4', {}, t('passedOver')), h('ul', { class: 'passed-over' }, ...rec.passedOver.map((p) => h('li', {}, `${unitName(p.unitId)}${t('colon')}${p.reason}`))));
+      this.body.append(h('h4', {}, t('passedOver')), h('ul', { class: 'passed-over' }, ...rec.passedOver.map((p) => h('li', {}, passedOverWords(t, p, unitName)))));
   }
 }
