@@ -149,9 +149,9 @@ async function consoleView(root: HTMLElement): Promise<void> {
     },
   });
   stream.start();
-  (window as unknown as { samaritan: unknown }).samaritan = { stream, data };
+  (window as unknown as { samaritan: unknown }).samaritan = { stream, data, map: map.map };
   // The map's extras (AEDs, then the streets) come once the console is live and usable.
-  drawMap(map, data, watch, t, natureLabel, await api<{ aeds: Aed[] }>('GET', '/api/aeds').then((r) => r.aeds, () => []));
+  drawMap(map, data, watch, t, natureLabel, await api<{ aeds: Aed[] }>('GET', '/api/aeds').then((r) => r.aeds, () => []), (id) => void select(id));
   watch.watchOpen(20);
 }
 

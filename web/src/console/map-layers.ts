@@ -7,9 +7,11 @@ import type { VolunteerWatch } from './volunteer-watch.ts';
 
 /**
  * What the map shows, kept current from the console's data: the streets, stations, AEDs, units by
- * status, open incidents, and the volunteers near active incidents (only while they are active).
+ * status, open incidents (a click opens one, as the queue does), and the volunteers near active incidents (only while they are active).
  */
-export function drawMap(map: MapView, data: ConsoleData, watch: VolunteerWatch, t: Translate, natureLabel: (n: string) => string, aeds: readonly Aed[]): void {
+export function drawMap(
+  map: MapView, data: ConsoleData, watch: VolunteerWatch, t: Translate, natureLabel: (n: string) => string, aeds: readonly Aed[], openIncident: (id: string) => void,
+): void {
   // A tile server on another host also needs its origin in the page's CSP img-src (src/server/app.ts
   // allows only 'self' and data:), or the browser refuses the tiles.
   void api<{ tileUrl?: string; attribution?: string }>('GET', '/api/map/config').then(
@@ -48,7 +50,7 @@ export function drawMap(map: MapView, data: ConsoleData, watch: VolunteerWatch, 
     const keep = new Set<string>();
     for (const i of data.open.values()) {
       keep.add(`incident:${i.id}`);
-      map.put(`incident:${i.id}`, i.location, { colour: KIND_COLOUR.incident, radius: 9, title: `${i.id} ${natureLabel(i.nature)} ${i.address ?? ''}`, fill: 0.3 });
+      map.put(`incident:${i.id}`, i.location, { colour: KIND_COLOUR.incident, radius: 9, title: `${i.id} ${natureLabel(i.nature)} ${i.address ?? ''}`, fill: 0.3, onClick: () => openIncident(i.id) });
     }
     map.prune('incident:', keep);
   };

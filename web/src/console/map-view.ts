@@ -28,6 +28,7 @@ export class MapView {
   readonly map: L.Map;
   private readonly renderer = L.canvas({ padding: 0.5 });
   private readonly layers = new Map<string, L.CircleMarker>();
+  private readonly clicks = new Map<string, () => void>();
   private pin: L.Marker | undefined;
 
   constructor(container: HTMLElement, label: string) {
@@ -64,12 +65,15 @@ export class MapView {
     new Legend({ position: 'bottomright' }).addTo(this.map);
   }
 
-  put(id: string, at: LatLon, style: { colour: string; radius: number; title: string; fill?: number; weight?: number }): L.CircleMarker {
+  /** `onClick`: what a click on the marker does (the latest one given counts). */
+  put(id: string, at: LatLon, style: { colour: string; radius: number; title: string; fill?: number; weight?: number; onClick?: () => void }): L.CircleMarker {
     let m = this.layers.get(id);
     if (!m) {
       m = L.circleMarker([at.lat, at.lon], { renderer: this.renderer, radius: style.radius, weight: style.weight ?? 2 }).addTo(this.map);
+      m.on('click', () => this.clicks.get(id)?.());
       this.layers.set(id, m);
     } else m.setLatLng([at.lat, at.lon]);
+    if (style.onClick) this.clicks.set(id, style.onClick);
     m.setStyle({ color: style.colour, fillColor: style.colour, fillOpacity: style.fill ?? 0.6, radius: style.radius });
     m.unbindTooltip().bindTooltip(style.title);
     return m;
@@ -78,6 +82,7 @@ export class MapView {
   remove(id: string): void {
     this.layers.get(id)?.remove();
     this.layers.delete(id);
+    this.clicks.delete(id);
   }
 
   /** Removes every layer whose key starts with `prefix` and is not in `keep`. */
