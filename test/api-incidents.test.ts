@@ -347,6 +347,8 @@ describe('incidents API over HTTP on a real SQLite file', () => {
         assigned: 0,
         recommended: 0,
         missing: 1,
+        noneInFleet: false,
+        others: { busy: 2, outOfService: 0, forOtherNeeds: 0, noRoute: 0 },
         reason: 'every other unit with rescue is busy (2)',
       },
     ]);

@@ -15,6 +15,8 @@ export interface PassedOver {
   readonly etaS?: Seconds;
   /** The slowest pick, of a capability this unit has and by the same measure, that it would have beaten. */
   readonly closerThan?: { readonly unitId: string; readonly etaS: Seconds; readonly by: TravelBy['by'] };
+  /** A capability of this unit that the plan is short of: why it is listed at all. */
+  readonly shortOf?: string;
 }
 
 /** What this needs of a recommended unit. */
@@ -64,7 +66,7 @@ export function passedOverUnable(
     }
     const missing = caps.find((c) => short.has(c));
     if (missing !== undefined) {
-      out.push({ p: { ...base, ...(etaS === undefined ? {} : { etaS }), reason: `${detail}, and the plan is short of ${missing}` }, rank });
+      out.push({ p: { ...base, ...(etaS === undefined ? {} : { etaS }), shortOf: missing, reason: `${detail}, and the plan is short of ${missing}` }, rank });
     }
   }
   return out.sort((a, b) => a.rank - b.rank || a.p.straightLineM - b.p.straightLineM).map((x) => x.p);

@@ -82,6 +82,6 @@ describe('units passed over although closer', () => {
       { id: 'E2', km: 3, source: 'live' },
     ]);
     expect(ids(r)).toEqual(['E1']);
-    expect(r.passedOver).toMatchObject([{ unitId: 'E2', code: 'busy', reason: 'dispatched on incident I9, and the plan is short of engine' }]);
+    expect(r.passedOver).toMatchObject([{ unitId: 'E2', code: 'busy', shortOf: 'engine', reason: 'dispatched on incident I9, and the plan is short of engine' }]);
   });
 });

@@ -29,6 +29,8 @@ describe('shortfalls and units passed over', () => {
         assigned: 0,
         recommended: 0,
         missing: 1,
+        noneInFleet: true,
+        others: { busy: 0, outOfService: 0, forOtherNeeds: 0, noRoute: 0 },
         reason: 'no unit in the fleet has capability water_rescue',
       },
     ]);
@@ -54,6 +56,8 @@ describe('shortfalls and units passed over', () => {
       assigned: 0,
       recommended: 1,
       missing: 2,
+      noneInFleet: false,
+      others: { busy: 2, outOfService: 1, forOtherNeeds: 0, noRoute: 0 },
       reason: 'every other unit with engine is busy (2), out of service (1)',
     });
   });

@@ -90,6 +90,7 @@ describe('recommending units for an incident', () => {
     expect(ids(r)).toEqual(['E4', 'E2', 'E1']);
     expect(r.candidates.map((c) => c.turnoutS)).toEqual([0, 0, 80]);
     expect(r.candidates[1]?.from).toBe('its last position (returning)');
+    expect(r.candidates[1]?.fromLastPosition).toBe('returning');
     const e3 = recommendation(world, [{ id: 'E3', km: 2, source: 'live' }]).candidates[0];
     expect(e3).toMatchObject({ unitId: 'E3', turnoutS: 0 });
   });
@@ -110,6 +111,8 @@ describe('recommending units for an incident', () => {
         assigned: 0,
         recommended: 0,
         missing: 1,
+        noneInFleet: true,
+        others: { busy: 0, outOfService: 0, forOtherNeeds: 0, noRoute: 0 },
         reason: 'no unit in the fleet has capability command',
       },
     ]);

@@ -46,6 +46,8 @@ export interface Candidate {
   /** `road`: the estimator's road route; `water`: a boat's straight line at its own speed. */
   readonly by: TravelBy['by'];
   readonly from: string;
+  /** Set when the unit is timed from its last known position rather than its station: its status there. */
+  readonly fromLastPosition?: string;
   readonly reason: string;
 }
 
@@ -55,6 +57,10 @@ export interface Shortfall {
   readonly assigned: number;
   readonly recommended: number;
   readonly missing: number;
+  /** What the other units with the capability are doing (counts), for edges that word it themselves. */
+  readonly others: { readonly busy: number; readonly outOfService: number; readonly forOtherNeeds: number; readonly noRoute: number };
+  /** No unit of the fleet has the capability at all. */
+  readonly noneInFleet: boolean;
   readonly reason: string;
 }
 
@@ -155,6 +161,7 @@ export function recommend(input: RecommendInput): Recommendation {
         distanceM: t.distanceM,
         by: t.by,
         from: where,
+        ...(t.w.source === 'station' ? {} : { fromLastPosition: t.w.unit.status }),
         reason:
           `fastest available ${req.capability}` +
           (want > 1 ? ` (${k + 1} of ${want})` : '') +
@@ -204,11 +211,17 @@ function shortfall(
   const withCap = units.filter((w) => w.unit.capabilities.includes(req.capability) && !assignedIds.has(w.unit.id));
   const count = (p: (w: UnitWhereabouts) => boolean) => withCap.filter(p).length;
   const dispatchable = (w: UnitWhereabouts) => DISPATCHABLE_UNIT_STATUSES.includes(w.unit.status);
+  const others = {
+    busy: count((w) => !dispatchable(w) && w.unit.status !== 'out_of_service'),
+    outOfService: count((w) => w.unit.status === 'out_of_service'),
+    forOtherNeeds: count((w) => dispatchable(w) && forOtherNeeds.has(w.unit.id)),
+    noRoute: count((w) => dispatchable(w) && noRoute.has(w.unit.id)),
+  };
   const parts = [
-    [count((w) => !dispatchable(w) && w.unit.status !== 'out_of_service'), 'busy'],
-    [count((w) => w.unit.status === 'out_of_service'), 'out of service'],
-    [count((w) => dispatchable(w) && forOtherNeeds.has(w.unit.id)), 'recommended for another need'],
-    [count((w) => dispatchable(w) && noRoute.has(w.unit.id)), 'without a road route'],
+    [others.busy, 'busy'],
+    [others.outOfService, 'out of service'],
+    [others.forOtherNeeds, 'recommended for another need'],
+    [others.noRoute, 'without a road route'],
   ] as const;
   const why =
     withCap.length === 0
@@ -224,6 +237,8 @@ function shortfall(
     assigned: req.count - want,
     recommended: got,
     missing: want - got,
+    others,
+    noneInFleet: withCap.length === 0,
     reason: why,
   };
 }

@@ -15,18 +15,28 @@ export interface Candidate {
   distanceM: number;
   by: string;
   from: string;
+  /** Timed from its last known position, in this status, rather than from its station. */
+  fromLastPosition?: string;
   reason: string;
 }
-export interface Shortfall { capability: string; needed?: number; assigned?: number; recommended?: number; missing: number; reason: string }
-export interface PassedOver { unitId: string; code: string; reason: string; etaS?: number; closerThan?: { unitId: string; etaS: number; by: string } }
+export interface Shortfall {
+  capability: string;
+  needed?: number;
+  assigned?: number;
+  recommended?: number;
+  missing: number;
+  others?: { busy: number; outOfService: number; forOtherNeeds: number; noRoute: number };
+  noneInFleet?: boolean;
+  reason: string;
+}
+export interface PassedOver { unitId: string; code: string; reason: string; etaS?: number; closerThan?: { unitId: string; etaS: number; by: string }; shortOf?: string }
 
-// The server's sentences follow a fixed grammar; the few facts it carries only in words are read back from it.
-const LAST_POSITION = /^its last position \((\w+)\)$/;
-const SHORT_PARTS: readonly [RegExp, ConsoleKey][] = [
-  [/\bbusy \((\d+)\)/, 'shortBusy'],
-  [/\bout of service \((\d+)\)/, 'shortOut'],
-  [/\brecommended for another need \((\d+)\)/, 'shortOtherNeed'],
-  [/\bwithout a road route \((\d+)\)/, 'shortNoRoute'],
+/** The counts of a shortfall's other units, each with its words. */
+const SHORT_PARTS: readonly [keyof NonNullable<Shortfall['others']>, ConsoleKey][] = [
+  ['busy', 'shortBusy'],
+  ['outOfService', 'shortOut'],
+  ['forOtherNeeds', 'shortOtherNeed'],
+  ['noRoute', 'shortNoRoute'],
 ];
 
 const statusWords = (t: Translate, status: string): string => t(`unitStatus_${status}` as ConsoleKey);
@@ -34,8 +44,7 @@ const statusWords = (t: Translate, status: string): string => t(`unitStatus_${st
 /** Why a unit is recommended, in the console's language, from the answer's fields. */
 export function candidateWords(t: Translate, c: Candidate): string {
   if (!Number.isFinite(c.etaS) || !c.fills || !c.from) return c.reason;
-  const last = LAST_POSITION.exec(c.from);
-  const from = last ? t('fromLastPosition', { status: statusWords(t, last[1]!) }) : c.from;
+  const from = c.fromLastPosition ? t('fromLastPosition', { status: statusWords(t, c.fromLastPosition) }) : c.from;
   const vars = { fills: capabilityWords(c.fills), eta: minSec(c.etaS), turnout: minSec(c.turnoutS ?? 0), from };
   const text = c.turnoutS > 0 ? t('candidateReason', vars) : t('candidateReasonNoTurnout', vars);
   return c.by === 'water' ? `${text}${t('byWater')}` : text;
@@ -44,11 +53,10 @@ export function candidateWords(t: Translate, c: Candidate): string {
 /** Why a need stays unmet: how many are missing, and what the other units with that capability are doing. */
 export function shortfallWords(t: Translate, s: Shortfall): string {
   const head = `${capabilityWords(s.capability)} ×${s.missing}${t('colon')}`;
-  if (/^no unit in the fleet has/.test(s.reason)) return head + t('shortNoneInFleet');
-  const parts = SHORT_PARTS.flatMap(([re, key]) => {
-    const m = re.exec(s.reason);
-    return m ? [t(key, { n: m[1]! })] : [];
-  });
+  if (s.noneInFleet) return head + t('shortNoneInFleet');
+  const others = s.others;
+  if (!others) return head + s.reason;
+  const parts = SHORT_PARTS.flatMap(([field, key]) => (others[field] > 0 ? [t(key, { n: others[field] })] : []));
   return head + (parts.length ? t('shortOthers', { parts: parts.join(', ') }) : s.reason);
 }
 
@@ -67,8 +75,7 @@ export function passedOverWords(t: Translate, p: PassedOver, unitName: (id: stri
         return head + t(p.closerThan.by === 'water' ? 'passedCloserWater' : 'passedCloserRoad', {
           other: unitName(p.closerThan.unitId), eta: minSec(p.etaS), otherEta: minSec(p.closerThan.etaS), state,
         });
-      const short = /short of (\S+)$/.exec(p.reason);
-      if (short) return head + t('passedShortOf', { state, capability: capabilityWords(short[1]!) });
+      if (p.shortOf) return head + t('passedShortOf', { state, capability: capabilityWords(p.shortOf) });
       return head + p.reason;
     }
     default:
