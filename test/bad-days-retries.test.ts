@@ -15,7 +15,7 @@ import { addVolunteer, CITY_HALL, offset, ofType, postIncident, startResponderSe
  * backoff makes hundreds of attempts in that span (one or more each second), backoff a few dozen.
  */
 
-const OUTBOX_WRITES = new Set(['enqueue', 'finish', 'retry', 'hurry']);
+const OUTBOX_WRITES = new Set(['enqueue', 'finish', 'retry', 'hurry', 'purgeAlertPositions']);
 const TEN_MINUTES_S = 600;
 /** Backoff from 0.5 s doubling to 30 s, the waits jittered down to half: at most this many attempts in ten minutes. */
 const MOST_ATTEMPTS = 50;
@@ -123,6 +123,31 @@ describe('background work on a disk that refuses writes for a while', () => {
     expect(lines.filter((l) => l.startsWith('volunteer timers working again'))).toHaveLength(1);
     expect(lines.filter((l) => l.startsWith('alert delivery working again'))).toHaveLength(1);
     expect(lines.filter((l) => l.includes('failing'))).toHaveLength(2);
+  });
+
+  it('the hourly sweep of alert positions on a refusing disk is a failing line and a working-again line, not a fault each hour', async () => {
+    const clock = new ManualClock();
+    const flaky = flakyStore(clock);
+    const lines: string[] = [];
+    const faults: string[] = [];
+    t = await startResponderServer({
+      clock,
+      store: flaky.open,
+      responders: { firstUnitEtaS: async () => 600, webhook: null, random: seededRandom(7), log: (line) => lines.push(line), onError: (what) => faults.push(what) },
+    });
+    const server = t;
+    flaky.s.refuses = (who) => who === 'outbox';
+    for (let hour = 0; hour < 3; hour++) {
+      clock.advance(60 * 60_000);
+      await quiet(server);
+    }
+    expect(attemptsOf(flaky.s.refused, 'outbox')).toBe(3);
+    expect(faults).toEqual([]);
+    expect(lines.filter((l) => l.startsWith('volunteer timers failing'))).toHaveLength(1);
+    flaky.s.refuses = () => false;
+    clock.advance(60 * 60_000);
+    await quiet(server);
+    expect(lines.filter((l) => l.startsWith('volunteer timers working again'))).toHaveLength(1);
   });
 
   it('a reaction of the response engine that fails for a reason other than the disk (a fault) is not retried: it goes to onError once', async () => {

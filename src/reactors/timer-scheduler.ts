@@ -10,7 +10,10 @@ import { systemActor } from '../core/actor.ts';
 import type { Writer } from '../log/writer.ts';
 import type { Clock } from '../time/clock.ts';
 import { RetryBackoff } from '../time/retry-backoff.ts';
-import { failureText } from '../store/storage-unavailable.ts';
+import { failureText, StorageUnavailable } from '../store/storage-unavailable.ts';
+
+/** The key of the hourly sweep among the failures the backoff tracks (incident ids are the others). */
+const HOUSEKEEPING = 'housekeeping';
 
 export interface TimerDeps {
   readonly store: EventStore<StreamState>;
@@ -76,11 +79,13 @@ export class TimerScheduler {
         if (this.closed) return;
         const now = this.d.clock.now();
         this.sweeps++;
+        // A refusing disk is noted like a failed firing (one line when it starts, one when it ends);
+        // the next sweep is the retry. Anything else is a fault for onError.
         this.sweeping = this.sweeping
           .then(() => housekeeping(now))
           .then(
-            () => {},
-            (e: unknown) => this.d.onError?.(e),
+            () => this.retries.succeeded(HOUSEKEEPING, now),
+            (e: unknown) => (e instanceof StorageUnavailable ? void this.retries.failed(HOUSEKEEPING, failureText(e), now) : this.d.onError?.(e)),
           )
           .finally(() => this.sweeps--);
         this.cancelHousekeeping = this.d.clock.after(every, sweep);
