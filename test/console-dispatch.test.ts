@@ -1,7 +1,7 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, newContext, screenshot, seriousAxeViolations } from './support/browser.ts';
-import { startTestServer, type TestServer } from './support/server.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { newContext, screenshot, seriousAxeViolations } from './support/browser.ts';
+import { useConsoleRig } from './support/console-rig.ts';
 
 const PASSWORD = 'console dispatch password 1';
 
@@ -15,27 +15,16 @@ async function signInByForm(page: Page, name: string, password: string): Promise
 }
 
 describe('a dispatcher at the keyboard', () => {
-  let t: TestServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    t = await startTestServer();
-    await t.app.accounts.addUser('kdisp', 'dispatcher', PASSWORD, 'test');
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  const rig = useConsoleRig({ name: 'kdisp', password: PASSWORD });
 
   it('signs in, creates an incident from a typed intersection, sees the recommendation, dispatches with D and watches the unit board change', async () => {
-    const { context, errors } = await newContext(browser);
+    const { context, errors } = await newContext(rig.browser);
     const page = await context.newPage();
-    await page.goto(t.base + '/');
+    await page.goto(rig.t.base + '/');
     await page.locator('#sign-in-name').waitFor();
     await screenshot(page, 'console-sign-in');
     expect(await seriousAxeViolations(page)).toEqual([]);
-    await signInByForm(page, 'kdisp', PASSWORD);
+    await signInByForm(page, rig.name, rig.password);
     await page.waitForSelector('.leaflet-container canvas');
     await page.waitForSelector('[data-state="live"]');
 
@@ -69,11 +58,11 @@ describe('a dispatcher at the keyboard', () => {
     // The new incident is selected, with its recommendation.
     const arrival = page.locator('.arrival[data-kind="unit"]');
     await arrival.first().waitFor();
-    const { body: list } = await t.request('GET', '/api/incidents?status=open');
+    const { body: list } = await rig.t.request('GET', '/api/incidents?status=open');
     const created = list.incidents.find((i: { address?: string }) => i.address === 'Market St & 5th St') ?? list.incidents[0];
     expect(created).toMatchObject({ nature: 'cardiac_arrest', place: 'public', floor: '3rd floor', access: 'Door code 1234' });
     expect(created.location.lat).toBeCloseTo(37.78, 1);
-    const rec = (await t.request('GET', `/api/incidents/${created.id}/recommendation`)).body;
+    const rec = (await rig.t.request('GET', `/api/incidents/${created.id}/recommendation`)).body;
     const names: string[] = rec.candidates.map((c: { name: string }) => c.name);
     expect(names.length).toBeGreaterThan(0);
     for (const name of names) await page.locator('.arrival .who strong', { hasText: name }).first().waitFor();

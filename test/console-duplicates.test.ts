@@ -1,32 +1,17 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, newContext, screenshot, signInContext } from './support/browser.ts';
-import { startTestServer, type TestServer } from './support/server.ts';
+import { describe, expect, it } from 'vitest';
+import { screenshot } from './support/browser.ts';
+import { useConsoleRig } from './support/console-rig.ts';
 
 const PASSWORD = 'console duplicates password 1';
 
 describe('duplicates and greater alarms in the console', () => {
-  let t: TestServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    t = await startTestServer();
-    await t.app.accounts.addUser('ddisp', 'dispatcher', PASSWORD, 'test');
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  const rig = useConsoleRig({ name: 'ddisp', password: PASSWORD });
 
   it('offers the incident already logged nearby, merges the new call into it, and asks for the next alarm', async () => {
-    const { context, errors } = await newContext(browser);
-    await signInContext(context, t.base, 'ddisp', PASSWORD);
-    const page = await context.newPage();
-    await page.goto(t.base + '/');
+    const { context, page, errors } = await rig.signedInPage();
     await page.waitForSelector('[data-state="live"]');
-    const geo = (await t.request('GET', `/api/geocode?q=${encodeURIComponent('Market St & 5th St')}&limit=1`)).body.suggestions[0];
-    const first = await t.request('POST', '/api/incidents', { location: geo.location, nature: 'structure_fire', address: 'Market and 5th, smoke' });
+    const geo = (await rig.t.request('GET', `/api/geocode?q=${encodeURIComponent('Market St & 5th St')}&limit=1`)).body.suggestions[0];
+    const first = await rig.t.request('POST', '/api/incidents', { location: geo.location, nature: 'structure_fire', address: 'Market and 5th, smoke' });
     expect(first.status).toBe(201);
 
     await page.keyboard.press('n');
@@ -41,7 +26,7 @@ describe('duplicates and greater alarms in the console', () => {
     await offer.click();
     await page.locator('#detail-title', { hasText: 'Structure fire' }).waitFor();
     await page.locator('.timeline li[data-type="DuplicateMerged"]').waitFor();
-    const open = (await t.request('GET', '/api/incidents?status=open')).body.incidents as { id: string }[];
+    const open = (await rig.t.request('GET', '/api/incidents?status=open')).body.incidents as { id: string }[];
     expect(open.map((i) => i.id)).toEqual([first.body.id]);
 
     // M, then Enter on "next alarm": the recommendation grows to the second alarm.

@@ -1,33 +1,21 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, newContext, screenshot, seriousAxeViolations, signInContext } from './support/browser.ts';
-import { startTestServer, type TestServer } from './support/server.ts';
+import { describe, expect, it } from 'vitest';
+import { newContext, screenshot, seriousAxeViolations, signInContext } from './support/browser.ts';
+import { useConsoleRig } from './support/console-rig.ts';
 
 const PASSWORD = 'console french password 1';
 
 describe('the console in French', () => {
-  let t: TestServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    t = await startTestServer({ demoVolunteers: true });
-    await t.app.accounts.addUser('fdisp', 'dispatcher', PASSWORD, 'test');
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  const rig = useConsoleRig({ name: 'fdisp', password: PASSWORD, demoVolunteers: true });
 
   it('follows a French browser, labels every panel in French, and switches to English on request', async () => {
-    const { context, errors } = await newContext(browser, { locale: 'fr-FR' });
+    const { context, errors } = await newContext(rig.browser, { locale: 'fr-FR' });
     const page = await context.newPage();
-    await page.goto(t.base + '/');
+    await page.goto(rig.t.base + '/');
     await page.getByRole('button', { name: 'Se connecter' }).waitFor();
     expect(await page.locator('html').getAttribute('lang')).toBe('fr');
-    await signInContext(context, t.base, 'fdisp', PASSWORD);
-    const created = await t.request('POST', '/api/incidents', { location: { lat: 37.7793, lon: -122.4193 }, nature: 'cardiac_arrest', place: 'public', address: '1 Dr Carlton B Goodlett Pl' });
-    await page.goto(t.base + '/');
+    await signInContext(context, rig.t.base, rig.name, rig.password);
+    const created = await rig.t.request('POST', '/api/incidents', { location: { lat: 37.7793, lon: -122.4193 }, nature: 'cardiac_arrest', place: 'public', address: '1 Dr Carlton B Goodlett Pl' });
+    await page.goto(rig.t.base + '/');
     await page.waitForSelector('[data-state="live"]');
     await page.getByRole('heading', { name: 'Interventions' }).waitFor();
     await page.getByRole('heading', { name: 'Engins' }).waitFor();

@@ -1,30 +1,16 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, newContext, screenshot, signInContext } from './support/browser.ts';
-import { startTestServer, type TestServer } from './support/server.ts';
+import { describe, expect, it } from 'vitest';
+import { screenshot } from './support/browser.ts';
+import { useConsoleRig } from './support/console-rig.ts';
 
 const PASSWORD = 'console layout password 1';
 
 describe('the console layout on a desk screen', () => {
-  let t: TestServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    t = await startTestServer({ demoVolunteers: true });
-    await t.app.accounts.addUser('ldisp', 'dispatcher', PASSWORD, 'test');
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  const rig = useConsoleRig({ name: 'ldisp', password: PASSWORD, demoVolunteers: true });
 
   it('keeps the incident title in sight after D, fits the volunteers table, and outlines the focused unit', async () => {
-    const { context, errors } = await newContext(browser, { viewport: { width: 1366, height: 700 } });
-    await signInContext(context, t.base, 'ldisp', PASSWORD);
-    const created = await t.request('POST', '/api/incidents', { location: { lat: 37.7793, lon: -122.4193 }, nature: 'cardiac_arrest', priority: 1, place: 'public', address: '1 Dr Carlton B Goodlett Pl' });
-    const page = await context.newPage();
-    await page.goto(t.base + '/');
+    const { context, page, errors } = await rig.signedInPage({ viewport: { width: 1366, height: 700 } }, { goto: false });
+    const created = await rig.t.request('POST', '/api/incidents', { location: { lat: 37.7793, lon: -122.4193 }, nature: 'cardiac_arrest', priority: 1, place: 'public', address: '1 Dr Carlton B Goodlett Pl' });
+    await page.goto(rig.t.base + '/');
     await page.waitForSelector('[data-state="live"]');
     await page.locator(`li[data-incident="${created.body.id}"]`).click();
     await page.locator('.volunteers tr[data-status]').first().waitFor();

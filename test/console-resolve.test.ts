@@ -1,43 +1,30 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, newContext, screenshot, seriousAxeViolations, signInContext } from './support/browser.ts';
-import { startTestServer, type TestServer } from './support/server.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { screenshot, seriousAxeViolations } from './support/browser.ts';
+import { useConsoleRig } from './support/console-rig.ts';
 
 const PASSWORD = 'console resolve password 1';
 
 describe('resolving an incident from the console', () => {
-  let t: TestServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    t = await startTestServer();
-    await t.app.accounts.addUser('rdisp', 'dispatcher', PASSWORD, 'test');
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  const rig = useConsoleRig({ name: 'rdisp', password: PASSWORD });
 
   const open = async (page: Page) => {
-    await page.goto(t.base + '/');
+    await page.goto(rig.t.base + '/');
     await page.waitForSelector('[data-state="live"]');
   };
-  const status = async (id: string) => (await t.request('GET', `/api/incidents/${id}`)).body.status as string;
+  const status = async (id: string) => (await rig.t.request('GET', `/api/incidents/${id}`)).body.status as string;
 
   it('Q then Enter opens the incident on screen, and R resolves it after a confirmation that Esc cancels', async () => {
-    const { context, errors } = await newContext(browser);
-    await signInContext(context, t.base, 'rdisp', PASSWORD);
-    const older = await t.request('POST', '/api/incidents', { location: { lat: 37.7793, lon: -122.4193 }, nature: 'medical', priority: 2, address: 'Older 1 Polk St' });
-    const newer = await t.request('POST', '/api/incidents', { location: { lat: 37.7793, lon: -122.4193 }, nature: 'medical', priority: 2, address: 'Newer 2 Polk St' });
-    const page = await context.newPage();
+    const { context, page, errors } = await rig.signedInPage(undefined, { goto: false });
+    const older = await rig.t.request('POST', '/api/incidents', { location: { lat: 37.7793, lon: -122.4193 }, nature: 'medical', priority: 2, address: 'Older 1 Polk St' });
+    const newer = await rig.t.request('POST', '/api/incidents', { location: { lat: 37.7793, lon: -122.4193 }, nature: 'medical', priority: 2, address: 'Newer 2 Polk St' });
     await open(page);
     // The older incident is first in the queue; the dispatcher opens the newer one.
     await page.locator(`li[data-incident="${newer.body.id}"]`).click();
     await page.locator('.incident-head .addr', { hasText: 'Newer 2 Polk St' }).waitFor();
     await page.locator('section.detail').focus();
     // A call coming in redraws the queue while the dispatcher reads the incident.
-    const third = await t.request('POST', '/api/incidents', { location: { lat: 37.7793, lon: -122.4193 }, nature: 'medical', priority: 2, address: 'Third 3 Polk St' });
+    const third = await rig.t.request('POST', '/api/incidents', { location: { lat: 37.7793, lon: -122.4193 }, nature: 'medical', priority: 2, address: 'Third 3 Polk St' });
     await page.locator(`li[data-incident="${third.body.id}"]`).waitFor();
     await page.keyboard.press('q');
     expect(await page.evaluate('document.activeElement?.dataset?.incident')).toBe(newer.body.id);
@@ -70,20 +57,18 @@ describe('resolving an incident from the console', () => {
   });
 
   it('a resolved incident offers no dispatch, says how many units are still committed, and C clears them (a unit that may not, says why)', async () => {
-    const created = await t.request('POST', '/api/incidents', { location: { lat: 37.7793, lon: -122.4193 }, nature: 'cardiac_arrest', priority: 1, address: 'Clear 4 Polk St' });
+    const created = await rig.t.request('POST', '/api/incidents', { location: { lat: 37.7793, lon: -122.4193 }, nature: 'cardiac_arrest', priority: 1, address: 'Clear 4 Polk St' });
     const id = created.body.id as string;
-    const rec = (await t.request('GET', `/api/incidents/${id}/recommendation`)).body as { candidates: { unitId: string; unitType: string }[] };
+    const rec = (await rig.t.request('GET', `/api/incidents/${id}/recommendation`)).body as { candidates: { unitId: string; unitType: string }[] };
     const unitIds = rec.candidates.map((c) => c.unitId);
     expect(unitIds.length).toBeGreaterThan(1);
-    expect((await t.request('POST', `/api/incidents/${id}/dispatch`, { unitIds })).status).toBe(200);
+    expect((await rig.t.request('POST', `/api/incidents/${id}/dispatch`, { unitIds })).status).toBe(200);
     // A medic carrying a patient cannot go straight back to available.
     const medic = rec.candidates.find((c) => c.unitType === 'medic')!;
-    for (const s of ['en_route', 'on_scene', 'transporting']) expect((await t.request('POST', `/api/units/${medic.unitId}/status`, { status: s })).status).toBeLessThan(300);
-    expect((await t.request('POST', `/api/incidents/${id}/resolve`, {})).status).toBeLessThan(300);
+    for (const s of ['en_route', 'on_scene', 'transporting']) expect((await rig.t.request('POST', `/api/units/${medic.unitId}/status`, { status: s })).status).toBeLessThan(300);
+    expect((await rig.t.request('POST', `/api/incidents/${id}/resolve`, {})).status).toBeLessThan(300);
 
-    const { context, errors } = await newContext(browser);
-    await signInContext(context, t.base, 'rdisp', PASSWORD);
-    const page = await context.newPage();
+    const { context, page, errors } = await rig.signedInPage(undefined, { goto: false });
     await open(page);
     await page.keyboard.press('/');
     await page.locator('#search-text').fill('Clear 4 Polk');
@@ -102,7 +87,7 @@ describe('resolving an incident from the console', () => {
     await page.locator('.detail > .error', { hasText: 'IllegalTransition' }).waitFor();
     await line.filter({ hasText: '1 unit still committed' }).waitFor();
     for (const u of unitIds) {
-      const unit = (await t.request('GET', `/api/units/${u}`)).body as { status: string };
+      const unit = (await rig.t.request('GET', `/api/units/${u}`)).body as { status: string };
       expect(unit.status, u).toBe(u === medic.unitId ? 'transporting' : 'available');
     }
     await screenshot(page, 'console-cleared-units');

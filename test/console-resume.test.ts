@@ -1,29 +1,14 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, newContext, screenshot, signInContext } from './support/browser.ts';
-import { startTestServer, type TestServer } from './support/server.ts';
+import { describe, expect, it } from 'vitest';
+import { screenshot } from './support/browser.ts';
+import { useConsoleRig } from './support/console-rig.ts';
 
 const PASSWORD = 'console resume password 1';
 
 describe('the console after a dropped socket', () => {
-  let t: TestServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    t = await startTestServer();
-    await t.app.accounts.addUser('rdisp', 'dispatcher', PASSWORD, 'test');
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  const rig = useConsoleRig({ name: 'rdisp', password: PASSWORD });
 
   it('shows offline, reconnects, and applies every event written meanwhile exactly once', async () => {
-    const { context, errors } = await newContext(browser);
-    await signInContext(context, t.base, 'rdisp', PASSWORD);
-    const page = await context.newPage();
-    await page.goto(t.base + '/');
+    const { context, page, errors } = await rig.signedInPage();
     await page.waitForSelector('[data-state="live"]');
 
     // Keep the console off the stream while incidents are written: no ticket, no socket.
@@ -31,10 +16,10 @@ describe('the console after a dropped socket', () => {
     await page.evaluate('window.samaritan.stream.drop()');
     await page.waitForSelector('[data-state="offline"]');
     await screenshot(page, 'console-offline');
-    const before = (await t.request('GET', '/api/events?after=0&limit=1')).body.head as number;
+    const before = (await rig.t.request('GET', '/api/events?after=0&limit=1')).body.head as number;
     const ids: string[] = [];
     for (let n = 0; n < 3; n++) {
-      const res = await t.request('POST', '/api/incidents', { location: { lat: 37.78 + n / 1000, lon: -122.41 }, nature: 'medical', address: `Missed while offline ${n}` });
+      const res = await rig.t.request('POST', '/api/incidents', { location: { lat: 37.78 + n / 1000, lon: -122.41 }, nature: 'medical', address: `Missed while offline ${n}` });
       expect(res.status).toBe(201);
       ids.push(res.body.id);
     }
@@ -48,7 +33,7 @@ describe('the console after a dropped socket', () => {
     }
     const applied = (await page.evaluate('window.samaritan.data.applied')) as number[];
     expect(new Set(applied).size).toBe(applied.length);
-    const { body } = await t.request('GET', `/api/events?after=${before}&limit=1000`);
+    const { body } = await rig.t.request('GET', `/api/events?after=${before}&limit=1000`);
     const received = (body.events as { seq: number; type: string; data: { incidentId?: string } }[]).filter((e) => e.type === 'IncidentReceived' && ids.includes(e.data.incidentId ?? ''));
     expect(received).toHaveLength(3);
     for (const e of received) expect(applied).toContain(e.seq);

@@ -1,39 +1,29 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, newContext, screenshot, seriousAxeViolations, signInContext } from './support/browser.ts';
-import { startTestServer, type TestServer } from './support/server.ts';
+import { describe, expect, it } from 'vitest';
+import { screenshot, seriousAxeViolations } from './support/browser.ts';
+import { useConsoleRig } from './support/console-rig.ts';
 
 const PASSWORD = 'console search password 1';
 
 describe('searching past incidents in the console', () => {
-  let t: TestServer;
-  let browser: Browser;
   const fires: string[] = [];
-
-  beforeAll(async () => {
-    t = await startTestServer();
-    await t.app.accounts.addUser('sdisp', 'dispatcher', PASSWORD, 'test');
-    for (let n = 0; n < 25; n++) {
-      const res = await t.request('POST', '/api/incidents', { location: { lat: 37.77 + n / 2000, lon: -122.42 }, nature: 'medical', address: `${100 + n} Alpha Street` });
-      expect(res.status).toBe(201);
-    }
-    for (let n = 0; n < 3; n++) {
-      const res = await t.request('POST', '/api/incidents', { location: { lat: 37.76, lon: -122.41 + n / 2000 }, nature: 'vehicle_fire', address: `${n} Beta Lane` });
-      fires.push(res.body.id);
-    }
-    for (const id of fires.slice(0, 2)) expect((await t.request('POST', `/api/incidents/${id}/resolve`, {})).status).toBe(200);
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
+  const rig = useConsoleRig({
+    name: 'sdisp',
+    password: PASSWORD,
+    extra: async (t) => {
+      for (let n = 0; n < 25; n++) {
+        const res = await t.request('POST', '/api/incidents', { location: { lat: 37.77 + n / 2000, lon: -122.42 }, nature: 'medical', address: `${100 + n} Alpha Street` });
+        expect(res.status).toBe(201);
+      }
+      for (let n = 0; n < 3; n++) {
+        const res = await t.request('POST', '/api/incidents', { location: { lat: 37.76, lon: -122.41 + n / 2000 }, nature: 'vehicle_fire', address: `${n} Beta Lane` });
+        fires.push(res.body.id);
+      }
+      for (const id of fires.slice(0, 2)) expect((await t.request('POST', `/api/incidents/${id}/resolve`, {})).status).toBe(200);
+    },
   });
 
   it('finds by text a page at a time, then by nature and status, and opens a result with the keyboard', async () => {
-    const { context, errors } = await newContext(browser);
-    await signInContext(context, t.base, 'sdisp', PASSWORD);
-    const page = await context.newPage();
-    await page.goto(t.base + '/');
+    const { context, page, errors } = await rig.signedInPage();
     await page.waitForSelector('[data-state="live"]');
     await page.keyboard.press('/');
     expect(await page.evaluate('document.activeElement?.id')).toBe('search-text');
