@@ -1,0 +1,47 @@
+import type { LatLon } from '../core/lat-lon.ts';
+import type { Distribution, IncidentIntervals, NfpaThresholds } from '../reports/intervals.ts';
+import type { LateCell } from '../reports/late-grid.ts';
+
+/** The dispatch policies a replay compares; names are a stable contract of `--json`. */
+export const POLICY_NAMES = ['straight_line', 'routed', 'routed_volunteers'] as const;
+export type PolicyName = (typeof POLICY_NAMES)[number];
+
+/** A cell where recruiting volunteers was tried by re-running with more of them there. */
+export interface RecruitmentGain {
+  readonly row: number;
+  readonly col: number;
+  readonly centre: LatLon;
+  /** Volunteers added in the cell for the re-run. */
+  readonly volunteersAdded: number;
+  /** Total minutes of time to first help saved over the replay's volunteer calls (re-run against base). */
+  readonly minutesSaved: number;
+  readonly firstHelpMedianBeforeS: number | null;
+  readonly firstHelpMedianAfterS: number | null;
+}
+
+export interface PolicyResult {
+  readonly name: PolicyName;
+  /** Per incident, in receivedAt order. */
+  readonly incidents: readonly IncidentIntervals[];
+  /** Busy seconds over the replayed span, per unit id (0..1). */
+  readonly utilisation: Readonly<Record<string, number>>;
+  readonly grid: readonly LateCell[];
+  /** Volunteer alerts sent, accepted, and volunteers who arrived (0 without volunteers). */
+  readonly volunteers: { readonly alerted: number; readonly accepted: number; readonly arrived: number };
+}
+
+/** Everything one replay found; the JSON, HTML and CSV outputs are views of it. */
+export interface SimResult {
+  readonly seed: number;
+  readonly callsFile: string;
+  readonly scenarioName: string;
+  readonly thresholds: NfpaThresholds;
+  /** First and last receivedAt replayed (epoch ms). */
+  readonly span: { readonly from: number; readonly to: number };
+  /** The real incidents, from the data's own timestamps. */
+  readonly real: readonly IncidentIntervals[];
+  readonly policies: readonly PolicyResult[];
+  /** Under routed_volunteers: the cells where more volunteers would save the most minutes. */
+  readonly recruitment: readonly RecruitmentGain[];
+  readonly distributions?: Readonly<Record<string, Distribution>>;
+}
