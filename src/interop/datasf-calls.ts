@@ -2,7 +2,8 @@ import type { HistoricalIncident } from '../core/commands.ts';
 import { epochMs, type EpochMs } from '../core/ids.ts';
 import { parseDataSfTime } from './datasf-time.ts';
 
-const UNIT_TYPES: Readonly<Record<string, string>> = {
+/** DataSF `Unit Type` → our unit type (config/unit-types.json). */
+export const DATASF_UNIT_TYPES: Readonly<Record<string, string>> = {
   ENGINE: 'engine',
   TRUCK: 'truck',
   MEDIC: 'medic',
@@ -16,6 +17,18 @@ const UNIT_TYPES: Readonly<Record<string, string>> = {
 };
 
 const LOCATION = /^\(\s*(-?\d+(?:\.\d+)?),\s*(-?\d+(?:\.\d+)?)\s*\)$/;
+
+/** Our unit type for a DataSF `Unit Type`; an unknown one is support. */
+export const dataSfUnitType = (raw: string | undefined): string => DATASF_UNIT_TYPES[raw ?? ''] ?? 'support';
+
+/** A DataSF `Location` ("(lat, lon)"), or undefined when unreadable. */
+export function parseDataSfLocation(text: string | undefined): { lat: number; lon: number } | undefined {
+  const m = LOCATION.exec(text ?? '');
+  return m ? { lat: Number(m[1]), lon: Number(m[2]) } : undefined;
+}
+
+/** DataSF `Priority` → ours: "3" is emergency (lights and siren), our 1; "2" is our 2; the letter codes are non-emergency, our 3. */
+export const dataSfPriority = (p: string | undefined): 1 | 2 | 3 => (p === '3' ? 1 : p === '2' ? 2 : 3);
 
 export interface CallsImport {
   readonly incidents: HistoricalIncident[];
@@ -49,9 +62,9 @@ export function callsToIncidents(rows: readonly Record<string, string>[], callTy
   };
   const incidents: HistoricalIncident[] = [];
   for (const [call, { first, rows: unitRows }] of byCall) {
-    const m = LOCATION.exec(first['Location'] ?? '');
+    const location = parseDataSfLocation(first['Location']);
     const receivedAt = t(first['Received DtTm']);
-    if (!m || receivedAt === undefined) {
+    if (!location || receivedAt === undefined) {
       rejected.push({ row: rows.indexOf(first) + 1, reason: `call ${call}: unreadable Location or Received DtTm` });
       continue;
     }
@@ -69,7 +82,7 @@ export function callsToIncidents(rows: readonly Record<string, string>[], callTy
         availableAt: t(r['Available DtTm']),
       };
       const defined = Object.fromEntries(Object.entries(stamps).filter(([, v]) => v !== undefined));
-      return { unitId: r['Unit ID']!, unitType: UNIT_TYPES[r['Unit Type'] ?? ''] ?? 'support', ...defined };
+      return { unitId: r['Unit ID']!, unitType: dataSfUnitType(r['Unit Type']), ...defined };
     });
     const lastStamp = Math.max(receivedAt, ...units.flatMap((u) => Object.values(u as Record<string, unknown>).filter((v): v is number => typeof v === 'number')));
     const address = [first['Address'], first['City']].filter(Boolean).join(', ');
@@ -80,9 +93,9 @@ export function callsToIncidents(rows: readonly Record<string, string>[], callTy
       receivedAt,
       closedAt: epochMs(lastStamp),
       details: {
-        location: { lat: Number(m[1]), lon: Number(m[2]) },
+        location,
         nature: nature ?? 'other',
-        priority: p === '3' ? 1 : p === '2' ? 2 : 3,
+        priority: dataSfPriority(p),
         ...(address ? { address } : {}),
         notes: `${callType}; disposition: ${first['Call Final Disposition'] ?? 'unknown'}`,
       },
