@@ -1,0 +1,149 @@
+/**
+ * The lateness grid as a map: each cell coloured by its median time to first help, hatched where
+ * the travel standard is missed, the streets drawn faintly beneath so the cells sit on the city.
+ */
+import type { LateCell } from './late-grid.ts';
+import { chartId, count, escapeXml, INK, minSec, percent, px, svgOpen } from './svg-frame.ts';
+
+export interface LateMapOptions {
+  readonly title: string;
+  /** Street lines as [lon, lat] points, drawn light grey under the cells. */
+  readonly streets?: readonly (readonly (readonly [number, number])[])[];
+  /** Cells to outline, in rank order (the recruitment cells); each gets its rank as a badge. */
+  readonly highlight?: readonly { readonly row: number; readonly col: number }[];
+  /** The travel threshold the cells' miss shares were measured against, for the legend (default 240). */
+  readonly travelThresholdS?: number;
+  /** A cell misses the standard when more than this share of its incidents miss the threshold (default 0.1: NFPA wants 90 % within). */
+  readonly missShare?: number;
+  readonly id?: string;
+}
+
+const M_PER_DEG_LAT = 111_320;
+const WIDTH = 720;
+
+/** Minutes to first help: upper bounds of the colour classes, and their fill and the ink on them. */
+const CLASSES: readonly { readonly upToMin: number; readonly fill: string; readonly ink: string; readonly label: string }[] = [
+  { upToMin: 4, fill: '#fff2b2', ink: INK.text, label: 'under 4 min' },
+  { upToMin: 6, fill: '#fed470', ink: INK.text, label: '4–6 min' },
+  { upToMin: 8, fill: '#fd9a44', ink: INK.text, label: '6–8 min' },
+  { upToMin: 10, fill: '#e8572a', ink: '#ffffff', label: '8–10 min' },
+  { upToMin: 12, fill: '#b5202e', ink: '#ffffff', label: '10–12 min' },
+  { upToMin: Infinity, fill: '#6b0d20', ink: '#ffffff', label: '12 min or more' },
+];
+const NO_DATA = { fill: '#e4e7eb', ink: INK.text, label: 'no first help recorded' };
+const HIGHLIGHT = '#0b4ea2';
+
+function classOf(s: number | null): { fill: string; ink: string } {
+  if (s === null) return NO_DATA;
+  return CLASSES.find((c) => s < c.upToMin * 60) ?? CLASSES[CLASSES.length - 1]!;
+}
+
+export function lateMapChart(cells: readonly LateCell[], o: LateMapOptions): string {
+  const id = chartId(o.title, o.id);
+  const missShare = o.missShare ?? 0.1;
+  const thresholdS = o.travelThresholdS ?? 240;
+  const missed = (c: LateCell) => c.travelMissShare !== null && c.travelMissShare > missShare;
+  const rank = new Map((o.highlight ?? []).map((h, i) => [`${h.row}:${h.col}`, i + 1]));
+  const withHelp = cells.filter((c) => c.firstHelpMedianS !== null).map((c) => c.firstHelpMedianS!);
+  const desc =
+    cells.length === 0
+      ? 'No incidents to map.'
+      : `${count(cells.length)} cells of ${count(cells[0]!.sizeM)} m with incidents; median time to first help per cell from ${minSec(Math.min(...withHelp))} to ${minSec(Math.max(...withHelp))} (minutes:seconds); ` +
+        `${count(cells.filter(missed).length)} cells where more than ${Math.round(missShare * 100)} % of incidents had a first-unit travel over ${thresholdS} s` +
+        `${rank.size ? `; ${rank.size} cells marked for recruiting volunteers` : ''}.`;
+
+  const first = cells[0];
+  if (!first) {
+    return `${svgOpen(id, WIDTH, 120, o.title, desc)}<text x="16" y="24" font-size="15" font-weight="600">${escapeXml(o.title)}</text><text x="16" y="70" fill="${INK.muted}" font-size="14">No incidents to map</text></svg>`;
+  }
+
+  // The grid's origin and cell size in degrees, recovered from one cell (late-grid lays cells from a fixed origin).
+  const dLat = first.sizeM / M_PER_DEG_LAT;
+  const originLat = first.centre.lat - (first.row + 0.5) * dLat;
+  const dLon = first.sizeM / (M_PER_DEG_LAT * Math.cos((originLat * Math.PI) / 180));
+  const originLon = first.centre.lon - (first.col + 0.5) * dLon;
+  const minCol = Math.min(...cells.map((c) => c.col)) - 0.5, maxCol = Math.max(...cells.map((c) => c.col)) + 1.5;
+  const minRow = Math.min(...cells.map((c) => c.row)) - 0.5, maxRow = Math.max(...cells.map((c) => c.row)) + 1.5;
+  const mapW = WIDTH - 32;
+  const cellPx = Math.min(mapW / (maxCol - minCol), 720 / (maxRow - minRow), 90);
+  const mapH = (maxRow - minRow) * cellPx;
+  const left = 16 + (mapW - (maxCol - minCol) * cellPx) / 2, top = 44;
+  // Row grows northward, the screen's y southward.
+  const sx = (col: number) => left + (col - minCol) * cellPx;
+  const sy = (row: number) => top + (maxRow - row) * cellPx;
+  const legendTop = top + mapH + 20;
+  const height = legendTop + 128;
+
+  const parts: string[] = [svgOpen(id, WIDTH, height, o.title, desc)];
+  parts.push(`<text x="16" y="24" font-size="15" font-weight="600">${escapeXml(o.title)}</text>`);
+  parts.push(
+    `<defs><clipPath id="${id}-clip"><rect x="${px(left)}" y="${top}" width="${px((maxCol - minCol) * cellPx)}" height="${px(mapH)}"/></clipPath>` +
+      `<pattern id="${id}-hatch" width="7" height="7" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><line x1="0" y1="0" x2="0" y2="7" stroke="#1f2933" stroke-width="1.6" stroke-opacity="0.6"/></pattern></defs>`,
+  );
+  parts.push(`<rect x="${px(left)}" y="${top}" width="${px((maxCol - minCol) * cellPx)}" height="${px(mapH)}" fill="#fbfcfd" stroke="${INK.grid}"/>`);
+
+  if (o.streets && o.streets.length > 0) {
+    let d = '';
+    for (const line of o.streets) {
+      let inside = false;
+      const pts = line.map(([lon, lat]) => {
+        const col = (lon - originLon) / dLon, row = (lat - originLat) / dLat;
+        if (col >= minCol && col <= maxCol && row >= minRow && row <= maxRow) inside = true;
+        return [sx(col), sy(row)] as const;
+      });
+      if (!inside || pts.length < 2) continue;
+      d += pts.map(([x, y], i) => `${i === 0 ? 'M' : 'L'}${px(x)} ${px(y)}`).join('');
+    }
+    if (d) parts.push(`<path d="${d}" fill="none" stroke="#b8c0ca" stroke-width="0.7" stroke-linejoin="round" clip-path="url(#${id}-clip)"/>`);
+  }
+
+  const label = cellPx >= 30;
+  for (const c of cells) {
+    const x = px(sx(c.col)), y = px(sy(c.row + 1)), w = px(cellPx);
+    const k = classOf(c.firstHelpMedianS);
+    const tip = `Cell ${c.row},${c.col}: ${count(c.incidents)} incidents, median first help ${minSec(c.firstHelpMedianS)}, first-unit travel over ${thresholdS} s in ${percent(c.travelMissShare)}`;
+    parts.push(`<g><title>${escapeXml(tip)}</title><rect x="${x}" y="${y}" width="${w}" height="${w}" fill="${k.fill}" fill-opacity="0.82" stroke="#ffffff" stroke-width="1"/>`);
+    if (missed(c)) parts.push(`<rect x="${x}" y="${y}" width="${w}" height="${w}" fill="url(#${id}-hatch)" stroke="${INK.text}" stroke-width="1.5"/>`);
+    if (label && c.firstHelpMedianS !== null) {
+      const halo = k.ink === '#ffffff' ? INK.text : '#ffffff';
+      parts.push(
+        `<text x="${px(sx(c.col) + cellPx / 2)}" y="${px(sy(c.row) - cellPx / 2 + 4)}" text-anchor="middle" font-size="${cellPx >= 44 ? 12 : 10}" font-weight="600" fill="${k.ink}" stroke="${halo}" stroke-width="2.5" stroke-linejoin="round" paint-order="stroke">${minSec(c.firstHelpMedianS)}</text>`,
+      );
+    }
+    parts.push('</g>');
+  }
+  for (const [key, r] of rank) {
+    const [row, col] = key.split(':').map(Number) as [number, number];
+    const x = sx(col), y = sy(row + 1);
+    parts.push(`<rect x="${px(x + 1.5)}" y="${px(y + 1.5)}" width="${px(cellPx - 3)}" height="${px(cellPx - 3)}" fill="none" stroke="${HIGHLIGHT}" stroke-width="3"/>`);
+    parts.push(`<circle cx="${px(x + 9)}" cy="${px(y + 9)}" r="8" fill="${HIGHLIGHT}"/><text x="${px(x + 9)}" y="${px(y + 13)}" text-anchor="middle" font-size="11" font-weight="700" fill="#ffffff">${r}</text>`);
+  }
+
+  // Scale bar: one kilometre, bottom left of the map.
+  const kmPx = (1000 / first.sizeM) * cellPx;
+  const sbY = top + mapH - 12;
+  parts.push(`<rect x="${px(left + 8)}" y="${px(sbY - 14)}" width="${px(kmPx + 36)}" height="22" fill="#ffffff" fill-opacity="0.85"/>`);
+  parts.push(`<path d="M${px(left + 12)} ${px(sbY - 4)}V${px(sbY)}H${px(left + 12 + kmPx)}V${px(sbY - 4)}" fill="none" stroke="${INK.text}" stroke-width="1.5"/>`);
+  parts.push(`<text x="${px(left + 16 + kmPx)}" y="${px(sbY + 1)}" font-size="11">1 km</text>`);
+  parts.push(`<text x="${px(left + (maxCol - minCol) * cellPx - 8)}" y="${top + 18}" text-anchor="end" font-size="12" font-weight="700">N ↑</text>`);
+
+  // Legend: colour classes, then the two marks.
+  let ly = legendTop;
+  parts.push(`<text x="16" y="${ly + 10}" font-weight="600">Median time to first help (a volunteer or a unit, from the call)</text>`);
+  ly += 22;
+  const classes = [...CLASSES, NO_DATA];
+  classes.forEach((c, i) => {
+    const lx = 16 + (i % 4) * 172, yy = ly + Math.floor(i / 4) * 22;
+    parts.push(`<rect x="${lx}" y="${yy}" width="22" height="14" fill="${c.fill}" stroke="${INK.axis}" stroke-width="0.5"/><text x="${lx + 30}" y="${yy + 11}">${escapeXml(c.label)}</text>`);
+  });
+  ly += 54;
+  parts.push(`<rect x="16" y="${ly}" width="22" height="14" fill="#ffffff" stroke="${INK.text}" stroke-width="1.5"/><rect x="16" y="${ly}" width="22" height="14" fill="url(#${id}-hatch)"/>`);
+  parts.push(`<text x="46" y="${ly + 11}">travel standard missed: more than ${Math.round(missShare * 100)} % of first units over ${thresholdS} s</text>`);
+  if (rank.size) {
+    ly += 22;
+    parts.push(`<rect x="16" y="${ly}" width="22" height="14" fill="none" stroke="${HIGHLIGHT}" stroke-width="3"/>`);
+    parts.push(`<text x="46" y="${ly + 11}">where recruiting volunteers saves the most minutes (rank)</text>`);
+  }
+  parts.push('</svg>');
+  return parts.join('');
+}
