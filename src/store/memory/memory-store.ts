@@ -51,6 +51,17 @@ const incidentOf = (e: PendingEvent): string | undefined => {
 export type MemoryRecordApplier = (write: RecordWrite, undo: UndoLog) => void;
 
 /**
+ * What a long replay may let go of (the simulator's year): by default everything is kept. With
+ * `keepEvents: false` an event is folded into its snapshots and then dropped (seq still counts it,
+ * `readAfter` and timelines return only what was kept); `forget` drops a stream's snapshot and
+ * version once its state says it is finished (a closed incident), as if the stream had never been.
+ */
+export interface MemoryRetention<S = unknown> {
+  readonly keepEvents?: boolean;
+  readonly forget?: (stream: string, state: S) => boolean;
+}
+
+/**
  * The event log and its snapshots in memory, with the SQLite store's semantics: appends take effect
  * one at a time in the order they were called, each after the caller's turn of the event loop, and
  * each whole or not at all (its events, snapshots, idempotency record and record writes); seq is
@@ -58,6 +69,8 @@ export type MemoryRecordApplier = (write: RecordWrite, undo: UndoLog) => void;
  */
 export class MemoryStore<S> implements EventStore<S> {
   private readonly log: EventRow[] = [];
+  /** The last seq given: the log's length unless events are dropped after folding. */
+  private seq = 0;
   /** Each stream's version: that of its last own event (a stream only reached through alsoAffects has none). */
   private readonly versions = new Map<string, number>();
   private readonly timelines = new Map<string, EventRow[]>();
@@ -75,6 +88,7 @@ export class MemoryStore<S> implements EventStore<S> {
     private readonly applyRecord: MemoryRecordApplier,
     private readonly gate: Gate,
     private readonly clock: () => number = () => Date.now(),
+    private readonly retention: MemoryRetention<S> = {},
   ) {}
 
   append(request: AppendRequest): Promise<AppendOutcome> {
@@ -139,7 +153,7 @@ export class MemoryStore<S> implements EventStore<S> {
     for (const e of request.events) {
       const version = (this.versions.get(e.stream) ?? 0) + 1;
       const row: EventRow = {
-        seq: this.log.length + 1,
+        seq: this.seq + 1,
         stream: e.stream,
         version,
         type: e.type,
@@ -150,6 +164,10 @@ export class MemoryStore<S> implements EventStore<S> {
         envelope,
       };
       undo.set(this.versions, e.stream, version);
+      this.seq++;
+      undo.onRollback(() => this.seq--);
+      rows.push(row);
+      if (this.retention.keepEvents === false) continue;
       this.log.push(row);
       undo.onRollback(() => this.log.pop());
       if (row.incidentId !== undefined) {
@@ -159,7 +177,6 @@ export class MemoryStore<S> implements EventStore<S> {
         t.push(row);
         undo.onRollback(() => t.pop());
       }
-      rows.push(row);
     }
     return rows;
   }
@@ -173,6 +190,10 @@ export class MemoryStore<S> implements EventStore<S> {
     for (const [stream, { version, state }] of touched) {
       if (state === undefined) continue;
       const prior = this.snapshots.get(stream);
+      if (this.retention.forget?.(stream, state)) {
+        this.forget(stream, prior, undo);
+        continue;
+      }
       const kind = prior?.kind ?? this.projector.kindOf(stream);
       undo.set(this.snapshots, stream, { kind, status: this.projector.statusOf(state), version, state: json(state) });
       if (!prior) {
@@ -183,6 +204,19 @@ export class MemoryStore<S> implements EventStore<S> {
         undo.onRollback(() => s.delete(stream));
       }
     }
+  }
+
+  private forget(stream: string, prior: SnapshotRow | undefined, undo: UndoLog): void {
+    const version = this.versions.get(stream);
+    if (version !== undefined) {
+      this.versions.delete(stream);
+      undo.onRollback(() => this.versions.set(stream, version));
+    }
+    if (prior === undefined) return;
+    this.snapshots.delete(stream);
+    undo.onRollback(() => this.snapshots.set(stream, prior));
+    const streams = this.kinds.get(prior.kind);
+    if (streams?.delete(stream)) undo.onRollback(() => streams.add(stream));
   }
 
   async readAfter(afterSeq: number, limit: number): Promise<readonly StoredEvent[]> {
@@ -242,7 +276,7 @@ export class MemoryStore<S> implements EventStore<S> {
 
   async headSeq(): Promise<number> {
     this.gate.check();
-    return this.log.length;
+    return this.seq;
   }
 
   /** Applies the appends already made, then closes every table of the store. */

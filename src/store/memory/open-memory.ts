@@ -15,10 +15,12 @@ import { Gate } from './gate.ts';
 import { MemoryAccounts } from './memory-accounts.ts';
 import { MemoryAeds } from './memory-aeds.ts';
 import { MemoryOutbox } from './memory-outbox.ts';
-import { MemoryStore } from './memory-store.ts';
+import { MemoryStore, type MemoryRetention } from './memory-store.ts';
+
+export type { MemoryRetention } from './memory-store.ts';
 import { MemoryVolunteerProfiles } from './memory-volunteer-profiles.ts';
 
-export function openMemoryStore<S>(projector: Projector<S>, clock: () => number = () => Date.now()): Store<S> {
+export function openMemoryStore<S>(projector: Projector<S>, clock: () => number = () => Date.now(), retention?: MemoryRetention<S>): Store<S> {
   const gate = new Gate();
   const accounts = new MemoryAccounts(gate);
   const profiles = new MemoryVolunteerProfiles(gate);
@@ -32,6 +34,7 @@ export function openMemoryStore<S>(projector: Projector<S>, clock: () => number 
     },
     gate,
     clock,
+    retention,
   );
   return { events, accounts, profiles, aeds, outbox, writable: () => Promise.resolve(true), close: () => events.close() };
 }
