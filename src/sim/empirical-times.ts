@@ -1,0 +1,76 @@
+import { NFPA_1710 } from '../reports/intervals.ts';
+import type { SimCall } from './sim-calls.ts';
+
+/** Fewer values than this in an hour (or a 3-hour window) say too little: the draw looks wider. */
+export const MIN_SAMPLES = 5;
+
+/**
+ * Values of one measure grouped by a key (unit type, or priority) and local hour, drawn with a
+ * given random source: the same source gives the same draws. A draw takes one of the data's own
+ * values, never an average, so the spread of real turnouts (a crew at the far end of a station,
+ * a call at 3 a.m.) reaches the replay.
+ */
+class HourlyValues {
+  private readonly byHour = new Map<string, number[]>();
+  private readonly widened = new Map<string, readonly number[]>();
+
+  add(key: string, hour: number, value: number): void {
+    const k = `${key}|${hour}`;
+    const list = this.byHour.get(k);
+    if (list) list.push(value);
+    else this.byHour.set(k, [value]);
+  }
+
+  /** The values to draw from for (key, hour): the hour, else hour ± 1, else every hour; empty when the key has none. */
+  pool(key: string, hour: number): readonly number[] {
+    const k = `${key}|${hour}`;
+    let pool = this.widened.get(k);
+    if (pool) return pool;
+    const at = (h: number) => this.byHour.get(`${key}|${(h + 24) % 24}`) ?? [];
+    pool = at(hour);
+    if (pool.length < MIN_SAMPLES) pool = [...at(hour - 1), ...at(hour), ...at(hour + 1)];
+    if (pool.length < MIN_SAMPLES) pool = Array.from({ length: 24 }, (_, h) => at(h)).flat();
+    pool = [...pool].sort((a, b) => a - b);
+    this.widened.set(k, pool);
+    return pool;
+  }
+
+  draw(key: string, hour: number, random: () => number): number | undefined {
+    const pool = this.pool(key, hour);
+    return pool.length === 0 ? undefined : pool[Math.min(pool.length - 1, Math.floor(random() * pool.length))];
+  }
+}
+
+/**
+ * The times a replay cannot compute and takes from the real calls: a unit's turnout (dispatch to en
+ * route) by unit type and hour, and alarm processing (received to first dispatch) by priority and hour.
+ */
+export class EmpiricalTimes {
+  private readonly turnouts = new HourlyValues();
+  private readonly processing = new HourlyValues();
+
+  private constructor(private readonly configTurnoutS: ReadonlyMap<string, { readonly turnoutS: number }>) {}
+
+  /**
+   * Every dispatched unit's real turnout counts (not only the first on scene): later units turn out
+   * too. `unitTypes` (config/unit-types.json) gives the turnout of a type the data never saw.
+   */
+  static fromCalls(calls: Iterable<SimCall>, unitTypes: ReadonlyMap<string, { readonly turnoutS: number }> = new Map()): EmpiricalTimes {
+    const t = new EmpiricalTimes(unitTypes);
+    for (const c of calls) {
+      for (const r of c.rows) if (r.real.turnoutS !== undefined) t.turnouts.add(r.unitType, c.hour, r.real.turnoutS);
+      if (c.real.callToDispatchS !== undefined) t.processing.add(String(c.priority), c.hour, c.real.callToDispatchS);
+    }
+    return t;
+  }
+
+  turnoutS(unitType: string, hour: number, random: () => number): number {
+    // A type without data: its configured turnout, else NFPA 1710's fire turnout (the longer one).
+    return this.turnouts.draw(unitType, hour, random) ?? this.configTurnoutS.get(unitType)?.turnoutS ?? NFPA_1710.turnoutFireS;
+  }
+
+  /** A priority the data never had: NFPA 1221's alarm processing objective. */
+  callToDispatchS(priority: number, hour: number, random: () => number): number {
+    return this.processing.draw(String(priority), hour, random) ?? NFPA_1710.callToDispatchS;
+  }
+}
