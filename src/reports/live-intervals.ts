@@ -1,3 +1,4 @@
+import type { IncidentDetails } from '../core/events.ts';
 import type { IncidentState } from '../core/incident.ts';
 import { haversine, type LatLon } from '../core/lat-lon.ts';
 import type { ResponseState } from '../core/volunteer-response.ts';
@@ -10,6 +11,9 @@ export const serviceOfNature = (nature: string): 'ems' | 'fire' => (EMS_NATURES.
 
 /** Longer than this, a difference of two stamps is a stamp mistyped or never closed, not an interval (s). */
 export const LONGEST_INTERVAL_S = 2 * 3600;
+
+/** What the intervals read of an incident: its snapshot has it, and so has the API's view with its assignments keyed again. */
+export type LiveIncident = Pick<IncidentState, 'id' | 'receivedAt' | 'assignments'> & { readonly details: Pick<IncidentDetails, 'location' | 'nature' | 'priority'> };
 
 /** What a live incident's record needs besides its snapshot. */
 export interface LiveContext {
@@ -52,7 +56,7 @@ function between(a: number | undefined, b: number | undefined): number | undefin
  * The first unit on scene is the assignment with the earliest arrival; its turnout and travel are
  * its own, as NFPA 1710 measures them.
  */
-export function liveIntervals(incident: IncidentState, ctx: LiveContext, response?: ResponseState): IncidentIntervals {
+export function liveIntervals(incident: LiveIncident, ctx: LiveContext, response?: ResponseState): IncidentIntervals {
   const received = ms(incident.receivedAt)!;
   const assignments = Object.values(incident.assignments);
   let firstDispatch: number | undefined;

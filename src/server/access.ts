@@ -110,6 +110,12 @@ export const ACCESS: Readonly<Record<string, Rule>> = {
   'GET /api/volunteers/push-key': 'public',
   'GET /api/incidents/:id/volunteers': { roles: DISPATCHING },
 
+  // Response-time reports over the live incidents (src/server/routes/reports.ts): dispatchers and
+  // supervisors, and integrations that may read incidents (the reports are made of them).
+  'GET /api/reports/intervals': { roles: DISPATCHING, scope: 'incidents:read' },
+  'GET /api/reports/intervals.csv': { roles: DISPATCHING, scope: 'incidents:read' },
+  'GET /api/reports/charts/:chart': { roles: DISPATCHING, scope: 'incidents:read' },
+
   // The AED registry (src/server/routes/aeds.ts).
   'GET /api/aeds': { roles: STAFF_READ },
   'POST /api/aeds/import': { roles: ADMIN },

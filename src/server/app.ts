@@ -20,6 +20,7 @@ import { eventRoutes } from './routes/events.ts';
 import { geoRoutes } from './routes/geo.ts';
 import { ResponderDevices, responderDeviceRoutes } from './routes/responder-devices.ts';
 import { incidentRoutes } from './routes/incidents.ts';
+import { reportRoutes } from './routes/reports.ts';
 import { metaRoutes } from './routes/meta.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { streamRoutes, type StreamOptions } from './routes/stream.ts';
@@ -143,6 +144,7 @@ export async function buildServer(app: Samaritan, options: ServerOptions = {}): 
   await server.register(aedRoutes(deps));
   await server.register(volunteerAlertRoutes(deps));
   await server.register(geoRoutes(deps));
+  await server.register(reportRoutes(deps));
   const devices = new ResponderDevices(app);
   await server.register(responderDeviceRoutes(deps, devices));
   installResponderSocket(server, app, sockets, devices);

@@ -31,6 +31,8 @@ export type EdgeCode =
   | 'PushEndpointNotAllowed'
   | 'TooManyConnections'
   | 'EnrolmentCodeInvalid'
+  | 'InvalidReportPeriod'
+  | 'ReportPeriodTooLong'
   | 'Internal';
 
 export type ErrorCode = RejectionCode | EdgeCode;
@@ -84,6 +86,9 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   HeadersTooLarge: 431,
   // POST /api/volunteers/enrol: a code mistyped, expired, already used, or whose phone was since revoked.
   EnrolmentCodeInvalid: 400,
+  // GET /api/reports/*: a period that cannot be read, or longer than 31 days (src/read-models/report-period.ts).
+  InvalidReportPeriod: 400,
+  ReportPeriodTooLong: 400,
   // The volunteer registry and alert waves (src/core/decide-volunteer.ts, decide-response.ts, decide-answer.ts).
   InvalidQualification: 400,
   InvalidQuietHours: 400,
