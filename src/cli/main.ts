@@ -4,6 +4,7 @@ import { importCalls } from './import-calls.ts';
 import { calibrateCommand } from './calibrate.ts';
 import { route } from './route.ts';
 import { serve } from './serve.ts';
+import { sim } from './sim.ts';
 import { UsageError } from './usage-error.ts';
 import { asksForHelp, COMMAND_USAGE, HELP } from './usage.ts';
 import { DataDirUnusable } from '../composition/data-dir.ts';
@@ -17,6 +18,7 @@ const COMMANDS: Readonly<Record<string, CliCommand>> = {
   'import-aeds': importAeds,
   route,
   calibrate: calibrateCommand,
+  sim,
   token,
   user,
 };

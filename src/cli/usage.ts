@@ -30,6 +30,12 @@ export const COMMAND_USAGE: Readonly<Record<string, string>> = {
   calibrate: `  samaritan calibrate <calls.csv> [--out config/drive-profile.json]
       Fit the drive profile to real runs from own stations; print the error of the fit.
 `,
+  sim: `  samaritan sim --calls <calls.csv> [--scenario <file>] [--json <out>] [--html <out>] [--csv <out>] [--neris-csv <out>] [--seed <n>] [--policies a,b] [--no-recruitment]
+      Replay DataSF calls through the core under each dispatch policy (straight_line,
+      routed, routed_volunteers) and report response intervals against the real ones,
+      NFPA 1710 shares, volunteers first on scene, unit utilisation and where recruiting
+      volunteers saves the most minutes. Same inputs and seed: the same JSON, byte for byte.
+`,
 };
 
 export const HELP = `samaritan: dispatch for fire and rescue

@@ -28,6 +28,21 @@ export interface PolicyResult {
   readonly grid: readonly LateCell[];
   /** Volunteer alerts sent, accepted, and volunteers who arrived (0 without volunteers). */
   readonly volunteers: { readonly alerted: number; readonly accepted: number; readonly arrived: number };
+  /** Rows of real calls that no unit of their type could fill (every one busy elsewhere, or none in the fleet). */
+  readonly shortfalls?: number;
+  /** Commands the core refused during the replay, by `Command:Code`, with the first message (a bug in the sim if any). */
+  readonly rejections?: Readonly<Record<string, { readonly count: number; readonly example: string }>>;
+}
+
+/** Simulated (under `routed`) against real first-unit travel, over the incidents that have it on both sides. */
+export interface Fidelity {
+  readonly n: number;
+  readonly simFirstUnitTravelMedianS: number | null;
+  readonly realFirstUnitTravelMedianS: number | null;
+  /** The median of the per-incident absolute errors. */
+  readonly firstUnitTravelMedianAbsErrorS: number | null;
+  /** The mean of the per-incident absolute errors. */
+  readonly firstUnitTravelMeanAbsErrorS: number | null;
 }
 
 /** Everything one replay found; the JSON, HTML and CSV outputs are views of it. */
@@ -44,4 +59,10 @@ export interface SimResult {
   /** Under routed_volunteers: the cells where more volunteers would save the most minutes. */
   readonly recruitment: readonly RecruitmentGain[];
   readonly distributions?: Readonly<Record<string, Distribution>>;
+  /** Set by the replay (also when per-incident records are not kept); absent without a `routed` run. */
+  readonly fidelity?: Fidelity;
+  /** Incidents replayed (distinct incident numbers). */
+  readonly count?: number;
+  /** Why recruitment was not measured, when it was not. */
+  readonly recruitmentSkipped?: string;
 }

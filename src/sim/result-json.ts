@@ -1,0 +1,68 @@
+import { compliance, distribution, INTERVALS, meanAbsoluteError, valuesOf, type IncidentIntervals, type IntervalName } from '../reports/intervals.ts';
+import type { PolicyResult, SimResult } from './sim-result.ts';
+
+/** What `--json` holds; the names of its fields are a stable contract (docs in the CLI usage). */
+export function simJson(result: SimResult): unknown {
+  const t = result.thresholds;
+  const real = result.real;
+  const f = result.fidelity;
+  return {
+    incidents: result.count ?? real.length,
+    fidelity: {
+      simFirstUnitTravelMedianS: f?.simFirstUnitTravelMedianS ?? null,
+      realFirstUnitTravelMedianS: f?.realFirstUnitTravelMedianS ?? null,
+      firstUnitTravelMedianAbsErrorS: f?.firstUnitTravelMedianAbsErrorS ?? null,
+      firstUnitTravelMeanAbsErrorS: f?.firstUnitTravelMeanAbsErrorS ?? null,
+      n: f?.n ?? 0,
+      policy: 'routed',
+    },
+    policies: result.policies.map((p) => policyJson(p, real, t)),
+    seed: result.seed,
+    scenario: result.scenarioName,
+    callsFile: result.callsFile,
+    span: { from: new Date(result.span.from).toISOString(), to: new Date(result.span.to).toISOString() },
+    thresholds: t,
+    real: { intervals: intervals(real), compliance: compliance(real, t) },
+    recruitment: result.recruitment,
+    ...(result.recruitmentSkipped === undefined ? {} : { recruitmentSkipped: result.recruitmentSkipped }),
+    rejections: result.policies.reduce((n, p) => n + Object.values(p.rejections ?? {}).reduce((m, r) => m + r.count, 0), 0),
+  };
+}
+
+function intervals(records: readonly IncidentIntervals[], real?: readonly IncidentIntervals[]): Record<IntervalName, unknown> {
+  const out = {} as Record<IntervalName, unknown>;
+  for (const name of INTERVALS) {
+    const d = distribution(valuesOf(records, name));
+    out[name] = real === undefined || real.length === 0 ? d : { ...d, meanAbsErrorS: meanAbsoluteError(records, real, name).meanAbsErrorS };
+  }
+  return out;
+}
+
+function policyJson(p: PolicyResult, real: readonly IncidentIntervals[], t: SimResult['thresholds']): unknown {
+  const calls = p.incidents.filter((r) => r.volunteerCall);
+  const help = distribution(valuesOf(calls, 'firstHelpS'));
+  const volunteerFirst = calls.filter((r) => r.firstVolunteerS !== undefined && (r.firstUnitS === undefined || r.firstVolunteerS < r.firstUnitS)).length;
+  const c = compliance(p.incidents, t);
+  const shares = Object.values(p.utilisation).sort((a, b) => a - b);
+  const busiest = Object.entries(p.utilisation).sort(([a, x], [b, y]) => y - x || a.localeCompare(b))[0];
+  return {
+    name: p.name,
+    firstHelpMedianS: help.medianS,
+    firstHelpP90S: help.p90S,
+    volunteerFirstShare: calls.length === 0 ? 0 : Math.round((volunteerFirst / calls.length) * 10_000) / 10_000,
+    nfpaTravel240Share: c.travel,
+    incidents: p.incidents.length,
+    volunteerCalls: calls.length,
+    intervals: intervals(p.incidents, real),
+    compliance: c,
+    utilisation: {
+      units: shares.length,
+      medianShare: shares.length === 0 ? null : shares[Math.floor((shares.length - 1) / 2)],
+      maxShare: shares.length === 0 ? null : shares[shares.length - 1],
+      busiestUnit: busiest?.[0] ?? null,
+    },
+    volunteers: { ...p.volunteers, firstOnScene: volunteerFirst },
+    shortfalls: p.shortfalls ?? 0,
+    rejections: p.rejections ?? {},
+  };
+}
