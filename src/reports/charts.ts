@@ -23,6 +23,8 @@ export interface DistributionOptions {
   readonly thresholdLabel?: string;
   /** Id prefix of the title and description (default: derived from the title). */
   readonly id?: string;
+  /** Width in SVG units (default 720); text keeps its size, the plot widens. */
+  readonly width?: number;
 }
 
 const WIDTH = 720;
@@ -30,13 +32,14 @@ const WIDTH = 720;
 /** Cumulative share of incidents by seconds, one line per series, the threshold as a vertical line. */
 export function distributionChart(series: readonly DistributionSeries[], o: DistributionOptions): string {
   const id = chartId(o.title, o.id);
+  const width = Math.max(480, o.width ?? WIDTH);
   const sorted = series.map((s) => ({ label: s.label, values: [...s.values].filter(Number.isFinite).sort((a, b) => a - b) }));
   const slowest = Math.max(0, ...sorted.map((s) => (s.values.length ? s.values[Math.min(s.values.length - 1, Math.floor(s.values.length * 0.98))]! : 0)));
   const ticks = timeTicks(Math.max(o.maxS ?? slowest, (o.thresholdS ?? 0) * 1.1, 60));
   const maxS = ticks[ticks.length - 1]!;
   const step = ticks[1]! - ticks[0]!;
   const legendRows = Math.max(1, sorted.length);
-  const left = 64, right = WIDTH - 24, top = 44, bottom = 300;
+  const left = 64, right = width - 24, top = 44, bottom = 300;
   const height = bottom + 52 + legendRows * 20 + 8;
   const x = (s: number) => left + (Math.min(Math.max(s, 0), maxS) / maxS) * (right - left);
   const y = (share: number) => bottom - share * (bottom - top);
@@ -56,7 +59,7 @@ export function distributionChart(series: readonly DistributionSeries[], o: Dist
     .join('; ');
   const desc = `Cumulative share of incidents by time (minutes:seconds). ${describe || 'No series'}.${o.thresholdS === undefined ? '' : ` Threshold ${o.thresholdS} s.`}`;
 
-  const parts: string[] = [svgOpen(id, WIDTH, height, o.title, desc)];
+  const parts: string[] = [svgOpen(id, width, height, o.title, desc)];
   parts.push(`<text x="${left}" y="24" font-size="15" font-weight="600">${escapeXml(o.title)}</text>`);
   // Share grid: quarters, and 90 % drawn darker because NFPA 1710 objectives are met on 90 % of incidents.
   for (const share of [0, 0.25, 0.5, 0.75, 0.9, 1]) {
@@ -129,6 +132,7 @@ export interface AreaChartOptions {
   readonly label?: string;
   readonly referenceLabel?: string;
   readonly id?: string;
+  readonly width?: number;
 }
 
 const REFERENCE = { colour: '#52606d', light: '#cbd2d9' };
@@ -137,10 +141,11 @@ const MAIN_LIGHT = '#a9cce8';
 /** Median and 90th percentile per station area as horizontal bars, in the rows' order. */
 export function percentilesByAreaChart(rows: readonly AreaRow[], o: AreaChartOptions): string {
   const id = chartId(o.title, o.id);
+  const width = Math.max(480, o.width ?? WIDTH);
   const withReference = rows.some((r) => r.reference);
   const main = seriesStyle(0).colour;
   const rowH = withReference ? 30 : 22;
-  const labelW = 150, left = labelW + 10, right = WIDTH - 120, top = 80;
+  const labelW = 150, left = labelW + 10, right = width - 120, top = 80;
   const height = top + Math.max(1, rows.length) * rowH + 48;
   const most = Math.max(60, o.thresholdS ?? 0, ...rows.flatMap((r) => [r.p90S ?? 0, r.medianS ?? 0, r.reference?.p90S ?? 0, r.reference?.medianS ?? 0]));
   const ticks = timeTicks(most, 8);
@@ -156,7 +161,7 @@ export function percentilesByAreaChart(rows: readonly AreaRow[], o: AreaChartOpt
     rows
       .map((r) => `${r.area}: ${mainLabel} median ${minSec(r.medianS)}, 90th percentile ${minSec(r.p90S)} (n ${r.n})${r.reference ? `; ${refLabel} ${minSec(r.reference.medianS)} / ${minSec(r.reference.p90S)}` : ''}`)
       .join('; ');
-  const parts: string[] = [svgOpen(id, WIDTH, height, o.title, desc)];
+  const parts: string[] = [svgOpen(id, width, height, o.title, desc)];
   parts.push(`<text x="16" y="24" font-size="15" font-weight="600">${escapeXml(o.title)}</text>`);
 
   // Legend on top, so it is seen before a long list of areas.
@@ -182,7 +187,7 @@ export function percentilesByAreaChart(rows: readonly AreaRow[], o: AreaChartOpt
 
   rows.forEach((r, i) => {
     const y0 = top + i * rowH;
-    if (i % 2 === 1) parts.push(`<rect x="8" y="${y0}" width="${WIDTH - 16}" height="${rowH}" fill="#f5f7fa"/>`);
+    if (i % 2 === 1) parts.push(`<rect x="8" y="${y0}" width="${width - 16}" height="${rowH}" fill="#f5f7fa"/>`);
     const name = r.area.length > 18 ? `${r.area.slice(0, 17)}…` : r.area;
     parts.push(`<text x="${labelW}" y="${y0 + 15}" text-anchor="end"><tspan font-weight="600">${escapeXml(name)}</tspan><tspan fill="${INK.muted}" font-size="11"> n ${count(r.n)}</tspan></text>`);
     const bar = (v: { medianS: number | null; p90S: number | null }, y: number, h: number, dark: string, light: string) => {

@@ -16,10 +16,14 @@ export interface LateMapOptions {
   /** A cell misses the standard when more than this share of its incidents miss the threshold (default 0.1: NFPA wants 90 % within). */
   readonly missShare?: number;
   readonly id?: string;
+  /** Width in SVG units (default 720). */
+  readonly width?: number;
 }
 
 const M_PER_DEG_LAT = 111_320;
 const WIDTH = 720;
+const MAX_MAP_H = 760;
+const LEGEND_W = 270;
 
 /** Minutes to first help: upper bounds of the colour classes, and their fill and the ink on them. */
 const CLASSES: readonly { readonly upToMin: number; readonly fill: string; readonly ink: string; readonly label: string }[] = [
@@ -64,23 +68,30 @@ export function lateMapChart(cells: readonly LateCell[], o: LateMapOptions): str
   const originLon = first.centre.lon - (first.col + 0.5) * dLon;
   const minCol = Math.min(...cells.map((c) => c.col)) - 0.5, maxCol = Math.max(...cells.map((c) => c.col)) + 1.5;
   const minRow = Math.min(...cells.map((c) => c.row)) - 0.5, maxRow = Math.max(...cells.map((c) => c.row)) + 1.5;
-  const mapW = WIDTH - 32;
-  const cellPx = Math.min(mapW / (maxCol - minCol), 720 / (maxRow - minRow), 90);
-  const mapH = (maxRow - minRow) * cellPx;
-  const left = 16 + (mapW - (maxCol - minCol) * cellPx) / 2, top = 44;
+  const width = Math.max(480, o.width ?? WIDTH);
+  const cols = maxCol - minCol, rows = maxRow - minRow;
+  const full = Math.min((width - 32) / cols, MAX_MAP_H / rows, 90);
+  // The legend goes beside the map when the map leaves room for it, else below.
+  const besideCell = Math.min((width - 60 - LEGEND_W) / cols, MAX_MAP_H / rows, 90);
+  const beside = besideCell >= 0.8 * full;
+  const cellPx = beside ? besideCell : full;
+  const mapW = cols * cellPx, mapH = rows * cellPx;
+  const left = beside ? 16 : 16 + (width - 32 - mapW) / 2, top = 44;
   // Row grows northward, the screen's y southward.
   const sx = (col: number) => left + (col - minCol) * cellPx;
   const sy = (row: number) => top + (maxRow - row) * cellPx;
-  const legendTop = top + mapH + 20;
-  const height = legendTop + 128;
+  const legendX = beside ? left + mapW + 28 : 16;
+  const legendTop = beside ? top : top + mapH + 20;
+  const legendH = 44 + (beside ? 7 * 22 : 2 * 22) + 16 + (rank.size ? 2 : 1) * 40;
+  const height = Math.max(top + mapH + 16, legendTop + legendH);
 
-  const parts: string[] = [svgOpen(id, WIDTH, height, o.title, desc)];
+  const parts: string[] = [svgOpen(id, width, height, o.title, desc)];
   parts.push(`<text x="16" y="24" font-size="15" font-weight="600">${escapeXml(o.title)}</text>`);
   parts.push(
-    `<defs><clipPath id="${id}-clip"><rect x="${px(left)}" y="${top}" width="${px((maxCol - minCol) * cellPx)}" height="${px(mapH)}"/></clipPath>` +
+    `<defs><clipPath id="${id}-clip"><rect x="${px(left)}" y="${top}" width="${px(mapW)}" height="${px(mapH)}"/></clipPath>` +
       `<pattern id="${id}-hatch" width="7" height="7" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><line x1="0" y1="0" x2="0" y2="7" stroke="#1f2933" stroke-width="1.6" stroke-opacity="0.6"/></pattern></defs>`,
   );
-  parts.push(`<rect x="${px(left)}" y="${top}" width="${px((maxCol - minCol) * cellPx)}" height="${px(mapH)}" fill="#fbfcfd" stroke="${INK.grid}"/>`);
+  parts.push(`<rect x="${px(left)}" y="${top}" width="${px(mapW)}" height="${px(mapH)}" fill="#fbfcfd" stroke="${INK.grid}"/>`);
 
   if (o.streets && o.streets.length > 0) {
     let d = '';
@@ -102,7 +113,7 @@ export function lateMapChart(cells: readonly LateCell[], o: LateMapOptions): str
     const x = px(sx(c.col)), y = px(sy(c.row + 1)), w = px(cellPx);
     const k = classOf(c.firstHelpMedianS);
     const tip = `Cell ${c.row},${c.col}: ${count(c.incidents)} incidents, median first help ${minSec(c.firstHelpMedianS)}, first-unit travel over ${thresholdS} s in ${percent(c.travelMissShare)}`;
-    parts.push(`<g><title>${escapeXml(tip)}</title><rect x="${x}" y="${y}" width="${w}" height="${w}" fill="${k.fill}" fill-opacity="0.82" stroke="#ffffff" stroke-width="1"/>`);
+    parts.push(`<g><title>${escapeXml(tip)}</title><rect x="${x}" y="${y}" width="${w}" height="${w}" fill="${k.fill}" fill-opacity="0.78" stroke="#ffffff" stroke-width="1"/>`);
     if (missed(c)) parts.push(`<rect x="${x}" y="${y}" width="${w}" height="${w}" fill="url(#${id}-hatch)" stroke="${INK.text}" stroke-width="1.5"/>`);
     if (label && c.firstHelpMedianS !== null) {
       const halo = k.ink === '#ffffff' ? INK.text : '#ffffff';
@@ -125,25 +136,31 @@ export function lateMapChart(cells: readonly LateCell[], o: LateMapOptions): str
   parts.push(`<rect x="${px(left + 8)}" y="${px(sbY - 14)}" width="${px(kmPx + 36)}" height="22" fill="#ffffff" fill-opacity="0.85"/>`);
   parts.push(`<path d="M${px(left + 12)} ${px(sbY - 4)}V${px(sbY)}H${px(left + 12 + kmPx)}V${px(sbY - 4)}" fill="none" stroke="${INK.text}" stroke-width="1.5"/>`);
   parts.push(`<text x="${px(left + 16 + kmPx)}" y="${px(sbY + 1)}" font-size="11">1 km</text>`);
-  parts.push(`<text x="${px(left + (maxCol - minCol) * cellPx - 8)}" y="${top + 18}" text-anchor="end" font-size="12" font-weight="700">N ↑</text>`);
+  parts.push(`<text x="${px(left + mapW - 8)}" y="${top + 18}" text-anchor="end" font-size="12" font-weight="700">N ↑</text>`);
 
-  // Legend: colour classes, then the two marks.
+  // Legend: colour classes, then the two marks, each said in two short lines.
   let ly = legendTop;
-  parts.push(`<text x="16" y="${ly + 10}" font-weight="600">Median time to first help (a volunteer or a unit, from the call)</text>`);
-  ly += 22;
+  parts.push(`<text x="${px(legendX)}" y="${ly + 10}" font-weight="600">Median time to first help</text>`);
+  parts.push(`<text x="${px(legendX)}" y="${ly + 26}" fill="${INK.muted}">a volunteer or a unit, from the call</text>`);
+  ly += 40;
   const classes = [...CLASSES, NO_DATA];
   classes.forEach((c, i) => {
-    const lx = 16 + (i % 4) * 172, yy = ly + Math.floor(i / 4) * 22;
-    parts.push(`<rect x="${lx}" y="${yy}" width="22" height="14" fill="${c.fill}" stroke="${INK.axis}" stroke-width="0.5"/><text x="${lx + 30}" y="${yy + 11}">${escapeXml(c.label)}</text>`);
+    const lx = beside ? legendX : legendX + (i % 4) * 172;
+    const yy = beside ? ly + i * 22 : ly + Math.floor(i / 4) * 22;
+    parts.push(`<rect x="${px(lx)}" y="${yy}" width="22" height="14" fill="${c.fill}" stroke="${INK.axis}" stroke-width="0.5"/><text x="${px(lx + 30)}" y="${yy + 11}">${escapeXml(c.label)}</text>`);
   });
-  ly += 54;
-  parts.push(`<rect x="16" y="${ly}" width="22" height="14" fill="#ffffff" stroke="${INK.text}" stroke-width="1.5"/><rect x="16" y="${ly}" width="22" height="14" fill="url(#${id}-hatch)"/>`);
-  parts.push(`<text x="46" y="${ly + 11}">travel standard missed: more than ${Math.round(missShare * 100)} % of first units over ${thresholdS} s</text>`);
-  if (rank.size) {
-    ly += 22;
-    parts.push(`<rect x="16" y="${ly}" width="22" height="14" fill="none" stroke="${HIGHLIGHT}" stroke-width="3"/>`);
-    parts.push(`<text x="46" y="${ly + 11}">where recruiting volunteers saves the most minutes (rank)</text>`);
-  }
+  ly += (beside ? classes.length : 2) * 22 + 16;
+  const mark = (swatch: string, line1: string, line2: string) => {
+    parts.push(swatch.replaceAll('{x}', px(legendX)).replaceAll('{y}', String(ly)));
+    parts.push(`<text x="${px(legendX + 30)}" y="${ly + 11}"><tspan font-weight="600">${escapeXml(line1)}</tspan><tspan x="${px(legendX + 30)}" dy="16" fill="${INK.muted}">${escapeXml(line2)}</tspan></text>`);
+    ly += 40;
+  };
+  mark(
+    `<rect x="{x}" y="{y}" width="22" height="14" fill="#ffffff" stroke="${INK.text}" stroke-width="1.5"/><rect x="{x}" y="{y}" width="22" height="14" fill="url(#${id}-hatch)"/>`,
+    'Travel standard missed',
+    `more than ${Math.round(missShare * 100)} % of first units over ${thresholdS} s`,
+  );
+  if (rank.size) mark(`<rect x="{x}" y="{y}" width="22" height="14" fill="none" stroke="${HIGHLIGHT}" stroke-width="3"/>`, 'Recruit volunteers here', 'most minutes saved, by rank');
   parts.push('</svg>');
   return parts.join('');
 }
