@@ -1,7 +1,7 @@
 import type { Command } from '../core/commands.ts';
 import type { StoredEvent } from '../core/events.ts';
 import { epochMs } from '../core/ids.ts';
-import type { LatLon } from '../core/lat-lon.ts';
+import { haversine, type LatLon } from '../core/lat-lon.ts';
 import { dueTimers, deadlinesOf } from '../core/response-timers.ts';
 import { responseStream } from '../core/streams.ts';
 import type { TravelTimeEstimator } from '../core/travel-time.ts';
@@ -93,11 +93,12 @@ export class VolunteerSide {
     const share = this.d.scenario.volunteers.availabilityByHour[hour] ?? 0;
     const row = Math.floor(scene.lat / this.cellDeg.lat);
     const col = Math.floor(scene.lon / this.cellDeg.lon);
+    const reach = searchRadiusM(this.d.policy);
     const near: SyntheticVolunteer[] = [];
     for (let r = row - 1; r <= row + 1; r++) {
       for (let c = col - 1; c <= col + 1; c++) {
         for (const v of this.cells.get(this.key(r, c)) ?? []) {
-          if (this.busy.has(v.id)) continue;
+          if (this.busy.has(v.id) || haversine(v.home, scene) > reach) continue;
           if (drawsFor(this.d.seed, incidentId, `free:${v.id}`)() >= share) continue;
           near.push(v);
         }
