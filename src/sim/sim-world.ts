@@ -45,7 +45,7 @@ export class SimWorld {
   readonly writer: Writer;
   readonly rejections = new Rejections();
 
-  constructor(rules: DecideRules, startAt: number, retention?: MemoryRetention) {
+  constructor(rules: DecideRules, startAt: number, retention?: MemoryRetention<StreamState>) {
     this.clock = new ManualClock(startAt);
     this.store = openMemoryStore<StreamState>(domainProjector, () => this.clock.now(), retention);
     this.tail = new LogTail(this.store.events, 0);
