@@ -64,9 +64,9 @@ function seriesOf(records: readonly IncidentIntervals[], interval: IntervalName,
   return [{ label: w.interval[interval], values: valuesOf(records, interval) }];
 }
 
+/** The objective drawn as a line; turnout has two (EMS and fire), so none, and its title gives both. */
 function thresholdOf(interval: IntervalName, t: NfpaThresholds): number | undefined {
   if (interval === 'callToDispatchS') return t.callToDispatchS;
-  if (interval === 'turnoutS') return t.turnoutEmsS;
   if (interval === 'travelS') return t.travelS;
   return undefined;
 }
@@ -141,9 +141,9 @@ export const reportRoutes =
         if (req.params.chart === 'distribution.svg') {
           const thresholdS = thresholdOf(interval, t);
           svg = distributionChart(seriesOf(records, interval, w), {
-            title: w.distributionTitle(interval),
+            title: w.distributionTitle(interval, t),
             id: `chart-${interval}`,
-            ...(thresholdS === undefined ? {} : { thresholdS, thresholdLabel: interval === 'turnoutS' ? w.turnoutThreshold(t) : `${thresholdS} s` }),
+            ...(thresholdS === undefined ? {} : { thresholdS }),
           });
         } else if (req.params.chart === 'station-areas.svg') {
           const report = intervalsReport(period, records, t, settings.gridCellM);

@@ -12,6 +12,7 @@ import { MapView } from './map-view.ts';
 import { drawMap } from './map-layers.ts';
 import { installShortcuts } from './shortcuts.ts';
 import { signIn } from './sign-in.ts';
+import { ReportsView } from './reports-view.ts';
 import { NATURE_FR, STRINGS } from './strings.ts';
 import { UnitBoard } from './unit-board.ts';
 import { VolunteerWatch } from './volunteer-watch.ts';
@@ -44,11 +45,13 @@ async function consoleView(root: HTMLElement): Promise<void> {
   const langSelect = h('select', { id: 'lang', onchange: () => { chooseLang(langSelect.value as Lang); location.reload(); } },
     ...LANGS.map((l) => h('option', { value: l, selected: l === lang }, l === 'fr' ? 'Français' : 'English')));
   const helpButton = h('button', { type: 'button', class: 'ghost' }, t('helpButton'));
+  const reports = new ReportsView(lang);
+  const reportsButton = h('button', { type: 'button', class: 'ghost', id: 'open-reports', onclick: () => reports.open() }, t('reports'), h('kbd', {}, 'P'));
   const signOut = h('button', { type: 'button', class: 'ghost', onclick: () => void api('DELETE', '/api/session').then(() => location.reload()) }, t('signOut'));
   const left = h('aside', { class: 'left' });
   const right = h('aside', { class: 'right', 'aria-label': t('incident') });
   root.replaceChildren(
-    h('header', { class: 'top' }, h('h1', {}, t('title')), banner.element, helpButton,
+    h('header', { class: 'top' }, h('h1', {}, t('title')), banner.element, reportsButton, helpButton,
       h('label', { for: 'lang', class: 'visually-hidden' }, t('language')), langSelect, signOut),
     left,
     h('main', { class: 'map-pane' }, mapEl),
@@ -135,6 +138,7 @@ async function consoleView(root: HTMLElement): Promise<void> {
     units: () => board.focus(),
     resolve: () => void (form ? undefined : detail.confirmResolve()),
     clearUnits: () => void (form ? undefined : detail.clearUnits()),
+    reports: () => reports.open(),
   });
   helpButton.addEventListener('click', showHelp);
 

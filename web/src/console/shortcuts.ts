@@ -11,6 +11,7 @@ export interface ShortcutActions {
   readonly units: () => void;
   readonly resolve: () => void;
   readonly clearUnits: () => void;
+  readonly reports: () => void;
 }
 
 /** Key names are words of the console's language (Entrée, Échap). */
@@ -23,6 +24,7 @@ const HELP: readonly (readonly [string | ConsoleKey, ConsoleKey])[] = [
   ['U', 'key_u'],
   ['R', 'key_r'],
   ['C', 'key_c'],
+  ['P', 'key_p'],
   ['keyArrowsEnter', 'key_arrows'],
   ['A E S T H R O', 'unitKeys'],
   ['keyCtrlEnter', 'key_ctrl_enter'],
@@ -56,6 +58,7 @@ export function installShortcuts(t: Translate, actions: ShortcutActions): { help
       // The unit board takes R for "returning" on a focused unit before it gets here.
       r: actions.resolve,
       c: actions.clearUnits,
+      p: actions.reports,
       '?': showHelp,
     };
     const fn = act[e.key.length === 1 ? e.key.toLowerCase() : e.key];

@@ -130,6 +130,8 @@ export const en = {
   keyArrowsEnter: '↑ ↓ Enter',
   keyCtrlEnter: 'Ctrl+Enter',
   key_c: 'Clear the units still committed to a finished incident',
+  key_p: 'Response-time reports (T today, W this week)',
+  reports: 'Reports',
   stillCommitted: '{n} units still committed:',
   stillCommittedOne: '1 unit still committed:',
   clearUnits: 'Clear units',

@@ -132,6 +132,8 @@ export const fr: Readonly<Record<ConsoleKey, string>> = {
   keyArrowsEnter: '↑ ↓ Entrée',
   keyCtrlEnter: 'Ctrl+Entrée',
   key_c: 'Libérer les engins encore engagés sur une intervention terminée',
+  key_p: 'Délais d’intervention (T aujourd’hui, W cette semaine)',
+  reports: 'Délais',
   stillCommitted: '{n} engins encore engagés\u00a0:',
   stillCommittedOne: '1 engin encore engagé\u00a0:',
   clearUnits: 'Libérer les engins',
