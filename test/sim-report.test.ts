@@ -68,7 +68,7 @@ describe('the simulation report in a real browser, opened from disk', () => {
     }
     // The map sits on the streets.
     expect(await page.locator('#late-map-title').count()).toBe(1);
-    expect(await page.locator('svg path[stroke="#b8c0ca"]').count()).toBe(1);
+    expect(await page.locator('svg path[stroke="#a9b2bd"]').count()).toBe(1);
 
     for (const caption of ['Time to help', 'NFPA 1710: share of incidents within each objective (met when 90 % or more)', 'Volunteers and the fleet']) {
       const table = page.locator('table', { has: page.locator('caption', { hasText: caption }) });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { byStationArea, distributionChart, lateMapChart, percentilesByAreaChart } from './charts.ts';
+import { byStationArea, CHART_TEXT_FR, distributionChart, lateMapChart, percentilesByAreaChart } from './charts.ts';
 import type { IncidentIntervals } from './intervals.ts';
 import { lateGrid } from './late-grid.ts';
 import { minSec, percent, timeTicks } from './svg-frame.ts';
@@ -135,7 +135,7 @@ describe('the lateness map', () => {
     rec('a', { location: { lat: 37.775, lon: -122.415 }, firstHelpS: 200, travelS: 200 }),
     rec('b', { location: { lat: 37.775, lon: -122.415 }, firstHelpS: 300, travelS: 500 }),
     rec('c', { location: { lat: 37.795, lon: -122.405 }, firstHelpS: 900, travelS: 100 }),
-    rec('d', { location: { lat: 37.735, lon: -122.455 } }),
+    rec('d', { location: { lat: 37.765, lon: -122.43 } }),
   ];
   const cells = lateGrid(records, 1000, 240);
 
@@ -154,9 +154,36 @@ describe('the lateness map', () => {
     const near: [number, number][] = [[-122.42, 37.77], [-122.41, 37.78]];
     const far: [number, number][] = [[-121.0, 38.5], [-121.1, 38.6]];
     const svg = lateMapChart(cells, { title: 'Streets', streets: [near, far] });
-    const streets = /<path d="([^"]+)" fill="none" stroke="#b8c0ca"[^>]*clip-path="url\(#[^)]+-clip\)"/.exec(svg);
+    const streets = /<path d="([^"]+)" fill="none" stroke="#a9b2bd"[^>]*clip-path="url\(#[^)]+-clip\)"/.exec(svg);
     expect(streets).not.toBeNull();
     expect(streets![1]!.match(/M/g)).toHaveLength(1);
+  });
+
+  it('leaves a lone outlying cell (the airport) off the map and says so, so the city keeps its size', () => {
+    const airport = rec('sfo', { location: { lat: 37.615, lon: -122.39 }, firstHelpS: 600 });
+    const withAirport = lateGrid([...records, airport], 1000, 240);
+    const svg = lateMapChart(withAirport, { title: 'With the airport' });
+    expect(svg.match(/<g><title>Cell /g)).toHaveLength(cells.length);
+    expect(svg).toContain('Off the map: 1 outlying cell, 1 incident');
+    expect(svg).toContain('1 outlying cells (such as the airport) are left off the map');
+    // The city is drawn as large as without the airport.
+    const cellWidth = (s: string) => /<g><title>Cell [^<]*<\/title><rect x="[\d.]+" y="[\d.]+" width="([\d.]+)"/.exec(s)![1];
+    expect(cellWidth(svg)).toBe(cellWidth(lateMapChart(cells, { title: 'Without' })));
+  });
+
+  it('speaks French when given the French words: legend, descriptions and numbers', () => {
+    const svg = lateMapChart(cells, { title: 'Où les secours tardent', text: CHART_TEXT_FR, highlight: [{ row: cells[0]!.row, col: cells[0]!.col }] });
+    expect(svg).toContain('Délai médian des premiers secours');
+    expect(svg).toContain('Recruter des bénévoles ici');
+    expect(svg).toContain('moins de 4\u00a0min');
+    expect(svg).not.toMatch(/Median time|Travel standard|no first help/);
+    const dist = distributionChart([{ label: 'trajet', values: [100, 200, 300, 400] }], { title: 'Trajet', thresholdS: 240, text: CHART_TEXT_FR });
+    expect(dist).toContain('part des interventions');
+    expect(dist).toContain('en 240\u00a0s ou moins\u00a0: 50,0\u00a0%');
+    expect(dist).not.toMatch(/share of incidents|within|median/);
+    const areas = percentilesByAreaChart([{ area: 'Caserne 9', n: 1200, medianS: 100, p90S: null }], { title: 'Secteurs', label: 'en direct', text: CHART_TEXT_FR });
+    expect(areas).toContain('en direct\u00a0: médiane');
+    expect(areas).toContain('n 1\u202f200');
   });
 
   it('no cells: a titled chart that says there is nothing to map', () => {

@@ -4,9 +4,11 @@
  * report and the console draw the same figures from the same records.
  */
 import { distribution, valuesOf, type IncidentIntervals, type IntervalName } from './intervals.ts';
-import { chartId, count, escapeXml, INK, minSec, percent, px, seriesStyle, svgOpen, tickLabel, timeTicks } from './svg-frame.ts';
+import { CHART_TEXT_EN, type ChartText } from './chart-text.ts';
+import { chartId, escapeXml, INK, minSec, px, seriesStyle, svgOpen, tickLabel, timeTicks } from './svg-frame.ts';
 
 export { lateMapChart, type LateMapOptions } from './late-map-chart.ts';
+export { CHART_TEXT_EN, CHART_TEXT_FR, type ChartText } from './chart-text.ts';
 
 export interface DistributionSeries {
   readonly label: string;
@@ -25,6 +27,8 @@ export interface DistributionOptions {
   readonly id?: string;
   /** Width in SVG units (default 720); text keeps its size, the plot widens. */
   readonly width?: number;
+  /** The chart's own words (default English). */
+  readonly text?: ChartText;
 }
 
 const WIDTH = 720;
@@ -33,6 +37,7 @@ const WIDTH = 720;
 export function distributionChart(series: readonly DistributionSeries[], o: DistributionOptions): string {
   const id = chartId(o.title, o.id);
   const width = Math.max(480, o.width ?? WIDTH);
+  const tx = o.text ?? CHART_TEXT_EN;
   const sorted = series.map((s) => ({ label: s.label, values: [...s.values].filter(Number.isFinite).sort((a, b) => a - b) }));
   const slowest = Math.max(0, ...sorted.map((s) => (s.values.length ? s.values[Math.min(s.values.length - 1, Math.floor(s.values.length * 0.98))]! : 0)));
   const ticks = timeTicks(Math.max(o.maxS ?? slowest, (o.thresholdS ?? 0) * 1.1, 60));
@@ -49,16 +54,7 @@ export function distributionChart(series: readonly DistributionSeries[], o: Dist
     const within = o.thresholdS === undefined || s.values.length === 0 ? null : upperBound(s.values, o.thresholdS) / s.values.length;
     return { ...d, within };
   });
-  const describe = sorted
-    .map((s, i) => {
-      const st = stats[i]!;
-      if (st.n === 0) return `${s.label}: no data`;
-      const w = st.within === null ? '' : `, ${percent(st.within)} within ${o.thresholdS} s`;
-      return `${s.label}: ${count(st.n)} incidents, median ${minSec(st.medianS)}, 90th percentile ${minSec(st.p90S)}${w}`;
-    })
-    .join('; ');
-  const desc = `Cumulative share of incidents by time (minutes:seconds). ${describe || 'No series'}.${o.thresholdS === undefined ? '' : ` Threshold ${o.thresholdS} s.`}`;
-
+  const desc = tx.distributionDesc(sorted.map((se, i) => ({ label: se.label, ...stats[i]! })), o.thresholdS);
   const parts: string[] = [svgOpen(id, width, height, o.title, desc)];
   parts.push(`<text x="${left}" y="24" font-size="15" font-weight="600">${escapeXml(o.title)}</text>`);
   // Share grid: quarters, and 90 % drawn darker because NFPA 1710 objectives are met on 90 % of incidents.
@@ -72,8 +68,8 @@ export function distributionChart(series: readonly DistributionSeries[], o: Dist
     parts.push(`<text x="${px(x(t))}" y="${bottom + 19}" text-anchor="middle" fill="${INK.muted}">${tickLabel(t, step)}</text>`);
   }
   parts.push(`<path d="M${left} ${top}V${bottom}H${right}" fill="none" stroke="${INK.axis}"/>`);
-  parts.push(`<text x="${(left + right) / 2}" y="${bottom + 38}" text-anchor="middle" fill="${INK.muted}">${step % 60 === 0 ? 'minutes' : 'minutes:seconds'}</text>`);
-  parts.push(`<text transform="translate(16 ${(top + bottom) / 2}) rotate(-90)" text-anchor="middle" fill="${INK.muted}">share of incidents</text>`);
+  parts.push(`<text x="${(left + right) / 2}" y="${bottom + 38}" text-anchor="middle" fill="${INK.muted}">${escapeXml(step % 60 === 0 ? tx.minutes : tx.minutesSeconds)}</text>`);
+  parts.push(`<text transform="translate(16 ${(top + bottom) / 2}) rotate(-90)" text-anchor="middle" fill="${INK.muted}">${escapeXml(tx.shareOfIncidents)}</text>`);
 
   if (o.thresholdS !== undefined) {
     const tx = px(x(o.thresholdS));
@@ -94,7 +90,7 @@ export function distributionChart(series: readonly DistributionSeries[], o: Dist
     parts.push(`<path d="${d}" fill="none" stroke="${colour}" stroke-width="2.25" stroke-linejoin="round"${dash ? ` stroke-dasharray="${dash}"` : ''}><title>${escapeXml(s.label)}</title></path>`);
   });
   if (sorted.every((s) => s.values.length === 0)) {
-    parts.push(`<text x="${(left + right) / 2}" y="${(top + bottom) / 2}" text-anchor="middle" fill="${INK.muted}" font-size="14">No incidents to show</text>`);
+    parts.push(`<text x="${(left + right) / 2}" y="${(top + bottom) / 2}" text-anchor="middle" fill="${INK.muted}" font-size="14">${escapeXml(tx.noIncidents)}</text>`);
   }
 
   // Legend: the figures a chief reads, beside the line they belong to.
@@ -104,13 +100,11 @@ export function distributionChart(series: readonly DistributionSeries[], o: Dist
     const st = stats[i]!;
     parts.push(`<line x1="${left}" x2="${left + 28}" y1="${ly - 4}" y2="${ly - 4}" stroke="${colour}" stroke-width="2.5"${dash ? ` stroke-dasharray="${dash}"` : ''}/>`);
     const figures =
-      st.n === 0
-        ? 'no data'
-        : `n ${count(st.n)} · median ${minSec(st.medianS)} · 90th pct ${minSec(st.p90S)}${st.within === null ? '' : ` · within ${o.thresholdS} s: ${percent(st.within)}`}`;
+      st.n === 0 ? tx.noData : tx.seriesFigures(st.n, st.medianS, st.p90S, st.within, o.thresholdS);
     parts.push(`<text x="${left + 36}" y="${ly}"><tspan font-weight="600">${escapeXml(s.label)}</tspan><tspan fill="${INK.muted}"> — ${escapeXml(figures)}</tspan></text>`);
     ly += 20;
   });
-  if (sorted.length === 0) parts.push(`<text x="${left}" y="${ly}" fill="${INK.muted}">No series</text>`);
+  if (sorted.length === 0) parts.push(`<text x="${left}" y="${ly}" fill="${INK.muted}">${escapeXml(tx.noSeries)}</text>`);
   parts.push('</svg>');
   return parts.join('');
 }
@@ -133,6 +127,7 @@ export interface AreaChartOptions {
   readonly referenceLabel?: string;
   readonly id?: string;
   readonly width?: number;
+  readonly text?: ChartText;
 }
 
 const REFERENCE = { colour: '#52606d', light: '#cbd2d9' };
@@ -142,6 +137,7 @@ const MAIN_LIGHT = '#a9cce8';
 export function percentilesByAreaChart(rows: readonly AreaRow[], o: AreaChartOptions): string {
   const id = chartId(o.title, o.id);
   const width = Math.max(480, o.width ?? WIDTH);
+  const tx = o.text ?? CHART_TEXT_EN;
   const withReference = rows.some((r) => r.reference);
   const main = seriesStyle(0).colour;
   const rowH = withReference ? 30 : 22;
@@ -153,14 +149,10 @@ export function percentilesByAreaChart(rows: readonly AreaRow[], o: AreaChartOpt
   const step = ticks[1]! - ticks[0]!;
   const x = (s: number) => left + (Math.min(Math.max(s, 0), maxS) / maxS) * (right - left);
   const bottom = top + Math.max(1, rows.length) * rowH;
-  const mainLabel = o.label ?? 'this source';
-  const refLabel = o.referenceLabel ?? 'reference';
+  const mainLabel = o.label ?? tx.thisSource;
+  const refLabel = o.referenceLabel ?? tx.reference;
 
-  const desc =
-    `Median and 90th percentile (minutes:seconds) by station area, ${rows.length} areas${o.thresholdS === undefined ? '' : `, threshold ${o.thresholdS} s`}. ` +
-    rows
-      .map((r) => `${r.area}: ${mainLabel} median ${minSec(r.medianS)}, 90th percentile ${minSec(r.p90S)} (n ${r.n})${r.reference ? `; ${refLabel} ${minSec(r.reference.medianS)} / ${minSec(r.reference.p90S)}` : ''}`)
-      .join('; ');
+  const desc = tx.areasDesc(rows, mainLabel, refLabel, o.thresholdS);
   const parts: string[] = [svgOpen(id, width, height, o.title, desc)];
   parts.push(`<text x="16" y="24" font-size="15" font-weight="600">${escapeXml(o.title)}</text>`);
 
@@ -171,37 +163,37 @@ export function percentilesByAreaChart(rows: readonly AreaRow[], o: AreaChartOpt
     parts.push(`<text x="${lx + 24}" y="50">${escapeXml(text)}</text>`);
     lx += 24 + text.length * 6.6 + 18;
   };
-  swatch(main, main, `${mainLabel}: median`);
-  swatch(MAIN_LIGHT, main, '90th percentile');
+  swatch(main, main, `${mainLabel}${tx.colon}${tx.median}`);
+  swatch(MAIN_LIGHT, main, tx.p90);
   if (withReference) {
-    swatch(REFERENCE.colour, REFERENCE.colour, `${refLabel}: median`, 5);
-    swatch(REFERENCE.light, REFERENCE.colour, '90th percentile', 5);
+    swatch(REFERENCE.colour, REFERENCE.colour, `${refLabel}${tx.colon}${tx.median}`, 5);
+    swatch(REFERENCE.light, REFERENCE.colour, tx.p90, 5);
   }
 
   for (const t of ticks) {
     parts.push(`<line x1="${px(x(t))}" x2="${px(x(t))}" y1="${top - 6}" y2="${bottom}" stroke="${INK.grid}"/>`);
     parts.push(`<text x="${px(x(t))}" y="${bottom + 18}" text-anchor="middle" fill="${INK.muted}">${tickLabel(t, step)}</text>`);
   }
-  parts.push(`<text x="${(left + right) / 2}" y="${bottom + 36}" text-anchor="middle" fill="${INK.muted}">${step % 60 === 0 ? 'minutes' : 'minutes:seconds'}</text>`);
-  parts.push(`<text x="${right + 10}" y="${top - 10}" fill="${INK.muted}">median · 90th</text>`);
+  parts.push(`<text x="${(left + right) / 2}" y="${bottom + 36}" text-anchor="middle" fill="${INK.muted}">${escapeXml(step % 60 === 0 ? tx.minutes : tx.minutesSeconds)}</text>`);
+  parts.push(`<text x="${right + 10}" y="${top - 10}" fill="${INK.muted}">${escapeXml(tx.medianDotP90)}</text>`);
 
   rows.forEach((r, i) => {
     const y0 = top + i * rowH;
     if (i % 2 === 1) parts.push(`<rect x="8" y="${y0}" width="${width - 16}" height="${rowH}" fill="#f5f7fa"/>`);
     const name = r.area.length > 18 ? `${r.area.slice(0, 17)}…` : r.area;
-    parts.push(`<text x="${labelW}" y="${y0 + 15}" text-anchor="end"><tspan font-weight="600">${escapeXml(name)}</tspan><tspan fill="${INK.muted}" font-size="11"> n ${count(r.n)}</tspan></text>`);
+    parts.push(`<text x="${labelW}" y="${y0 + 15}" text-anchor="end"><tspan font-weight="600">${escapeXml(name)}</tspan><tspan fill="${INK.muted}" font-size="11"> n ${tx.count(r.n)}</tspan></text>`);
     const bar = (v: { medianS: number | null; p90S: number | null }, y: number, h: number, dark: string, light: string) => {
       if (v.p90S !== null) parts.push(`<rect x="${left}" y="${y}" width="${px(x(v.p90S) - left)}" height="${h}" fill="${light}" stroke="${dark}" stroke-width="1"/>`);
       if (v.medianS !== null) parts.push(`<rect x="${left}" y="${y}" width="${px(x(v.medianS) - left)}" height="${h}" fill="${dark}"/>`);
     };
     if (r.medianS === null && r.p90S === null) {
-      parts.push(`<text x="${left + 6}" y="${y0 + 15}" fill="${INK.muted}">no data</text>`);
+      parts.push(`<text x="${left + 6}" y="${y0 + 15}" fill="${INK.muted}">${escapeXml(tx.noData)}</text>`);
     } else bar(r, y0 + 5, 12, main, MAIN_LIGHT);
     if (r.reference) bar(r.reference, y0 + 20, 5, REFERENCE.colour, REFERENCE.light);
     parts.push(`<text x="${right + 10}" y="${y0 + 15}">${minSec(r.medianS)}<tspan fill="${INK.muted}"> · </tspan>${minSec(r.p90S)}</text>`);
     if (r.reference) parts.push(`<text x="${right + 10}" y="${y0 + 27}" font-size="10" fill="${INK.muted}">${minSec(r.reference.medianS)} · ${minSec(r.reference.p90S)}</text>`);
   });
-  if (rows.length === 0) parts.push(`<text x="${left + 6}" y="${top + 15}" fill="${INK.muted}">No incidents to show</text>`);
+  if (rows.length === 0) parts.push(`<text x="${left + 6}" y="${top + 15}" fill="${INK.muted}">${escapeXml(tx.noIncidents)}</text>`);
   parts.push(`<path d="M${left} ${top - 6}V${bottom}" fill="none" stroke="${INK.axis}"/>`);
 
   if (o.thresholdS !== undefined) {

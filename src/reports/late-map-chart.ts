@@ -3,7 +3,8 @@
  * the travel standard is missed, the streets drawn faintly beneath so the cells sit on the city.
  */
 import type { LateCell } from './late-grid.ts';
-import { chartId, count, escapeXml, INK, minSec, percent, px, svgOpen } from './svg-frame.ts';
+import { CHART_TEXT_EN, type ChartText } from './chart-text.ts';
+import { chartId, escapeXml, INK, minSec, px, svgOpen } from './svg-frame.ts';
 
 export interface LateMapOptions {
   readonly title: string;
@@ -18,6 +19,8 @@ export interface LateMapOptions {
   readonly id?: string;
   /** Width in SVG units (default 720). */
   readonly width?: number;
+  /** The chart's own words (default English). */
+  readonly text?: ChartText;
 }
 
 const M_PER_DEG_LAT = 111_320;
@@ -26,15 +29,15 @@ const MAX_MAP_H = 760;
 const LEGEND_W = 270;
 
 /** Minutes to first help: upper bounds of the colour classes, and their fill and the ink on them. */
-const CLASSES: readonly { readonly upToMin: number; readonly fill: string; readonly ink: string; readonly label: string }[] = [
-  { upToMin: 4, fill: '#fff2b2', ink: INK.text, label: 'under 4 min' },
-  { upToMin: 6, fill: '#fed470', ink: INK.text, label: '4–6 min' },
-  { upToMin: 8, fill: '#fd9a44', ink: INK.text, label: '6–8 min' },
-  { upToMin: 10, fill: '#e8572a', ink: '#ffffff', label: '8–10 min' },
-  { upToMin: 12, fill: '#b5202e', ink: '#ffffff', label: '10–12 min' },
-  { upToMin: Infinity, fill: '#6b0d20', ink: '#ffffff', label: '12 min or more' },
+const CLASSES: readonly { readonly upToMin: number; readonly fill: string; readonly ink: string }[] = [
+  { upToMin: 4, fill: '#fff2b2', ink: INK.text },
+  { upToMin: 6, fill: '#fed470', ink: INK.text },
+  { upToMin: 8, fill: '#fd9a44', ink: INK.text },
+  { upToMin: 10, fill: '#e8572a', ink: '#ffffff' },
+  { upToMin: 12, fill: '#b5202e', ink: '#ffffff' },
+  { upToMin: Infinity, fill: '#6b0d20', ink: '#ffffff' },
 ];
-const NO_DATA = { fill: '#e4e7eb', ink: INK.text, label: 'no first help recorded' };
+const NO_DATA = { fill: '#e4e7eb', ink: INK.text };
 const HIGHLIGHT = '#0b4ea2';
 
 function classOf(s: number | null): { fill: string; ink: string } {
@@ -47,18 +50,26 @@ export function lateMapChart(cells: readonly LateCell[], o: LateMapOptions): str
   const missShare = o.missShare ?? 0.1;
   const thresholdS = o.travelThresholdS ?? 240;
   const missed = (c: LateCell) => c.travelMissShare !== null && c.travelMissShare > missShare;
+  const { shown, off } = mainland(cells);
   const rank = new Map((o.highlight ?? []).map((h, i) => [`${h.row}:${h.col}`, i + 1]));
+  const tx = o.text ?? CHART_TEXT_EN;
   const withHelp = cells.filter((c) => c.firstHelpMedianS !== null).map((c) => c.firstHelpMedianS!);
-  const desc =
-    cells.length === 0
-      ? 'No incidents to map.'
-      : `${count(cells.length)} cells of ${count(cells[0]!.sizeM)} m with incidents; median time to first help per cell from ${minSec(Math.min(...withHelp))} to ${minSec(Math.max(...withHelp))} (minutes:seconds); ` +
-        `${count(cells.filter(missed).length)} cells where more than ${Math.round(missShare * 100)} % of incidents had a first-unit travel over ${thresholdS} s` +
-        `${rank.size ? `; ${rank.size} cells marked for recruiting volunteers` : ''}.`;
+  const missPercent = Math.round(missShare * 100);
+  const desc = tx.map.desc({
+    cells: cells.length,
+    sizeM: cells[0]?.sizeM ?? 0,
+    fastestS: withHelp.length ? Math.min(...withHelp) : null,
+    slowestS: withHelp.length ? Math.max(...withHelp) : null,
+    missed: cells.filter(missed).length,
+    missPercent,
+    thresholdS,
+    highlighted: rank.size,
+    off: off.length,
+  });
 
   const first = cells[0];
   if (!first) {
-    return `${svgOpen(id, WIDTH, 120, o.title, desc)}<text x="16" y="24" font-size="15" font-weight="600">${escapeXml(o.title)}</text><text x="16" y="70" fill="${INK.muted}" font-size="14">No incidents to map</text></svg>`;
+    return `${svgOpen(id, WIDTH, 120, o.title, desc)}<text x="16" y="24" font-size="15" font-weight="600">${escapeXml(o.title)}</text><text x="16" y="70" fill="${INK.muted}" font-size="14">${escapeXml(tx.map.nothing)}</text></svg>`;
   }
 
   // The grid's origin and cell size in degrees, recovered from one cell (late-grid lays cells from a fixed origin).
@@ -66,8 +77,8 @@ export function lateMapChart(cells: readonly LateCell[], o: LateMapOptions): str
   const originLat = first.centre.lat - (first.row + 0.5) * dLat;
   const dLon = first.sizeM / (M_PER_DEG_LAT * Math.cos((originLat * Math.PI) / 180));
   const originLon = first.centre.lon - (first.col + 0.5) * dLon;
-  const minCol = Math.min(...cells.map((c) => c.col)) - 0.5, maxCol = Math.max(...cells.map((c) => c.col)) + 1.5;
-  const minRow = Math.min(...cells.map((c) => c.row)) - 0.5, maxRow = Math.max(...cells.map((c) => c.row)) + 1.5;
+  const minCol = Math.min(...shown.map((c) => c.col)) - 0.5, maxCol = Math.max(...shown.map((c) => c.col)) + 1.5;
+  const minRow = Math.min(...shown.map((c) => c.row)) - 0.5, maxRow = Math.max(...shown.map((c) => c.row)) + 1.5;
   const width = Math.max(480, o.width ?? WIDTH);
   const cols = maxCol - minCol, rows = maxRow - minRow;
   const full = Math.min((width - 32) / cols, MAX_MAP_H / rows, 90);
@@ -82,7 +93,7 @@ export function lateMapChart(cells: readonly LateCell[], o: LateMapOptions): str
   const sy = (row: number) => top + (maxRow - row) * cellPx;
   const legendX = beside ? left + mapW + 28 : 16;
   const legendTop = beside ? top : top + mapH + 20;
-  const legendH = 44 + (beside ? 7 * 22 : 2 * 22) + 16 + (rank.size ? 2 : 1) * 40;
+  const legendH = 44 + (beside ? 7 * 22 : 2 * 22) + 16 + (rank.size ? 2 : 1) * 40 + (off.length ? 24 : 0);
   const height = Math.max(top + mapH + 16, legendTop + legendH);
 
   const parts: string[] = [svgOpen(id, width, height, o.title, desc)];
@@ -105,15 +116,15 @@ export function lateMapChart(cells: readonly LateCell[], o: LateMapOptions): str
       if (!inside || pts.length < 2) continue;
       d += pts.map(([x, y], i) => `${i === 0 ? 'M' : 'L'}${px(x)} ${px(y)}`).join('');
     }
-    if (d) parts.push(`<path d="${d}" fill="none" stroke="#b8c0ca" stroke-width="0.7" stroke-linejoin="round" clip-path="url(#${id}-clip)"/>`);
+    if (d) parts.push(`<path d="${d}" fill="none" stroke="#a9b2bd" stroke-width="0.7" stroke-linejoin="round" clip-path="url(#${id}-clip)"/>`);
   }
 
   const label = cellPx >= 30;
-  for (const c of cells) {
+  for (const c of shown) {
     const x = px(sx(c.col)), y = px(sy(c.row + 1)), w = px(cellPx);
     const k = classOf(c.firstHelpMedianS);
-    const tip = `Cell ${c.row},${c.col}: ${count(c.incidents)} incidents, median first help ${minSec(c.firstHelpMedianS)}, first-unit travel over ${thresholdS} s in ${percent(c.travelMissShare)}`;
-    parts.push(`<g><title>${escapeXml(tip)}</title><rect x="${x}" y="${y}" width="${w}" height="${w}" fill="${k.fill}" fill-opacity="0.78" stroke="#ffffff" stroke-width="1"/>`);
+    const tip = tx.map.cellTip(c.row, c.col, c.incidents, c.firstHelpMedianS, thresholdS, c.travelMissShare);
+    parts.push(`<g><title>${escapeXml(tip)}</title><rect x="${x}" y="${y}" width="${w}" height="${w}" fill="${k.fill}" fill-opacity="0.72" stroke="#ffffff" stroke-width="1"/>`);
     if (missed(c)) parts.push(`<rect x="${x}" y="${y}" width="${w}" height="${w}" fill="url(#${id}-hatch)" stroke="${INK.text}" stroke-width="1.5"/>`);
     if (label && c.firstHelpMedianS !== null) {
       const halo = k.ink === '#ffffff' ? INK.text : '#ffffff';
@@ -125,6 +136,7 @@ export function lateMapChart(cells: readonly LateCell[], o: LateMapOptions): str
   }
   for (const [key, r] of rank) {
     const [row, col] = key.split(':').map(Number) as [number, number];
+    if (row < minRow || row > maxRow || col < minCol || col > maxCol) continue;
     const x = sx(col), y = sy(row + 1);
     parts.push(`<rect x="${px(x + 1.5)}" y="${px(y + 1.5)}" width="${px(cellPx - 3)}" height="${px(cellPx - 3)}" fill="none" stroke="${HIGHLIGHT}" stroke-width="3"/>`);
     parts.push(`<circle cx="${px(x + 9)}" cy="${px(y + 9)}" r="8" fill="${HIGHLIGHT}"/><text x="${px(x + 9)}" y="${px(y + 13)}" text-anchor="middle" font-size="11" font-weight="700" fill="#ffffff">${r}</text>`);
@@ -136,14 +148,14 @@ export function lateMapChart(cells: readonly LateCell[], o: LateMapOptions): str
   parts.push(`<rect x="${px(left + 8)}" y="${px(sbY - 14)}" width="${px(kmPx + 36)}" height="22" fill="#ffffff" fill-opacity="0.85"/>`);
   parts.push(`<path d="M${px(left + 12)} ${px(sbY - 4)}V${px(sbY)}H${px(left + 12 + kmPx)}V${px(sbY - 4)}" fill="none" stroke="${INK.text}" stroke-width="1.5"/>`);
   parts.push(`<text x="${px(left + 16 + kmPx)}" y="${px(sbY + 1)}" font-size="11">1 km</text>`);
-  parts.push(`<text x="${px(left + mapW - 8)}" y="${top + 18}" text-anchor="end" font-size="12" font-weight="700">N ↑</text>`);
+  parts.push(`<text x="${px(left + mapW - 8)}" y="${top + 18}" text-anchor="end" font-size="12" font-weight="700">${escapeXml(tx.map.north)}</text>`);
 
   // Legend: colour classes, then the two marks, each said in two short lines.
   let ly = legendTop;
-  parts.push(`<text x="${px(legendX)}" y="${ly + 10}" font-weight="600">Median time to first help</text>`);
-  parts.push(`<text x="${px(legendX)}" y="${ly + 26}" fill="${INK.muted}">a volunteer or a unit, from the call</text>`);
+  parts.push(`<text x="${px(legendX)}" y="${ly + 10}" font-weight="600">${escapeXml(tx.map.legendTitle)}</text>`);
+  parts.push(`<text x="${px(legendX)}" y="${ly + 26}" fill="${INK.muted}">${escapeXml(tx.map.legendSub)}</text>`);
   ly += 40;
-  const classes = [...CLASSES, NO_DATA];
+  const classes = [...CLASSES.map((c, i) => ({ ...c, label: tx.map.classes[i]! })), { ...NO_DATA, label: tx.map.noHelp }];
   classes.forEach((c, i) => {
     const lx = beside ? legendX : legendX + (i % 4) * 172;
     const yy = beside ? ly + i * 22 : ly + Math.floor(i / 4) * 22;
@@ -157,10 +169,29 @@ export function lateMapChart(cells: readonly LateCell[], o: LateMapOptions): str
   };
   mark(
     `<rect x="{x}" y="{y}" width="22" height="14" fill="#ffffff" stroke="${INK.text}" stroke-width="1.5"/><rect x="{x}" y="{y}" width="22" height="14" fill="url(#${id}-hatch)"/>`,
-    'Travel standard missed',
-    `more than ${Math.round(missShare * 100)} % of first units over ${thresholdS} s`,
+    tx.map.missedTitle,
+    tx.map.missedSub(missPercent, thresholdS),
   );
-  if (rank.size) mark(`<rect x="{x}" y="{y}" width="22" height="14" fill="none" stroke="${HIGHLIGHT}" stroke-width="3"/>`, 'Recruit volunteers here', 'most minutes saved, by rank');
+  if (off.length > 0) {
+    const n = off.reduce((sum, c) => sum + c.incidents, 0);
+    parts.push(`<text x="${px(legendX)}" y="${ly + 11}" fill="${INK.muted}">${escapeXml(tx.map.offMap(off.length, n))}</text>`);
+    ly += 24;
+  }
+  if (rank.size) mark(`<rect x="{x}" y="{y}" width="22" height="14" fill="none" stroke="${HIGHLIGHT}" stroke-width="3"/>`, tx.map.recruitTitle, tx.map.recruitSub);
   parts.push('</svg>');
   return parts.join('');
+}
+
+/** How far (in cells) a cell may be from the others and still be drawn. */
+const NEIGHBOUR_CELLS = 3;
+
+/**
+ * The cells to draw: those within a few cells of another. A lone outlier (the department also
+ * serves the airport, 15 km south) would otherwise shrink the city to a corner of the map.
+ */
+function mainland(cells: readonly LateCell[]): { shown: readonly LateCell[]; off: readonly LateCell[] } {
+  const near = (a: LateCell) => cells.some((b) => b !== a && Math.max(Math.abs(a.row - b.row), Math.abs(a.col - b.col)) <= NEIGHBOUR_CELLS);
+  const shown = cells.filter(near);
+  if (shown.length * 2 < cells.length) return { shown: cells, off: [] };
+  return { shown, off: cells.filter((c) => !shown.includes(c)) };
 }

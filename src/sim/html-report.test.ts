@@ -60,7 +60,7 @@ describe('the simulation report', () => {
     for (const r of result.recruitment) expect(map).toContain(`<td>${r.row}, ${r.col}</td>`);
     expect(map).toContain(`<td>${result.recruitment[0]!.minutesSaved.toFixed(1)}</td>`);
     expect(map.match(/stroke="#0b4ea2" stroke-width="3"\/><circle/g)).toHaveLength(result.recruitment.length);
-    expect(map).toContain('stroke="#b8c0ca"');
+    expect(map).toContain('stroke="#a9b2bd"');
     expect(html).toContain('Streets: TIGER/Line 2017.');
   });
 
