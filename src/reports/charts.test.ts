@@ -75,6 +75,16 @@ describe('the distribution chart', () => {
     expect(id(distributionChart(series, { title: 'Travel' }))).not.toBe(id(distributionChart(series, { title: 'Turnout' })));
   });
 
+  it('a legend entry too long for the width takes a second line, and the chart grows to hold it', () => {
+    const long = [{ label: 'Routed nearest with volunteers placed by population density', values: [100, 200] }];
+    const narrow = distributionChart(long, { title: 'Narrow', thresholdS: 240, width: 480 });
+    const wide = distributionChart(long, { title: 'Wide', thresholdS: 240, width: 1200 });
+    expect(narrow).toMatch(/<tspan x="100" dy="18" fill="#52606d">n 2 · median/);
+    expect(wide).not.toContain('dy="18"');
+    const height = (svg: string) => Number(/ height="(\d+)"/.exec(svg)![1]);
+    expect(height(narrow)).toBeGreaterThan(height(wide));
+  });
+
   it('keeps its size bounded however many incidents there are', () => {
     const many = Array.from({ length: 200_000 }, (_, i) => (i * 7919) % 1500);
     const svg = distributionChart([{ label: 'year', values: many }], { title: 'A year', thresholdS: 240 });

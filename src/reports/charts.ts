@@ -32,6 +32,8 @@ export interface DistributionOptions {
 }
 
 const WIDTH = 720;
+/** Average advance of a 12 px system-ui character, generous so that an estimate never overflows. */
+const LEGEND_CHAR_PX = 6.6;
 
 /** Cumulative share of incidents by seconds, one line per series, the threshold as a vertical line. */
 export function distributionChart(series: readonly DistributionSeries[], o: DistributionOptions): string {
@@ -43,17 +45,23 @@ export function distributionChart(series: readonly DistributionSeries[], o: Dist
   const ticks = timeTicks(Math.max(o.maxS ?? slowest, (o.thresholdS ?? 0) * 1.1, 60));
   const maxS = ticks[ticks.length - 1]!;
   const step = ticks[1]! - ticks[0]!;
-  const legendRows = Math.max(1, sorted.length);
-  const left = 64, right = width - 24, top = 44, bottom = 300;
-  const height = bottom + 52 + legendRows * 20 + 8;
-  const x = (s: number) => left + (Math.min(Math.max(s, 0), maxS) / maxS) * (right - left);
-  const y = (share: number) => bottom - share * (bottom - top);
-
   const stats = sorted.map((s) => {
     const d = distribution(s.values);
     const within = o.thresholdS === undefined || s.values.length === 0 ? null : upperBound(s.values, o.thresholdS) / s.values.length;
     return { ...d, within };
   });
+  // A legend entry too long for one line (a narrow chart, a long label, French) takes two.
+  const figuresOf = (i: number) => {
+    const st = stats[i]!;
+    return st.n === 0 ? tx.noData : tx.seriesFigures(st.n, st.medianS, st.p90S, st.within, o.thresholdS);
+  };
+  const twoLines = sorted.map((s, i) => (s.label.length + figuresOf(i).length + 3) * LEGEND_CHAR_PX > width - 24 - 64 - 36);
+  const legendRows = Math.max(1, sorted.length + twoLines.filter(Boolean).length);
+  const left = 64, right = width - 24, top = 44, bottom = 300;
+  const height = bottom + 52 + legendRows * 20 + 8;
+  const x = (s: number) => left + (Math.min(Math.max(s, 0), maxS) / maxS) * (right - left);
+  const y = (share: number) => bottom - share * (bottom - top);
+
   const desc = tx.distributionDesc(sorted.map((se, i) => ({ label: se.label, ...stats[i]! })), o.thresholdS);
   const parts: string[] = [svgOpen(id, width, height, o.title, desc)];
   parts.push(`<text x="${left}" y="24" font-size="15" font-weight="600">${escapeXml(o.title)}</text>`);
@@ -97,12 +105,16 @@ export function distributionChart(series: readonly DistributionSeries[], o: Dist
   let ly = bottom + 62;
   sorted.forEach((s, i) => {
     const { colour, dash } = seriesStyle(i);
-    const st = stats[i]!;
     parts.push(`<line x1="${left}" x2="${left + 28}" y1="${ly - 4}" y2="${ly - 4}" stroke="${colour}" stroke-width="2.5"${dash ? ` stroke-dasharray="${dash}"` : ''}/>`);
-    const figures =
-      st.n === 0 ? tx.noData : tx.seriesFigures(st.n, st.medianS, st.p90S, st.within, o.thresholdS);
-    parts.push(`<text x="${left + 36}" y="${ly}"><tspan font-weight="600">${escapeXml(s.label)}</tspan><tspan fill="${INK.muted}"> — ${escapeXml(figures)}</tspan></text>`);
-    ly += 20;
+    const figures = escapeXml(figuresOf(i));
+    const label = `<tspan font-weight="600">${escapeXml(s.label)}</tspan>`;
+    if (twoLines[i]) {
+      parts.push(`<text x="${left + 36}" y="${ly}">${label}<tspan x="${left + 36}" dy="18" fill="${INK.muted}">${figures}</tspan></text>`);
+      ly += 38;
+    } else {
+      parts.push(`<text x="${left + 36}" y="${ly}">${label}<tspan fill="${INK.muted}"> — ${figures}</tspan></text>`);
+      ly += 20;
+    }
   });
   if (sorted.length === 0) parts.push(`<text x="${left}" y="${ly}" fill="${INK.muted}">${escapeXml(tx.noSeries)}</text>`);
   parts.push('</svg>');
