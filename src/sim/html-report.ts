@@ -17,8 +17,8 @@ export interface HtmlReportOptions {
 }
 
 const TIME_ZONE = 'America/Los_Angeles';
-/** The page's text column, so charts are drawn at the size they are shown and their text stays 12 px. */
-const CHART_W = 1024;
+/** Charts fill the text column (1024 px): drawn at 900, their 12 px text reads at about 13.5 on screen and 7 pt on A4. */
+const CHART_W = 900;
 const MIN_CELL_INCIDENTS = 3;
 const LOCAL = new Intl.DateTimeFormat('en-US', { timeZone: TIME_ZONE, year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 
