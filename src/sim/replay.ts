@@ -16,6 +16,7 @@ import type { SimCall } from './sim-calls.ts';
 import { cityCommands, SimFleet } from './sim-fleet.ts';
 import type { Fidelity, PolicyName, PolicyResult, RecruitmentGain, SimResult } from './sim-result.ts';
 import { SimWorld } from './sim-world.ts';
+import { TravelCache } from './travel-cache.ts';
 import { placeVolunteers, type ExtraVolunteers } from './synthetic-volunteers.ts';
 import { registryCommands, VolunteerSide } from './volunteer-side.ts';
 
@@ -40,6 +41,7 @@ const REGISTRY_BATCH = 4_000;
 /** Finished streams go: a closed incident, a response whose volunteers were all stood down. */
 const RETENTION: MemoryRetention<StreamState> = {
   keepEvents: false,
+  frozen: true,
   forget: (stream, state) =>
     (stream.startsWith('incident-') || stream.startsWith('response-')) && 'status' in state && (state.status === 'closed' || state.status === 'stood_down'),
 };
@@ -49,6 +51,8 @@ interface Shared {
   readonly policy: VolunteerPolicy;
   readonly empirical: EmpiricalTimes;
   readonly input: SimulationInput;
+  /** The road's drive times, remembered across policies and passes (every policy travels by it). */
+  readonly road: TravelCache;
 }
 
 interface PassResult {
@@ -69,7 +73,7 @@ async function replayPass(
 ): Promise<PassResult> {
   const { input, config } = s;
   const rules = { natures: new Set(config.plans.keys()), volunteerPolicy: s.policy, unitStatuses: unitStatusesOf(config) };
-  const road = input.router.estimator('drive');
+  const road = s.road;
   const straight = straightLineEstimator(config.detourFactor, (t) => config.unitTypes.get(t)?.speedMps ?? 6);
   const real: IncidentIntervals[] = [];
   const fidelity = { sim: [] as number[], real: [] as number[] };
@@ -112,7 +116,7 @@ async function setUp(
 ): Promise<PassResult['runs'][number]> {
   const { input, config } = s;
   const world = new SimWorld(rules, startAt, RETENTION);
-  const fleet = new SimFleet(config, input.router.estimator('drive'));
+  const fleet = new SimFleet(config, s.road);
   let volunteers: VolunteerSide | undefined;
   // The volunteer side schedules on the run, which is made after it: a holder breaks the knot.
   const holder: { run?: PolicyRun } = {};
@@ -201,7 +205,7 @@ export async function runSimulation(input: SimulationInput, onProgress?: (done: 
     if (!readableTwice(input.calls)) throw new Error('runSimulation: calls that can be read once need `empirical` times');
     empirical = EmpiricalTimes.fromCalls(input.calls, config.unitTypes);
   }
-  const shared: Shared = { config, policy: loadVolunteerPolicy(), empirical, input };
+  const shared: Shared = { config, policy: loadVolunteerPolicy(), empirical, input, road: new TravelCache(input.router.estimator('drive')) };
   const wantsRecruitment = scenario.policies.includes('routed_volunteers') && scenario.recruitment.cells > 0 && scenario.recruitment.volunteersPerCell > 0;
   const canRecruit = wantsRecruitment && readableTwice(input.calls);
   const passes = 1 + (canRecruit ? scenario.recruitment.cells : 0);

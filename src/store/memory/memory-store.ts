@@ -3,10 +3,13 @@ import type { PendingEvent, StoredEvent } from '../../core/events.ts';
 import { IDEMPOTENCY_TTL_MS, type AppendOutcome, type AppendRequest, type EventStore, type IdempotencyRecord, type Projector, type Snapshot } from '../event-store.ts';
 import type { RecordWrite } from '../record-writes.ts';
 import type { Gate } from './gate.ts';
-import { json, parse } from './json.ts';
+import { deepFreeze, json, parse } from './json.ts';
 import { RecordGuardFailed, UndoLog } from './undo-log.ts';
 
-/** An event as the log keeps it: data and envelope as JSON text, so every read returns a fresh copy. */
+/**
+ * An event as the log keeps it: data and envelope as JSON text, so every read returns a fresh copy
+ * (or, with `frozen` retention, as the frozen objects themselves).
+ */
 interface EventRow {
   readonly seq: number;
   readonly stream: string;
@@ -15,32 +18,43 @@ interface EventRow {
   readonly at: string;
   readonly recordedAt: string;
   readonly incidentId: string | undefined;
-  readonly data: string;
+  readonly data: unknown;
   /** `{actor, requestId?}` */
-  readonly envelope: string;
+  readonly envelope: unknown;
 }
 
 interface SnapshotRow {
   readonly kind: string;
   readonly status: string | undefined;
   readonly version: number;
-  readonly state: string;
+  readonly state: unknown;
 }
+
+/** How values are kept and given back: JSON text (a fresh copy per read), or deep-frozen objects shared by every read. */
+interface Codec {
+  readonly keep: (value: unknown) => unknown;
+  readonly give: <T>(kept: unknown) => T;
+}
+
+const JSON_TEXT: Codec = { keep: json, give: (kept) => parse(kept as string) };
+const FROZEN: Codec = { keep: deepFreeze, give: <T>(kept: unknown) => kept as T };
 
 const EVENT_SCHEMA_VERSION = 1;
 
-const toStored = (r: EventRow): StoredEvent =>
-  ({
-    seq: r.seq,
-    stream: r.stream,
-    version: r.version,
-    type: r.type,
-    v: EVENT_SCHEMA_VERSION,
-    at: r.at,
-    recordedAt: r.recordedAt,
-    data: parse(r.data),
-    ...parse<object>(r.envelope),
-  }) as StoredEvent;
+const storedFrom =
+  (codec: Codec) =>
+  (r: EventRow): StoredEvent =>
+    ({
+      seq: r.seq,
+      stream: r.stream,
+      version: r.version,
+      type: r.type,
+      v: EVENT_SCHEMA_VERSION,
+      at: r.at,
+      recordedAt: r.recordedAt,
+      data: codec.give(r.data),
+      ...codec.give<object>(r.envelope),
+    }) as StoredEvent;
 
 const incidentOf = (e: PendingEvent): string | undefined => {
   const id = (e.data as { incidentId?: unknown }).incidentId;
@@ -58,6 +72,13 @@ export type MemoryRecordApplier = (write: RecordWrite, undo: UndoLog) => void;
  */
 export interface MemoryRetention<S = unknown> {
   readonly keepEvents?: boolean;
+  /**
+   * Keep events and snapshots as deep-frozen objects instead of JSON text: every read returns the
+   * same object, which a caller cannot change (it throws). The core's `evolve` builds a new state
+   * and never changes the one it is given, so folding needs no copy; the simulator, which reads
+   * far more than it writes, saves the text round trip of every read and write.
+   */
+  readonly frozen?: boolean;
   readonly forget?: (stream: string, state: S) => boolean;
 }
 
@@ -82,6 +103,8 @@ export class MemoryStore<S> implements EventStore<S> {
   /** The last append not yet settled: close() waits for it, so an append made before close is never dropped. */
   private last: Promise<unknown> = Promise.resolve();
   private closing = false;
+  private readonly codec: Codec;
+  private readonly toStored: (r: EventRow) => StoredEvent;
 
   constructor(
     private readonly projector: Projector<S>,
@@ -89,7 +112,10 @@ export class MemoryStore<S> implements EventStore<S> {
     private readonly gate: Gate,
     private readonly clock: () => number = () => Date.now(),
     private readonly retention: MemoryRetention<S> = {},
-  ) {}
+  ) {
+    this.codec = retention.frozen === true ? FROZEN : JSON_TEXT;
+    this.toStored = storedFrom(this.codec);
+  }
 
   append(request: AppendRequest): Promise<AppendOutcome> {
     if (this.closing) return Promise.reject(new Error('The store is closed: nothing was written'));
@@ -136,7 +162,7 @@ export class MemoryStore<S> implements EventStore<S> {
         undo.onRollback(() => (was === undefined ? undefined : this.keys.set(key, was)));
         undo.set(this.keys, key, { fingerprint, result: json(result), at: this.clock() });
       }
-      return { ok: true, events: rows.map(toStored) };
+      return { ok: true, events: rows.map(this.toStored) };
     } catch (e) {
       undo.rollback();
       if (e instanceof RecordGuardFailed) return { ok: false, code: 'RecordConflict', message: e.message };
@@ -146,7 +172,7 @@ export class MemoryStore<S> implements EventStore<S> {
 
   private write(request: AppendRequest, undo: UndoLog): EventRow[] {
     const recordedAt = new Date(this.clock()).toISOString();
-    const envelope = json(
+    const envelope = this.codec.keep(
       request.requestId === undefined ? { actor: request.actor } : { actor: request.actor, requestId: request.requestId },
     );
     const rows: EventRow[] = [];
@@ -160,7 +186,7 @@ export class MemoryStore<S> implements EventStore<S> {
         at: e.at,
         recordedAt,
         incidentId: incidentOf(e),
-        data: json(e.data),
+        data: this.codec.keep(e.data),
         envelope,
       };
       undo.set(this.versions, e.stream, version);
@@ -183,9 +209,9 @@ export class MemoryStore<S> implements EventStore<S> {
 
   /** Folds the new events into the snapshots of their streams and of the streams they also affect. */
   private project(rows: readonly EventRow[], undo: UndoLog): void {
-    const touched = foldSnapshots(this.projector, rows.map(toStored), (stream) => {
+    const touched = foldSnapshots(this.projector, rows.map(this.toStored), (stream) => {
       const row = this.snapshots.get(stream);
-      return row ? { version: row.version, state: parse<S>(row.state) } : { version: 0, state: undefined };
+      return row ? { version: row.version, state: this.codec.give<S>(row.state) } : { version: 0, state: undefined };
     });
     for (const [stream, { version, state }] of touched) {
       if (state === undefined) continue;
@@ -195,7 +221,7 @@ export class MemoryStore<S> implements EventStore<S> {
         continue;
       }
       const kind = prior?.kind ?? this.projector.kindOf(stream);
-      undo.set(this.snapshots, stream, { kind, status: this.projector.statusOf(state), version, state: json(state) });
+      undo.set(this.snapshots, stream, { kind, status: this.projector.statusOf(state), version, state: this.codec.keep(state) });
       if (!prior) {
         let streams = this.kinds.get(kind);
         if (!streams) undo.set(this.kinds, kind, (streams = new Set()));
@@ -223,12 +249,12 @@ export class MemoryStore<S> implements EventStore<S> {
     this.gate.check();
     // Row i holds seq i + 1. A negative limit means none, as in SQL.
     const from = Math.max(0, Math.floor(afterSeq));
-    return this.log.slice(from, limit < 0 ? undefined : from + limit).map(toStored);
+    return this.log.slice(from, limit < 0 ? undefined : from + limit).map(this.toStored);
   }
 
   async readIncidentTimeline(incidentId: string): Promise<readonly StoredEvent[]> {
     this.gate.check();
-    return (this.timelines.get(incidentId) ?? []).map(toStored);
+    return (this.timelines.get(incidentId) ?? []).map(this.toStored);
   }
 
   async load(streams: readonly string[]): Promise<ReadonlyMap<string, Snapshot<S>>> {
@@ -236,7 +262,7 @@ export class MemoryStore<S> implements EventStore<S> {
     const out = new Map<string, Snapshot<S>>();
     for (const stream of streams) {
       const row = this.snapshots.get(stream);
-      if (row) out.set(stream, { stream, version: row.version, state: parse<S>(row.state) });
+      if (row) out.set(stream, { stream, version: row.version, state: this.codec.give<S>(row.state) });
     }
     return out;
   }
@@ -249,7 +275,7 @@ export class MemoryStore<S> implements EventStore<S> {
       if (limit >= 0 && out.length >= limit) break;
       const row = this.snapshots.get(stream)!;
       if (wanted && (row.status === undefined || !wanted.has(row.status))) continue;
-      out.push(parse<S>(row.state));
+      out.push(this.codec.give<S>(row.state));
     }
     return out;
   }
