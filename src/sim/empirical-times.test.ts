@@ -74,6 +74,18 @@ describe('EmpiricalTimes', () => {
     expect(times.turnoutS('hovercraft', 3, Math.random)).toBe(NFPA_1710.turnoutFireS);
   });
 
+  it('leaves out units already rolling when sent (Response = Dispatch): a crew at its station never draws their zero', () => {
+    const rolling = EmpiricalTimes.fromCalls([call(9, [0, 0, 0, 0, 0, 0, 0, 70, 71, 72, 73, 74])]);
+    expect(new Set(draws((r) => rolling.turnoutS('engine', 9, r)))).toEqual(new Set([70, 71, 72, 73, 74]));
+  });
+
+  it('draws by the call’s priority when the type has enough turnouts at it, else from the type’s every priority', () => {
+    const mixed = EmpiricalTimes.fromCalls([call(9, [60, 61, 62, 63, 64], { priority: 1 }), call(9, [20, 21, 22, 23, 24], { priority: 2 }), call(9, [5], { priority: 3 })]);
+    expect(new Set(draws((r) => mixed.turnoutS('engine', 9, r, 1)))).toEqual(new Set([60, 61, 62, 63, 64]));
+    expect(new Set(draws((r) => mixed.turnoutS('engine', 9, r, 2)))).toEqual(new Set([20, 21, 22, 23, 24]));
+    expect(new Set(draws((r) => mixed.turnoutS('engine', 9, r, 3))).size).toBe(11);
+  });
+
   it('draws alarm processing by priority and hour, then NFPA 1221 for a priority without data', () => {
     expect(new Set(draws((r) => times.callToDispatchS(1, 2, r)))).toEqual(new Set([30, 31, 32, 33, 34]));
     // Priority 3 has one value, at 20 h: any hour falls back to it.

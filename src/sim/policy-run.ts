@@ -12,6 +12,8 @@ import { EventQueue } from './event-queue.ts';
 import type { SimCall } from './sim-calls.ts';
 import type { Pick, SimFleet } from './sim-fleet.ts';
 import type { SimWorld } from './sim-world.ts';
+import type { SimModel } from './scenario.ts';
+import { factorOf, type TravelFactors } from './travel-factors.ts';
 import type { VolunteerAction, VolunteerSide } from './volunteer-side.ts';
 
 /** A row whose unit's Available stamp is missing stays this long after arriving (an assumption). */
@@ -74,8 +76,15 @@ export class PolicyRun {
       readonly natures: ReadonlySet<string>;
       readonly volunteers?: VolunteerSide;
       readonly keep: (index: number, record: IncidentIntervals) => void;
+      readonly model: SimModel;
+      readonly factors: TravelFactors;
     },
   ) {}
+
+  /** Travel takes the priority's factor (a non-emergency call is driven without lights) when the model says so. */
+  private driven(roadS: number, priority: number): number {
+    return this.d.model.priorityTravelFactor ? roadS * factorOf(this.d.factors, priority) : roadS;
+  }
 
   /** Lets the volunteer side put its actions on this run's agenda. */
   readonly scheduleVolunteer = (at: number, action: VolunteerAction): void => this.queue.push(at, { kind: 'volunteer', action });
@@ -115,7 +124,9 @@ export class PolicyRun {
     });
     if (!ok) return;
     const byOffset = new Map<number, number[]>();
-    call.rows.forEach((r, i) => byOffset.set(r.dispatchOffsetS, [...(byOffset.get(r.dispatchOffsetS) ?? []), i]));
+    // Without dispatch order, every unit of the call is sent at its first dispatch.
+    const offsetOf = (r: SimCall['rows'][number]) => (this.d.model.dispatchOrder ? r.dispatchOffsetS : 0);
+    call.rows.forEach((r, i) => byOffset.set(offsetOf(r), [...(byOffset.get(offsetOf(r)) ?? []), i]));
     const groups = [...byOffset].sort(([a], [b]) => a - b).map(([offsetS, rows]) => ({ offsetS, rows }));
     const live: Live = { index, call, nature, groups, pendingGroups: groups.length, active: 0, volunteers: false };
     if (groups.length === 0) {
@@ -170,9 +181,14 @@ export class PolicyRun {
     this.gen.set(pick.unitId, gen);
     this.busySince.set(pick.unitId, now);
     live.active++;
-    const turnoutS = whole(this.d.empirical.turnoutS(pick.unitType, live.call.hour, drawsFor(this.d.seed, live.call.incidentId, `turnout:${pick.rowIndex}`)));
+    // A crew at its station turns out; a unit sent from the road (from its last scene) is already
+    // rolling, as the data's units whose Response is their Dispatch were (those are not drawn).
+    const turnoutS =
+      this.d.model.turnout && pick.atStation
+        ? whole(this.d.empirical.turnoutS(pick.unitType, live.call.hour, drawsFor(this.d.seed, live.call.incidentId, `turnout:${pick.rowIndex}`), live.call.priority))
+        : 0;
     // No road route (a straight-line pick off the network): the policy's own estimate stands in.
-    const travelS = whole(pick.roadTravelS ?? pick.etaS);
+    const travelS = whole(this.driven(pick.roadTravelS ?? pick.etaS, live.call.priority));
     const run: Run = { live, pick, gen, turnoutS, travelS, dispatchedAt: now };
     const enRouteAt = now + turnoutS * 1000;
     if (row.arrived) {
@@ -218,7 +234,8 @@ export class PolicyRun {
     if (home === undefined) return;
     this.d.fleet.leftFrom(unitId, from);
     const [back] = this.d.fleet.travel(home, [{ id: unitId, location: from, unitType }]);
-    this.queue.push(now + whole(back ?? 0) * 1000, { kind: 'home', unitId, gen });
+    // Going home is not an emergency: driven as a priority-2 call is.
+    this.queue.push(now + whole(this.driven(back ?? 0, 2)) * 1000, { kind: 'home', unitId, gen });
   }
 
   private released(unitId: string, now: number): void {

@@ -8,6 +8,7 @@ import { loadSfRouter } from '../routing/sf-demo.ts';
 import { runSimulation } from './replay.ts';
 import { parseScenario } from './scenario.ts';
 import type { SimCall, SimUnitRow } from './sim-calls.ts';
+import type { TravelFactors } from './travel-factors.ts';
 
 const T0 = Date.parse('2017-01-02T18:00:00Z');
 const STATION_7: LatLon = { lat: 37.760255, lon: -122.415042 };
@@ -29,10 +30,10 @@ function row(unitType: string, busyAfterArrivalS = 600): SimUnitRow {
   return { unitId: `X-${unitType}`, unitType, dispatchOffsetS: 0, arrived: true, busyAfterArrivalS, transported: false, real: {} };
 }
 
-function call(id: string, atS: number, location: LatLon, rows: SimUnitRow[]): SimCall {
+function call(id: string, atS: number, location: LatLon, rows: SimUnitRow[], priority = 1): SimCall {
   const receivedAt = T0 + atS * 1000;
-  const real: IncidentIntervals = { incidentId: `SF-${id}`, receivedAt, location, stationArea: undefined, nature: 'other', priority: 1, service: 'fire', volunteerCall: false };
-  return { incidentId: `SF-${id}`, receivedAt, hour: 10, location, nature: 'other', callType: 'Other', priority: 1, service: 'fire', volunteerCall: false, rows, real };
+  const real: IncidentIntervals = { incidentId: `SF-${id}`, receivedAt, location, stationArea: undefined, nature: 'other', priority, service: 'fire', volunteerCall: false };
+  return { incidentId: `SF-${id}`, receivedAt, hour: 10, location, nature: 'other', callType: 'Other', priority, service: 'fire', volunteerCall: false, rows, real };
 }
 
 let router: Router;
@@ -40,8 +41,8 @@ beforeAll(() => {
   router = loadSfRouter(PROJECT_ROOT);
 });
 
-async function replay(calls: SimCall[], s = scenario()) {
-  const result = await runSimulation({ calls, count: calls.length, scenario: s, seed: 7, router, callsFile: 'hand-made' });
+async function replay(calls: SimCall[], s = scenario(), travelFactors?: TravelFactors) {
+  const result = await runSimulation({ calls, count: calls.length, scenario: s, seed: 7, router, callsFile: 'hand-made', ...(travelFactors ? { travelFactors } : {}) });
   const routed = result.policies.find((p) => p.name === 'routed')!;
   return { result, routed, byId: new Map(routed.incidents.map((i) => [i.incidentId, i])) };
 }
@@ -101,5 +102,38 @@ describe('the replay', () => {
       expect(a.firstUnitId).toBe('AR9');
       expect(a.travelS!).toBeLessThan(b.travelS!);
     }
+  });
+
+  it('a_non_emergency_call_is_driven_slower_by_its_priority_factor_and_not_with_the_switch_off', async () => {
+    const factors = { '1': 1, '2': 1.5, '3': 1 };
+    const road = driveS(STATION_7, SUNSET, 'investigator');
+    const calls = [call('1', 0, SUNSET, [row('investigator')], 2), call('2', 6 * 3600, SUNSET, [row('investigator')], 1)];
+    const on = await replay(calls, scenario(), factors);
+    expect(on.byId.get('SF-1')!.travelS).toBe(Math.round(road * 1.5));
+    expect(on.byId.get('SF-2')!.travelS).toBe(road);
+    expect(on.result.travelFactorByPriority).toEqual(factors);
+    const off = await replay(calls, scenario({ model: { priorityTravelFactor: false } }), factors);
+    expect(off.byId.get('SF-1')!.travelS).toBe(road);
+  });
+
+  it('each_switch_of_the_model_takes_its_part_out_turnout_dispatch_order_last_scene', async () => {
+    const fromStation = driveS(STATION_7, SUNSET, 'investigator');
+    const cleared = 64 + 120 + fromStation + 60;
+    const next = { lat: SUNSET.lat + 0.0005, lon: SUNSET.lon };
+    const late = { ...row('investigator', 60), dispatchOffsetS: 600 };
+    const calls = [call('1', 0, SUNSET, [late]), call('2', 600 + cleared + 10, next, [row('investigator', 60)])];
+    const all = await replay(calls);
+    expect(all.byId.get('SF-1')!.callToDispatchS).toBe(64 + 600);
+    expect(all.byId.get('SF-1')!.turnoutS).toBe(120);
+    expect(all.byId.get('SF-2')!.travelS!).toBeLessThan(fromStation / 2);
+    expect(all.result.model).toEqual({ turnout: true, dispatchOrder: true, lastScene: true, priorityTravelFactor: true });
+
+    const noTurnout = await replay(calls, scenario({ model: { turnout: false } }));
+    expect(noTurnout.byId.get('SF-1')!.turnoutS).toBe(0);
+    expect(noTurnout.byId.get('SF-1')!.firstUnitS).toBe(64 + 600 + fromStation);
+    const noOrder = await replay(calls, scenario({ model: { dispatchOrder: false } }));
+    expect(noOrder.byId.get('SF-1')!.callToDispatchS).toBe(64);
+    const noLastScene = await replay([calls[0]!, call('2', 600 + cleared + 10, SUNSET, [row('investigator', 60)])], scenario({ model: { lastScene: false } }));
+    expect(noLastScene.byId.get('SF-2')!.travelS).toBe(fromStation);
   });
 });

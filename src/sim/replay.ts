@@ -1,4 +1,6 @@
 import { seededRandom } from '../core/seeded-random.ts';
+import type { LatLon } from '../core/lat-lon.ts';
+import { demoCityCommands } from '../composition/demo-city.ts';
 import type { StreamState } from '../core/loaded.ts';
 import { loadConfiguration, unitStatusesOf, type Configuration } from '../config/configuration.ts';
 import { loadVolunteerPolicy } from '../config/volunteer-policy-config.ts';
@@ -14,9 +16,10 @@ import { minutesSaved, slowestCells, volunteerCallFirstHelpMedian } from './recr
 import type { Scenario } from './scenario.ts';
 import type { SimCall } from './sim-calls.ts';
 import { cityCommands, SimFleet } from './sim-fleet.ts';
-import type { Fidelity, PolicyName, PolicyResult, RecruitmentGain, SimResult } from './sim-result.ts';
+import type { Fidelity, PairFigures, PolicyName, PolicyResult, RecruitmentGain, SimResult } from './sim-result.ts';
 import { SimWorld } from './sim-world.ts';
 import { TravelCache } from './travel-cache.ts';
+import { fitTravelFactors, NO_FACTORS, type TravelFactors } from './travel-factors.ts';
 import { placeVolunteers, type ExtraVolunteers } from './synthetic-volunteers.ts';
 import { registryCommands, VolunteerSide } from './volunteer-side.ts';
 
@@ -32,6 +35,8 @@ export interface SimulationInput {
   readonly keepIncidents?: boolean;
   /** The turnouts and alarm processing to draw from; needed when `calls` can be read only once. */
   readonly empirical?: EmpiricalTimes;
+  /** Travel factors by priority; fitted from `calls` when absent and they can be read twice, else none (1). */
+  readonly travelFactors?: TravelFactors;
 }
 
 /** The fleet is commissioned this long before the first call, so every unit is home at the start. */
@@ -53,6 +58,16 @@ interface Shared {
   readonly input: SimulationInput;
   /** The road's drive times, remembered across policies and passes (every policy travels by it). */
   readonly road: TravelCache;
+  /** Walking times, remembered across passes: a recruitment re-run asks again of the same homes and scenes. */
+  readonly walk: TravelCache;
+  readonly factors: TravelFactors;
+}
+
+/** One routed incident's first unit, simulated and real, for the fidelity figures. */
+interface FidelityPair {
+  readonly priority: number;
+  readonly sim: IncidentIntervals;
+  readonly real: IncidentIntervals;
 }
 
 interface PassResult {
@@ -61,7 +76,7 @@ interface PassResult {
   readonly span: { from: number; to: number };
   /** Calls replayed. */
   readonly count: number;
-  readonly fidelity: { sim: number[]; real: number[] };
+  readonly fidelity: FidelityPair[];
 }
 
 /** Replays every call once under each policy, in lockstep: a call is received by every policy's world in turn. */
@@ -76,7 +91,7 @@ async function replayPass(
   const road = s.road;
   const straight = straightLineEstimator(config.detourFactor, (t) => config.unitTypes.get(t)?.speedMps ?? 6);
   const real: IncidentIntervals[] = [];
-  const fidelity = { sim: [] as number[], real: [] as number[] };
+  const fidelity: FidelityPair[] = [];
   const calls: SimCall[] = [];
   let runs: PassResult['runs'] = [];
   let from = NaN;
@@ -87,10 +102,7 @@ async function replayPass(
       runs = await Promise.all(policies.map((name) => setUp(s, name, rules, call.receivedAt - SET_UP_BEFORE_MS, name === 'straight_line' ? straight : road, extra, (i, rec) => {
         if (name !== 'routed') return;
         const r = calls[i]?.real;
-        if (r?.travelS !== undefined && rec.travelS !== undefined) {
-          fidelity.sim.push(rec.travelS);
-          fidelity.real.push(r.travelS);
-        }
+        if (r !== undefined) fidelity.push({ priority: r.priority, sim: rec, real: r });
         delete calls[i];
       })));
     }
@@ -116,7 +128,7 @@ async function setUp(
 ): Promise<PassResult['runs'][number]> {
   const { input, config } = s;
   const world = new SimWorld(rules, startAt, RETENTION);
-  const fleet = new SimFleet(config, s.road);
+  const fleet = new SimFleet(config, s.road, input.scenario.model.lastScene);
   let volunteers: VolunteerSide | undefined;
   // The volunteer side schedules on the run, which is made after it: a holder breaks the knot.
   const holder: { run?: PolicyRun } = {};
@@ -132,7 +144,7 @@ async function setUp(
     volunteers = new VolunteerSide(people, {
       world,
       policy: s.policy,
-      walk: input.router.estimator('walk'),
+      walk: s.walk,
       scenario: input.scenario,
       seed: input.seed,
       schedule: (at, action) => holder.run!.scheduleVolunteer(at, action),
@@ -145,6 +157,8 @@ async function setUp(
     empirical: s.empirical,
     seed: input.seed,
     natures: rules.natures,
+    model: input.scenario.model,
+    factors: s.factors,
     ...(volunteers ? { volunteers } : {}),
     keep: (i, record) => {
       run.records[i] = record;
@@ -174,20 +188,52 @@ function policyResult(name: PolicyName, p: PassResult, input: SimulationInput): 
   };
 }
 
-function fidelityOf(pairs: { sim: number[]; real: number[] }): Fidelity {
+const round1 = (x: number) => Math.round(x * 10) / 10;
+
+function figures(pairs: readonly FidelityPair[], name: 'travelS' | 'firstUnitS'): PairFigures {
+  const both = pairs.filter((p) => p.sim[name] !== undefined && p.real[name] !== undefined);
   const median = (v: number[]) => {
     const q = quantile([...v].sort((a, b) => a - b), 0.5);
-    return q === null ? null : Math.round(q * 10) / 10;
+    return q === null ? null : round1(q);
   };
-  const errors = pairs.sim.map((x, i) => Math.abs(x - pairs.real[i]!));
+  const errors = both.map((p) => Math.abs(p.sim[name]! - p.real[name]!));
   const n = errors.length;
   return {
     n,
-    simFirstUnitTravelMedianS: median(pairs.sim),
-    realFirstUnitTravelMedianS: median(pairs.real),
-    firstUnitTravelMedianAbsErrorS: median(errors),
-    firstUnitTravelMeanAbsErrorS: n === 0 ? null : Math.round((errors.reduce((a, b) => a + b, 0) / n) * 10) / 10,
+    simMedianS: median(both.map((p) => p.sim[name]!)),
+    realMedianS: median(both.map((p) => p.real[name]!)),
+    medianAbsErrorS: median(errors),
+    meanAbsErrorS: n === 0 ? null : round1(errors.reduce((a, b) => a + b, 0) / n),
   };
+}
+
+function fidelityOf(pairs: readonly FidelityPair[]): Fidelity {
+  const travel = figures(pairs, 'travelS');
+  const byPriority: Record<string, { travel: PairFigures; firstUnit: PairFigures }> = {};
+  for (const p of [...new Set(pairs.map((x) => x.priority))].sort((a, b) => a - b)) {
+    const mine = pairs.filter((x) => x.priority === p);
+    byPriority[String(p)] = { travel: figures(mine, 'travelS'), firstUnit: figures(mine, 'firstUnitS') };
+  }
+  return {
+    n: travel.n,
+    simFirstUnitTravelMedianS: travel.simMedianS,
+    realFirstUnitTravelMedianS: travel.realMedianS,
+    firstUnitTravelMedianAbsErrorS: travel.medianAbsErrorS,
+    firstUnitTravelMeanAbsErrorS: travel.meanAbsErrorS,
+    firstUnit: figures(pairs, 'firstUnitS'),
+    byPriority,
+  };
+}
+
+/** Each real unit's own station, as `samaritan serve` commissions the fleet (the scenario's changes aside). */
+function homesOf(config: Configuration): Map<string, LatLon> {
+  const stations = new Map<string, LatLon>();
+  const homes = new Map<string, LatLon>();
+  for (const c of demoCityCommands(config, 0)) {
+    if (c.type === 'OpenStation') stations.set(c.stationId, c.location);
+    if (c.type === 'CommissionUnit' && stations.has(c.stationId)) homes.set(c.unitId, stations.get(c.stationId)!);
+  }
+  return homes;
 }
 
 const readableTwice = (calls: Iterable<SimCall>): boolean => Array.isArray(calls) || calls[Symbol.iterator]() !== (calls as unknown);
@@ -205,7 +251,9 @@ export async function runSimulation(input: SimulationInput, onProgress?: (done: 
     if (!readableTwice(input.calls)) throw new Error('runSimulation: calls that can be read once need `empirical` times');
     empirical = EmpiricalTimes.fromCalls(input.calls, config.unitTypes);
   }
-  const shared: Shared = { config, policy: loadVolunteerPolicy(), empirical, input, road: new TravelCache(input.router.estimator('drive')) };
+  const road = new TravelCache(input.router.estimator('drive'));
+  const factors = input.travelFactors ?? (readableTwice(input.calls) ? fitTravelFactors(input.calls, road, homesOf(config)).factors : NO_FACTORS);
+  const shared: Shared = { config, policy: loadVolunteerPolicy(), empirical, input, road, walk: new TravelCache(input.router.estimator('walk')), factors };
   const wantsRecruitment = scenario.policies.includes('routed_volunteers') && scenario.recruitment.cells > 0 && scenario.recruitment.volunteersPerCell > 0;
   const canRecruit = wantsRecruitment && readableTwice(input.calls);
   const passes = 1 + (canRecruit ? scenario.recruitment.cells : 0);
@@ -248,6 +296,8 @@ export async function runSimulation(input: SimulationInput, onProgress?: (done: 
     recruitment,
     count: base.count,
     ...(base.runs.some((r) => r.name === 'routed') ? { fidelity: fidelityOf(base.fidelity) } : {}),
+    travelFactorByPriority: factors,
+    model: { ...scenario.model },
     ...(wantsRecruitment && !canRecruit ? { recruitmentSkipped: 'the calls can be read only once' } : {}),
     ...(!wantsRecruitment ? { recruitmentSkipped: 'not asked for (no routed_volunteers, or no cells)' } : {}),
   };

@@ -33,6 +33,14 @@ describe('parseScenario', () => {
     expect(s.thresholds).toEqual(NFPA_1710);
     expect(s.grid).toEqual({ cellM: 1000 });
     expect(s.recruitment).toEqual({ cells: 5, volunteersPerCell: 20 });
+    expect(s.model).toEqual({ turnout: true, dispatchOrder: true, lastScene: true, priorityTravelFactor: true });
+  });
+
+  it('switches parts of the model off one by one, the others staying on', () => {
+    const s = parseScenario({ model: { lastScene: false } }, known);
+    expect(s.model).toEqual({ turnout: true, dispatchOrder: true, lastScene: false, priorityTravelFactor: true });
+    expect(problem({ model: { turnout: 'no' } })).toMatch(/^scenario\.model\.turnout: expected true or false, got "no"/);
+    expect(problem({ model: { roadSpeeds: false } })).toMatch(/^scenario\.model\.roadSpeeds: unknown field \(known: turnout, dispatchOrder, lastScene, priorityTravelFactor\)/);
   });
 
   it('reads the plan’s example, with partial sections filled from the defaults', () => {

@@ -26,7 +26,22 @@ export interface Scenario {
   readonly thresholds: NfpaThresholds;
   readonly grid: { readonly cellM: number };
   readonly recruitment: { readonly cells: number; readonly volunteersPerCell: number };
+  /** What the replay models of a real response; each can be switched off to see what it explains. */
+  readonly model: SimModel;
 }
+
+export interface SimModel {
+  /** Crews turn out (drawn from the data); off: every unit leaves at the dispatch. */
+  readonly turnout: boolean;
+  /** Second and later units are sent when they really were; off: all at the first dispatch. */
+  readonly dispatchOrder: boolean;
+  /** A unit sent before it is home leaves from its last scene; off: always from its station. */
+  readonly lastScene: boolean;
+  /** Non-emergency calls are driven without lights: their travel takes the data's factor; off: as emergencies. */
+  readonly priorityTravelFactor: boolean;
+}
+
+export const MODEL_SWITCHES = ['turnout', 'dispatchOrder', 'lastScene', 'priorityTravelFactor'] as const satisfies readonly (keyof SimModel)[];
 
 /** A scenario that cannot be read; the message starts with the field's path. */
 export class ScenarioError extends Error {
@@ -58,6 +73,7 @@ export const DEFAULT_SCENARIO: Scenario = {
   thresholds: NFPA_1710,
   grid: { cellM: 1000 },
   recruitment: { cells: 5, volunteersPerCell: 20 },
+  model: { turnout: true, dispatchOrder: true, lastScene: true, priorityTravelFactor: true },
 };
 
 export interface KnownFleet {
@@ -99,6 +115,17 @@ function number(v: unknown, path: string, min: number, max: number, integer = fa
 }
 
 const share = (v: unknown, path: string) => number(v, path, 0, 1);
+
+function boolean(v: unknown, path: string): boolean {
+  if (typeof v !== 'boolean') throw new ScenarioError(path, `expected true or false, got ${describe(v)}`);
+  return v;
+}
+
+function readModel(v: unknown, path: string): SimModel {
+  const o = object(v, path, MODEL_SWITCHES);
+  const d = DEFAULT_SCENARIO.model;
+  return Object.fromEntries(MODEL_SWITCHES.map((k) => [k, optional(o, k, path, d[k], boolean)])) as unknown as SimModel;
+}
 
 function location(v: unknown, path: string): LatLon {
   const o = object(v, path, ['lat', 'lon']);
@@ -226,7 +253,7 @@ function readThresholds(v: unknown, path: string): NfpaThresholds {
  */
 export function parseScenario(json: unknown, known: KnownFleet): Scenario {
   const d = DEFAULT_SCENARIO;
-  const o = object(json, ROOT, ['$comment', 'name', 'policies', 'units', 'stations', 'volunteers', 'volunteerCalls', 'thresholds', 'grid', 'recruitment']);
+  const o = object(json, ROOT, ['$comment', 'name', 'policies', 'units', 'stations', 'volunteers', 'volunteerCalls', 'thresholds', 'grid', 'recruitment', 'model']);
   const stations = optional(o, 'stations', ROOT, d.stations, (v, p) => readStations(v, p, known));
   const stationIds = new Set([...known.stations, ...stations.add.map((s) => s.id)]);
   const policies = optional(o, 'policies', ROOT, d.policies, (v, p) => {
@@ -257,5 +284,6 @@ export function parseScenario(json: unknown, known: KnownFleet): Scenario {
         volunteersPerCell: optional(r, 'volunteersPerCell', p, d.recruitment.volunteersPerCell, (x, q) => number(x, q, 0, 10_000, true)),
       };
     }),
+    model: optional(o, 'model', ROOT, d.model, readModel),
   };
 }

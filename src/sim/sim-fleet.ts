@@ -66,6 +66,8 @@ export class SimFleet {
   constructor(
     private readonly config: Configuration,
     private readonly road: TravelTimeEstimator,
+    /** Off: a unit is always timed from its station, as if it were home the moment it cleared. */
+    private readonly lastScene = true,
   ) {}
 
   /** Follows the log: stations opened, units commissioned, every status change. */
@@ -105,7 +107,7 @@ export class SimFleet {
   }
 
   leftFrom(id: string, at: LatLon): void {
-    this.away.set(id, at);
+    if (this.lastScene) this.away.set(id, at);
   }
 
   backHome(id: string): void {

@@ -34,6 +34,15 @@ export interface PolicyResult {
   readonly rejections?: Readonly<Record<string, { readonly count: number; readonly example: string }>>;
 }
 
+/** One interval simulated against real, over the incidents that have it on both sides (seconds, one decimal). */
+export interface PairFigures {
+  readonly n: number;
+  readonly simMedianS: number | null;
+  readonly realMedianS: number | null;
+  readonly medianAbsErrorS: number | null;
+  readonly meanAbsErrorS: number | null;
+}
+
 /** Simulated (under `routed`) against real first-unit travel, over the incidents that have it on both sides. */
 export interface Fidelity {
   readonly n: number;
@@ -43,6 +52,10 @@ export interface Fidelity {
   readonly firstUnitTravelMedianAbsErrorS: number | null;
   /** The mean of the per-incident absolute errors. */
   readonly firstUnitTravelMeanAbsErrorS: number | null;
+  /** First unit on scene, received → on scene: where turnout, alarm processing and dispatch order show. */
+  readonly firstUnit?: PairFigures;
+  /** Both, by our priority ("1" emergency). */
+  readonly byPriority?: Readonly<Record<string, { readonly travel: PairFigures; readonly firstUnit: PairFigures }>>;
 }
 
 /** Everything one replay found; the JSON, HTML and CSV outputs are views of it. */
@@ -65,4 +78,8 @@ export interface SimResult {
   readonly count?: number;
   /** Why recruitment was not measured, when it was not. */
   readonly recruitmentSkipped?: string;
+  /** Travel over the road's drive time by our priority, fitted to the data (see travel-factors.ts). */
+  readonly travelFactorByPriority?: Readonly<Record<string, number>>;
+  /** The parts of a real response the replay modelled (the scenario's `model`). */
+  readonly model?: Readonly<Record<string, boolean>>;
 }
