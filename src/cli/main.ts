@@ -1,10 +1,3 @@
-import { token, user } from './accounts.ts';
-import { importAeds } from './import-aeds.ts';
-import { importCalls } from './import-calls.ts';
-import { calibrateCommand } from './calibrate.ts';
-import { route } from './route.ts';
-import { serve } from './serve.ts';
-import { sim } from './sim.ts';
 import { UsageError } from './usage-error.ts';
 import { asksForHelp, COMMAND_USAGE, HELP } from './usage.ts';
 import { DataDirUnusable } from '../composition/data-dir.ts';
@@ -12,15 +5,16 @@ import { StorageUnavailable } from '../store/storage-unavailable.ts';
 
 export type CliCommand = (args: string[]) => Promise<number>;
 
-const COMMANDS: Readonly<Record<string, CliCommand>> = {
-  serve,
-  'import-calls': importCalls,
-  'import-aeds': importAeds,
-  route,
-  calibrate: calibrateCommand,
-  sim,
-  token,
-  user,
+// Each command's modules load when it runs: `samaritan sim` need not load the server (about a second).
+const COMMANDS: Readonly<Record<string, () => Promise<CliCommand>>> = {
+  serve: async () => (await import('./serve.ts')).serve,
+  'import-calls': async () => (await import('./import-calls.ts')).importCalls,
+  'import-aeds': async () => (await import('./import-aeds.ts')).importAeds,
+  route: async () => (await import('./route.ts')).route,
+  calibrate: async () => (await import('./calibrate.ts')).calibrateCommand,
+  sim: async () => (await import('./sim.ts')).sim,
+  token: async () => (await import('./accounts.ts')).token,
+  user: async () => (await import('./accounts.ts')).user,
 };
 
 /** Runs one CLI command; returns the process exit code. */
@@ -33,8 +27,8 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(HELP);
     return name === undefined ? 1 : 0;
   }
-  const command = COMMANDS[name];
-  if (!command) {
+  const load = COMMANDS[name];
+  if (!load) {
     process.stderr.write(`samaritan: unknown command "${name}"\n\n${HELP}`);
     return 2;
   }
@@ -43,7 +37,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   try {
-    return await command(rest);
+    return await (await load())(rest);
   } catch (e) {
     if (e instanceof UsageError) {
       process.stderr.write(`samaritan ${name}: ${e.message}\n`);
