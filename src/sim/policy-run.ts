@@ -49,6 +49,12 @@ type Action =
   | { readonly kind: 'home'; readonly unitId: string; readonly gen: number }
   | { readonly kind: 'volunteer'; readonly action: VolunteerAction };
 
+/** What one dispatch group got: the units picked and the rows none could fill. */
+export interface Chosen {
+  readonly picks: readonly Pick[];
+  readonly shortfalls: number;
+}
+
 const whole = (s: number): number => Math.max(0, Math.round(s));
 
 /**
@@ -78,6 +84,10 @@ export class PolicyRun {
       readonly keep: (index: number, record: IncidentIntervals) => void;
       readonly model: SimModel;
       readonly factors: TravelFactors;
+      /** The units a dispatch group got, given instead of chosen (a recruitment re-run replays its base's picks). */
+      readonly given?: (incidentId: string, group: number) => Chosen | undefined;
+      /** Told what each dispatch group got. */
+      readonly chosen?: (incidentId: string, group: number, chosen: Chosen) => void;
     },
   ) {}
 
@@ -164,7 +174,9 @@ export class PolicyRun {
     live.pendingGroups--;
     const incident = await w.load<IncidentState>(incidentStream(live.call.incidentId as never));
     const rows = live.groups[group]!.rows.map((index) => ({ index, unitType: live.call.rows[index]!.unitType }));
-    const { picks, shortfalls } = incident === undefined ? { picks: [], shortfalls: rows.length } : this.d.fleet.choose(incident, rows, this.d.choose);
+    const given = this.d.given?.(live.call.incidentId, group);
+    const { picks, shortfalls } = given ?? (incident === undefined ? { picks: [], shortfalls: rows.length } : this.d.fleet.choose(incident, rows, this.d.choose));
+    this.d.chosen?.(live.call.incidentId, group, { picks, shortfalls });
     this.shortfalls += shortfalls;
     const ok = picks.length > 0 && (await this.execute({ type: 'DispatchUnits', now: epochMs(now), incidentId: live.call.incidentId, unitIds: picks.map((p) => p.unitId) }));
     if (ok) {

@@ -11,7 +11,9 @@ import type { Router } from '../routing/router.ts';
 import { straightLineEstimator } from '../routing/straight-line.ts';
 import type { MemoryRetention } from '../store/memory/open-memory.ts';
 import { EmpiricalTimes } from './empirical-times.ts';
-import { PolicyRun } from './policy-run.ts';
+import { PolicyRun, type Chosen } from './policy-run.ts';
+
+type PolicyRunDeps = ConstructorParameters<typeof PolicyRun>[0];
 import { minutesSaved, slowestCells, volunteerCallFirstHelpMedian } from './recruitment.ts';
 import type { Scenario } from './scenario.ts';
 import type { SimCall } from './sim-calls.ts';
@@ -80,11 +82,19 @@ interface PassResult {
 }
 
 /** Replays every call once under each policy, in lockstep: a call is received by every policy's world in turn. */
+/** How a recruitment re-run differs from the base pass: only some calls, their units given. */
+interface PassOptions {
+  readonly only?: (call: SimCall) => boolean;
+  readonly given?: PolicyRunDeps['given'];
+  readonly chosen?: PolicyRunDeps['chosen'];
+}
+
 async function replayPass(
   s: Shared,
   policies: readonly PolicyName[],
   extra: readonly ExtraVolunteers[],
   progress: (done: number) => void,
+  o: PassOptions = {},
 ): Promise<PassResult> {
   const { input, config } = s;
   const rules = { natures: new Set(config.plans.keys()), volunteerPolicy: s.policy, unitStatuses: unitStatusesOf(config) };
@@ -99,7 +109,7 @@ async function replayPass(
   for (const call of input.calls) {
     if (runs.length === 0) {
       from = call.receivedAt;
-      runs = await Promise.all(policies.map((name) => setUp(s, name, rules, call.receivedAt - SET_UP_BEFORE_MS, name === 'straight_line' ? straight : road, extra, (i, rec) => {
+      runs = await Promise.all(policies.map((name) => setUp(s, name, rules, call.receivedAt - SET_UP_BEFORE_MS, name === 'straight_line' ? straight : road, extra, o, (i, rec) => {
         if (name !== 'routed') return;
         const r = calls[i]?.real;
         if (r !== undefined) fidelity.push({ priority: r.priority, sim: rec, real: r });
@@ -108,7 +118,7 @@ async function replayPass(
     }
     if (runs.some((r) => r.name === 'routed')) calls[index] = call;
     if (input.keepIncidents !== false) real.push(call.real);
-    for (const r of runs) await r.run.receive(call, index);
+    if (o.only === undefined || o.only(call)) for (const r of runs) await r.run.receive(call, index);
     index++;
     progress(index);
   }
@@ -124,6 +134,7 @@ async function setUp(
   startAt: number,
   choose: ReturnType<Router['estimator']>,
   extra: readonly ExtraVolunteers[],
+  o: PassOptions,
   onKept: (index: number, record: IncidentIntervals) => void,
 ): Promise<PassResult['runs'][number]> {
   const { input, config } = s;
@@ -159,6 +170,8 @@ async function setUp(
     natures: rules.natures,
     model: input.scenario.model,
     factors: s.factors,
+    ...(name === 'routed_volunteers' && o.given ? { given: o.given } : {}),
+    ...(name === 'routed_volunteers' && o.chosen ? { chosen: o.chosen } : {}),
     ...(volunteers ? { volunteers } : {}),
     keep: (i, record) => {
       run.records[i] = record;
@@ -261,7 +274,15 @@ export async function runSimulation(input: SimulationInput, onProgress?: (done: 
   let pass = 0;
   const tick = (done: number) => onProgress?.(pass * input.count + Math.min(done, input.count), total);
 
-  const base = await replayPass(shared, scenario.policies, [], tick);
+  // Units never depend on volunteers (a dispatch looks at the fleet only), so a recruitment re-run
+  // needs only the volunteer calls, with the units the base pass sent to them, at the same times.
+  const picks = new Map<string, Chosen[]>();
+  const remember = (incidentId: string, group: number, chosen: Chosen) => {
+    let groups = picks.get(incidentId);
+    if (groups === undefined) picks.set(incidentId, (groups = []));
+    groups[group] = chosen;
+  };
+  const base = await replayPass(shared, scenario.policies, [], tick, canRecruit ? { chosen: remember } : {});
   const policies = scenario.policies.map((name) => policyResult(name, base, input));
   const recruitment: RecruitmentGain[] = [];
   if (canRecruit) {
@@ -270,7 +291,10 @@ export async function runSimulation(input: SimulationInput, onProgress?: (done: 
     for (const cell of slowestCells(before, cellM, scenario.recruitment.cells)) {
       pass++;
       const count = scenario.recruitment.volunteersPerCell;
-      const again = await replayPass(shared, ['routed_volunteers'], [{ centre: cell.centre, sizeM: cellM, count }], tick);
+      const again = await replayPass(shared, ['routed_volunteers'], [{ centre: cell.centre, sizeM: cellM, count }], tick, {
+        only: (call) => call.volunteerCall,
+        given: (incidentId, group) => picks.get(incidentId)?.[group],
+      });
       const after = again.runs[0]!.run.records;
       recruitment.push({
         row: cell.row,

@@ -125,6 +125,23 @@ export class SimFleet {
   }
 
   /**
+   * `recommend` asks the road once per unit type; a group of several types would search back from
+   * the same scene each time. Asking for every unit of those types in one call first leaves the
+   * answers remembered (the estimator is the replay's TravelCache) for the asks that follow.
+   */
+  private askOnce(to: LatLon, types: readonly string[]): void {
+    const origins = types.flatMap((t) =>
+      this.travelBy(t).by !== 'road'
+        ? []
+        : (this.byType.get(t) ?? []).flatMap((id) => {
+            const location = this.whereabouts(id);
+            return location === undefined ? [] : [{ id, location, unitType: t }];
+          }),
+    );
+    if (origins.length > 0) this.road.travelTimes(to, origins);
+  }
+
+  /**
    * Fills rows of one incident with units of the rows' types, through the core's `recommend`: one
    * plan per unit type (the type's first capability, as many as the rows of that type), only the
    * units of that type, the policy's estimator, and each unit where it is. A row no unit can fill
@@ -134,6 +151,7 @@ export class SimFleet {
     const picks: Pick[] = [];
     let shortfalls = 0;
     const types = [...new Set(rows.map((r) => r.unitType))];
+    if (estimator === this.road && types.length > 1) this.askOnce(incident.details.location, types);
     for (const unitType of types) {
       const wanted = rows.filter((r) => r.unitType === unitType);
       const profile = this.config.unitTypes.get(unitType);
