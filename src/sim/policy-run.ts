@@ -262,6 +262,7 @@ export class PolicyRun {
     const w = this.d.world;
     const candidates = v.candidates(live.call.incidentId, live.call.location, live.call.hour);
     if (candidates.length === 0) return;
+    await v.register(candidates);
     const eta = picks.length === 0 ? undefined : Math.min(...picks.map((p) => p.etaS));
     live.volunteers = await this.execute({
       type: 'StartVolunteerResponse',

@@ -23,7 +23,7 @@ import { SimWorld } from './sim-world.ts';
 import { TravelCache } from './travel-cache.ts';
 import { fitTravelFactors, NO_FACTORS, type TravelFactors } from './travel-factors.ts';
 import { placeVolunteers, type ExtraVolunteers } from './synthetic-volunteers.ts';
-import { registryCommands, VolunteerSide } from './volunteer-side.ts';
+import { VolunteerSide } from './volunteer-side.ts';
 
 export interface SimulationInput {
   readonly calls: Iterable<SimCall> | readonly SimCall[];
@@ -43,7 +43,6 @@ export interface SimulationInput {
 
 /** The fleet is commissioned this long before the first call, so every unit is home at the start. */
 const SET_UP_BEFORE_MS = 60_000;
-const REGISTRY_BATCH = 4_000;
 
 /** Finished streams go: a closed incident, a response whose volunteers were all stood down. */
 const RETENTION: MemoryRetention<StreamState> = {
@@ -150,8 +149,6 @@ async function setUp(
   await world.executeAll(cityCommands(config, input.scenario, startAt));
   if (name === 'routed_volunteers') {
     const people = placeVolunteers(input.scenario.volunteers.shareOfResidents, seededRandom(input.seed), extra);
-    const commands = registryCommands(people, startAt);
-    for (let i = 0; i < commands.length; i += REGISTRY_BATCH) await world.executeAll(commands.slice(i, i + REGISTRY_BATCH));
     volunteers = new VolunteerSide(people, {
       world,
       policy: s.policy,

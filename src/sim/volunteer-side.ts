@@ -53,6 +53,9 @@ export class VolunteerSide {
   private readonly busy = new Set<string>();
   private readonly checkAt = new Map<string, number>();
   private readonly dirty = new Set<string>();
+  /** Volunteers signed up in the world so far: each is registered the first time they are a candidate. */
+  private readonly registered = new Set<string>();
+  private readonly byId = new Map<string, SyntheticVolunteer>();
   /** Received → first volunteer arrival, per incident still open. */
   readonly firstArrival = new Map<string, number>();
   alerted = 0;
@@ -73,6 +76,7 @@ export class VolunteerSide {
     const radius = searchRadiusM(d.policy);
     this.cellDeg = { lat: radius / M_PER_DEG_LAT, lon: radius / (M_PER_DEG_LAT * Math.cos((37.77 * Math.PI) / 180)) };
     for (const v of volunteers) {
+      this.byId.set(v.id, v);
       const key = this.key(Math.floor(v.home.lat / this.cellDeg.lat), Math.floor(v.home.lon / this.cellDeg.lon));
       const list = this.cells.get(key);
       if (list) list.push(v);
@@ -111,6 +115,18 @@ export class VolunteerSide {
       if (t.ok && t.travelS <= this.d.policy.waves.maxWalkingS) out.push({ volunteerId: near[i]!.id, etaS: t.travelS });
     });
     return out;
+  }
+
+  /**
+   * Signs up the candidates not yet in the world, before they are alerted. Only a candidate's
+   * registry state is ever read (nothing looks at who is registered and never alerted), so signing
+   * up the thousands who never are is work without effect; a recruitment re-run adds only its own.
+   */
+  async register(candidates: readonly RankedCandidate[]): Promise<void> {
+    const fresh = candidates.flatMap((c) => (this.registered.has(c.volunteerId) ? [] : [this.byId.get(c.volunteerId)!]));
+    if (fresh.length === 0) return;
+    for (const v of fresh) this.registered.add(v.id);
+    await this.d.world.executeAll(registryCommands(fresh, this.d.world.now));
   }
 
   /** Follows the response events: who is busy, who answers and when, the deadlines to watch. */
