@@ -8,8 +8,8 @@ import { parseCsvRecords } from '../src/interop/csv.ts';
 import { samaritan, type CliRun } from './support/cli.ts';
 
 const CALLS = join(PROJECT_ROOT, 'data/sf/sf_fire_calls_2016-12-31_to_2017-01-03.csv');
-/** The first rows of the file: a few hundred incidents, enough for every policy to differ. */
-const SLICE_LINES = 700;
+/** The first rows of the file: a couple of hundred incidents, enough for every policy to differ. */
+const SLICE_LINES = 500;
 
 const dir = mkdtempSync(join(tmpdir(), 'samaritan-sim-'));
 const slice = join(dir, 'calls.csv');
@@ -28,9 +28,23 @@ interface PolicyJson {
   volunteers: { alerted: number; accepted: number; arrived: number; firstOnScene: number };
   rejections: Record<string, unknown>;
 }
+interface Pair {
+  n: number;
+  simMedianS: number | null;
+  realMedianS: number | null;
+  medianAbsErrorS: number | null;
+}
 interface SimJson {
   incidents: number;
-  fidelity: { simFirstUnitTravelMedianS: number; realFirstUnitTravelMedianS: number; firstUnitTravelMedianAbsErrorS: number };
+  fidelity: {
+    simFirstUnitTravelMedianS: number;
+    realFirstUnitTravelMedianS: number;
+    firstUnitTravelMedianAbsErrorS: number;
+    firstUnit: Pair;
+    byPriority: Record<string, { travel: Pair; firstUnit: Pair }>;
+  };
+  travelFactorByPriority: Record<string, number>;
+  model: Record<string, boolean>;
   policies: PolicyJson[];
   recruitment: { row: number; col: number; volunteersAdded: number; minutesSaved: number }[];
   rejections: number;
@@ -72,7 +86,6 @@ describe('samaritan sim on real calls', () => {
     const j = JSON.parse(readFileSync(out('a.json'), 'utf8')) as SimJson;
     const incidentNumbers = new Set(parseCsvRecords(readFileSync(slice, 'utf8')).map((r) => r['Incident Number']));
     expect(j.incidents).toBe(incidentNumbers.size);
-    for (const v of Object.values(j.fidelity)) expect(typeof v === 'number' || typeof v === 'string').toBe(true);
     expect(j.fidelity.simFirstUnitTravelMedianS).toBeGreaterThan(0);
     expect(j.fidelity.realFirstUnitTravelMedianS).toBeGreaterThan(0);
     expect(j.fidelity.firstUnitTravelMedianAbsErrorS).toBeGreaterThanOrEqual(0);
@@ -88,6 +101,22 @@ describe('samaritan sim on real calls', () => {
       expect(p.rejections).toEqual({});
     }
     expect(j.rejections).toBe(0);
+  });
+
+  it('the_json_gives_fidelity_of_the_first_unit_on_scene_and_by_priority_with_the_travel_factors_and_model_used', () => {
+    const j = JSON.parse(readFileSync(out('a.json'), 'utf8')) as SimJson;
+    const f = j.fidelity;
+    expect(f.firstUnit.n).toBeGreaterThan(0);
+    expect(f.firstUnit.simMedianS!).toBeGreaterThan(f.simFirstUnitTravelMedianS);
+    expect(Object.keys(f.byPriority).sort()).toEqual(['1', '2', '3']);
+    // Every incident measured overall is measured under its own priority.
+    expect(Object.values(f.byPriority).reduce((n, p) => n + p.travel.n, 0)).toBe((f as unknown as { n: number }).n);
+    expect(f.byPriority['1']!.travel.simMedianS).toBeGreaterThan(0);
+    expect(j.travelFactorByPriority['1']).toBe(1);
+    // Non-emergency calls are driven without lights: the data makes them slower, never faster.
+    expect(j.travelFactorByPriority['2']).toBeGreaterThan(1);
+    expect(j.travelFactorByPriority['3']).toBeGreaterThanOrEqual(1);
+    expect(j.model).toEqual({ turnout: true, dispatchOrder: true, lastScene: true, priorityTravelFactor: true });
   });
 
   it('volunteers_arrive_first_on_some_calls_only_under_routed_volunteers', () => {
