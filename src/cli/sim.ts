@@ -130,7 +130,7 @@ export async function sim(args: string[]): Promise<number> {
   if (rejected.length > 0) process.stderr.write(`samaritan sim: ${rejected.length} rows left out (first: row ${rejected[0]!.row}, ${rejected[0]!.reason})\n`);
   const router = loadSfRouter(PROJECT_ROOT, (m) => process.stderr.write(`${m}\n`));
   const bar = progressBar(calls.length, 'calls replayed');
-  const result = await runSimulation({ calls, count: calls.length, scenario, seed, router, callsFile: values.calls }, (done, total) => {
+  const result = await runSimulation({ calls, count: calls.length, scenario, seed, router, callsFile: values.calls, threads: true }, (done, total) => {
     if (done < total) bar.tick(Math.round((done / Math.max(1, total)) * calls.length));
   });
   bar.end();

@@ -6,6 +6,7 @@ import type { IncidentIntervals } from '../reports/intervals.ts';
 import type { Router } from '../routing/router.ts';
 import { loadSfRouter } from '../routing/sf-demo.ts';
 import { runSimulation } from './replay.ts';
+import { simJson } from './result-json.ts';
 import { parseScenario } from './scenario.ts';
 import type { SimCall, SimUnitRow } from './sim-calls.ts';
 import type { TravelFactors } from './travel-factors.ts';
@@ -135,5 +136,15 @@ describe('the replay', () => {
     expect(noOrder.byId.get('SF-1')!.callToDispatchS).toBe(64);
     const noLastScene = await replay([calls[0]!, call('2', 600 + cleared + 10, SUNSET, [row('investigator', 60)])], scenario({ model: { lastScene: false } }));
     expect(noLastScene.byId.get('SF-2')!.travelS).toBe(fromStation);
+  });
+
+  it('straight_line_replayed_on_its_own_thread_gives_the_same_result_as_in_lockstep', async () => {
+    const calls = [0, 1, 2, 3].map((k) => call(String(k + 1), k * 600, { lat: DOWNTOWN.lat + k * 0.003, lon: DOWNTOWN.lon - k * 0.004 }, [row('engine'), row('medic')], k % 2 === 0 ? 1 : 2));
+    const s = scenario({ policies: ['straight_line', 'routed'] });
+    const run = (threads: boolean) => runSimulation({ calls, count: calls.length, scenario: s, seed: 3, router, callsFile: 'hand-made', threads });
+    const [apart, together] = [await run(true), await run(false)];
+    expect(JSON.stringify(simJson(apart))).toBe(JSON.stringify(simJson(together)));
+    expect(apart.policies.map((p) => p.name)).toEqual(['straight_line', 'routed']);
+    expect(apart.policies[0]!.incidents).toHaveLength(4);
   });
 });

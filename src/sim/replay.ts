@@ -20,6 +20,7 @@ import type { SimCall } from './sim-calls.ts';
 import { cityCommands, SimFleet } from './sim-fleet.ts';
 import type { Fidelity, PairFigures, PolicyName, PolicyResult, RecruitmentGain, SimResult } from './sim-result.ts';
 import { SimWorld } from './sim-world.ts';
+import { runPoliciesOnThread } from './policy-thread.ts';
 import { TravelCache } from './travel-cache.ts';
 import { fitTravelFactors, NO_FACTORS, type TravelFactors } from './travel-factors.ts';
 import { placeVolunteers, type ExtraVolunteers } from './synthetic-volunteers.ts';
@@ -39,6 +40,11 @@ export interface SimulationInput {
   readonly empirical?: EmpiricalTimes;
   /** Travel factors by priority; fitted from `calls` when absent and they can be read twice, else none (1). */
   readonly travelFactors?: TravelFactors;
+  /**
+   * Replay straight_line on a thread of its own, beside the others (same result, sooner on two
+   * cores). The thread loads the demo city's road graph: only for a `router` that is that graph.
+   */
+  readonly threads?: boolean;
 }
 
 /** The fleet is commissioned this long before the first call, so every unit is home at the start. */
@@ -279,8 +285,21 @@ export async function runSimulation(input: SimulationInput, onProgress?: (done: 
     if (groups === undefined) picks.set(incidentId, (groups = []));
     groups[group] = chosen;
   };
-  const base = await replayPass(shared, scenario.policies, [], tick, canRecruit ? { chosen: remember } : {});
-  const policies = scenario.policies.map((name) => policyResult(name, base, input));
+  const apart: PolicyName[] = input.threads === true && Array.isArray(input.calls) && scenario.policies.length > 1 && scenario.policies.includes('straight_line') ? ['straight_line'] : [];
+  const onThread =
+    apart.length === 0
+      ? Promise.resolve([])
+      : runPoliciesOnThread({ calls: input.calls as readonly SimCall[], scenario: { ...scenario, policies: apart, recruitment: { ...scenario.recruitment, cells: 0 } }, seed: input.seed, travelFactors: factors });
+  // Settled now, so that a thread that fails while the pass runs is not an unhandled rejection.
+  const threadResults = onThread.then(
+    (r) => ({ ok: true as const, r }),
+    (e: unknown) => ({ ok: false as const, e }),
+  );
+  const here = scenario.policies.filter((p) => !apart.includes(p));
+  const base = await replayPass(shared, here, [], tick, canRecruit ? { chosen: remember } : {});
+  const fromThread = await threadResults;
+  if (!fromThread.ok) throw fromThread.e;
+  const policies = scenario.policies.map((name) => fromThread.r.find((p) => p.name === name) ?? policyResult(name, base, input));
   const recruitment: RecruitmentGain[] = [];
   if (canRecruit) {
     const before = base.runs.find((r) => r.name === 'routed_volunteers')!.run.records;
