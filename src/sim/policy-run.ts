@@ -195,6 +195,9 @@ export class PolicyRun {
     live.active++;
     // A crew at its station turns out; a unit sent from the road (from its last scene) is already
     // rolling, as the data's units whose Response is their Dispatch were (those are not drawn).
+    // The first unit's turnout stays shorter than the real one for another reason: medics' real
+    // turnouts are short because most are posted on the road between calls, but the replay has
+    // them leave from stations, so a medic is first on scene more often than in reality.
     const turnoutS =
       this.d.model.turnout && pick.atStation
         ? whole(this.d.empirical.turnoutS(pick.unitType, live.call.hour, drawsFor(this.d.seed, live.call.incidentId, `turnout:${pick.rowIndex}`), live.call.priority))
