@@ -19,8 +19,19 @@ export type Command =
       capabilities: string[];
       stationId: string;
     }
-  /** `outsideServiceArea: 'accept'`: log it even outside the service area (the edge lets only supervisors ask). */
-  | { type: 'ReceiveIncident'; now: EpochMs; incidentId: string; details: IncidentDetails; outsideServiceArea?: 'accept' }
+  /**
+   * `outsideServiceArea: 'accept'`: log it even outside the service area (the edge lets only supervisors ask).
+   * `origin`: the document it came from (another centre, call-handling equipment); such an import is never
+   * refused for lying outside the service area, only marked.
+   */
+  | {
+      type: 'ReceiveIncident';
+      now: EpochMs;
+      incidentId: string;
+      details: IncidentDetails;
+      outsideServiceArea?: 'accept';
+      origin?: IncidentOrigin;
+    }
   | { type: 'UpdateIncident'; now: EpochMs; incidentId: string; changes: Partial<IncidentDetails>; outsideServiceArea?: 'accept' }
   | { type: 'DispatchUnits'; now: EpochMs; incidentId: string; unitIds: string[] }
   | { type: 'ChangeUnitStatus'; now: EpochMs; unitId: string; status: UnitStatus; reason?: string }
@@ -67,6 +78,12 @@ export type VolunteerResponseCommand =
   | { type: 'StandDownVolunteers'; now: EpochMs; incidentId: string; reason: StandDownCommandReason };
 
 export type CommandType = Command['type'];
+
+/** Who issued an imported document (`source`) and its id there (`externalId`): together they name it. */
+export interface IncidentOrigin {
+  readonly source: string;
+  readonly externalId: string;
+}
 
 /** A past incident from another system, replayed into the log with its real times (epoch ms). */
 export interface HistoricalIncident {

@@ -49,11 +49,17 @@ export function receiveIncident(c: Cmd<'ReceiveIncident'>, l: Loaded, rules: Inc
     return reject('UnknownNature', `Unknown nature ${c.details.nature}`, { nature: c.details.nature });
   }
   const outside = outsideBy(rules, c.details.location);
-  if (outside > 0 && c.outsideServiceArea !== 'accept') return outsideArea(rules, outside);
+  if (outside > 0 && c.outsideServiceArea !== 'accept' && c.origin === undefined) return outsideArea(rules, outside);
+  const origin = c.origin === undefined ? {} : { source: c.origin.source, externalId: c.origin.externalId };
   return accept([
     on(incidentStream(c.incidentId as IncidentId), c.now, {
       type: 'IncidentReceived',
-      data: { incidentId: c.incidentId, ...c.details, ...(outside > 0 ? { outsideServiceArea: true as const } : {}) },
+      data: {
+        incidentId: c.incidentId,
+        ...c.details,
+        ...origin,
+        ...(outside > 0 ? { outsideServiceArea: true as const } : {}),
+      },
     }),
   ]);
 }
