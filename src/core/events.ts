@@ -70,8 +70,36 @@ export type DomainEvent =
         availableAt?: string;
       };
     }
+  | CallerLocationEvent
   | VolunteerEvent
   | VolunteerResponseEvent;
+
+/** A caller's position from their phone (Advanced Mobile Location), as an incident keeps it. */
+export interface CallerLocationData {
+  location: LatLon;
+  /** The accuracy radius, metres. */
+  radiusM: number;
+  /** When the phone took the fix. */
+  locatedAt: string;
+  /** How the phone found it: gnss, wifi, cell, fused or unknown. */
+  method: string;
+  /** Confidence (%) that the caller is inside the radius, when the phone says. */
+  confidencePct?: number;
+  altitudeM?: number;
+  floor?: string;
+  /** The AML transport it came by. */
+  via: 'https' | 'sms';
+}
+
+/**
+ * `CallerLocationReceived`: the caller's phone said where it is, matched to this incident by its
+ * callback number. `CallerLocationOffered`: a position arrived that matches no open incident and is
+ * offered for a new one; the log says only that it exists, the number and the position stay in
+ * memory (docs/privacy.md).
+ */
+export type CallerLocationEvent =
+  | { type: 'CallerLocationReceived'; data: CallerLocationData & { incidentId: string } }
+  | { type: 'CallerLocationOffered'; data: { fixId: string; expiresAt: string } };
 
 /**
  * A volunteer's own stream, `volunteer-<id>`. No name, phone or position is ever written here:
@@ -269,6 +297,8 @@ export const EVENT_TYPES: readonly EventType[] = [
   'IncidentMerged',
   'DuplicateMerged',
   'UnitResponseRecorded',
+  'CallerLocationReceived',
+  'CallerLocationOffered',
   'VolunteerRegistered',
   'QualificationDeclared',
   'QualificationVerified',

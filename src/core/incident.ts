@@ -1,4 +1,4 @@
-import type { IncidentDetails, PendingEvent } from './events.ts';
+import type { CallerLocationData, IncidentDetails, PendingEvent } from './events.ts';
 import { COMMITTED_UNIT_STATUSES, OPEN_INCIDENT_STATUSES, type IncidentStatus, type UnitStatus } from './statuses.ts';
 
 /** One unit's part in an incident, with the times of each step (ISO text). */
@@ -24,6 +24,8 @@ export interface IncidentState {
   readonly outsideServiceArea?: true;
   readonly mergedInto?: string;
   readonly duplicates: readonly string[];
+  /** The latest position the caller's phone sent (AML), when one matched the callback number. */
+  readonly callerLocation?: CallerLocationData;
   readonly assignments: Readonly<Record<string, Assignment>>;
 }
 
@@ -78,6 +80,10 @@ export function evolveIncident(state: IncidentState | undefined, event: PendingE
       return { ...state, mergedInto: event.data.into };
     case 'DuplicateMerged':
       return { ...state, duplicates: [...state.duplicates, event.data.duplicateId] };
+    case 'CallerLocationReceived': {
+      const { incidentId: _id, ...fix } = event.data;
+      return { ...state, callerLocation: fix };
+    }
     case 'UnitStatusChanged': {
       const { unitId, to } = event.data;
       const prior = state.assignments[unitId];

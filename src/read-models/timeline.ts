@@ -57,6 +57,8 @@ export function summarize(e: StoredEvent): string {
       return `Duplicate ${e.data.duplicateId} merged in`;
     case 'UnitStatusChanged':
       return `${e.data.unitId} ${words(e.data.to)}${e.data.reason ? ` (${e.data.reason})` : ''}`;
+    case 'CallerLocationReceived':
+      return `Caller's phone position (${e.data.method}, within ${Math.round(e.data.radiusM)} m)`;
     case 'UnitResponseRecorded':
       return `${e.data.unitId} responded (dispatched ${e.data.dispatchedAt ?? '-'}, on scene ${e.data.onSceneAt ?? '-'})`;
     case 'VolunteerResponseStarted':
