@@ -2,6 +2,7 @@ import type { AedOption } from './aed.ts';
 import type { IncidentDetails } from './events.ts';
 import type { EpochMs } from './ids.ts';
 import type { LatLon } from './lat-lon.ts';
+import type { PublicWarningText } from './public-warning-terms.ts';
 import type { DailyWindow } from './local-time.ts';
 import type { UnitStatus } from './statuses.ts';
 import type { IncidentPlace, QualificationKind } from './volunteer-policy.ts';
@@ -41,6 +42,9 @@ export type Command =
   | { type: 'CloseIncident'; now: EpochMs; incidentId: string; reason: string }
   | { type: 'MergeIncident'; now: EpochMs; incidentId: string; into: string }
   | { type: 'ImportIncident'; now: EpochMs; incident: HistoricalIncident }
+  /** Issue a warning to the public about the incident, or amend the one in force (supervisors). */
+  | { type: 'IssuePublicWarning'; now: EpochMs; incidentId: string; warning: PublicWarningText }
+  | { type: 'WithdrawPublicWarning'; now: EpochMs; incidentId: string; reason: string }
   | VolunteerCommand
   | VolunteerResponseCommand;
 

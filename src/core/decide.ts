@@ -23,6 +23,7 @@ import {
   verifyQualification,
 } from './decide-volunteer.ts';
 import { unalerted } from './alert-waves.ts';
+import { issuePublicWarning, withdrawPublicWarning } from './public-warning.ts';
 import type { IncidentId, StationId, UnitId } from './ids.ts';
 import { activeUnitIds } from './incident.ts';
 import { incidentIn, responseIn, unitIn, volunteerIn, type Loaded } from './loaded.ts';
@@ -58,6 +59,8 @@ export function streamsNeeded(c: Command, l: Loaded): string[] {
       case 'UpdateIncident':
       case 'ResolveIncident':
       case 'CloseIncident':
+      case 'IssuePublicWarning':
+      case 'WithdrawPublicWarning':
         return [inc(c.incidentId)];
       case 'ImportIncident':
         return [inc(c.incident.incidentId)];
@@ -141,6 +144,10 @@ export function decide(c: Command, l: Loaded, rules: DecideRules): Decision {
       return mergeIncident(c, l);
     case 'ImportIncident':
       return importIncident(c, l, rules);
+    case 'IssuePublicWarning':
+      return issuePublicWarning(c, l);
+    case 'WithdrawPublicWarning':
+      return withdrawPublicWarning(c, l);
     case 'RegisterVolunteer':
       return registerVolunteer(c, l);
     case 'DeclareQualification':

@@ -1,6 +1,7 @@
 import type { Actor } from './actor.ts';
 import type { AedWaypoint } from './aed.ts';
 import type { LatLon } from './lat-lon.ts';
+import type { PublicWarningText } from './public-warning-terms.ts';
 import type { DailyWindow } from './local-time.ts';
 import type { VolunteerRole } from './response-plan.ts';
 import type { IncidentStatus, UnitStatus } from './statuses.ts';
@@ -70,6 +71,7 @@ export type DomainEvent =
         availableAt?: string;
       };
     }
+  | PublicWarningEvent
   | CallerLocationEvent
   | VolunteerEvent
   | VolunteerResponseEvent;
@@ -100,6 +102,15 @@ export interface CallerLocationData {
 export type CallerLocationEvent =
   | { type: 'CallerLocationReceived'; data: CallerLocationData & { incidentId: string } }
   | { type: 'CallerLocationOffered'; data: { fixId: string; expiresAt: string } };
+
+/**
+ * A supervisor's warning to the public about an incident, on the incident's stream (see
+ * core/public-warning.ts). `revision` numbers each issue, amendment and withdrawal, from 1.
+ */
+export type PublicWarningEvent =
+  | { type: 'PublicWarningIssued'; data: { incidentId: string; revision: number } & PublicWarningText }
+  | { type: 'PublicWarningAmended'; data: { incidentId: string; revision: number } & PublicWarningText }
+  | { type: 'PublicWarningWithdrawn'; data: { incidentId: string; revision: number; reason: string } };
 
 /**
  * A volunteer's own stream, `volunteer-<id>`. No name, phone or position is ever written here:
@@ -299,6 +310,9 @@ export const EVENT_TYPES: readonly EventType[] = [
   'UnitResponseRecorded',
   'CallerLocationReceived',
   'CallerLocationOffered',
+  'PublicWarningIssued',
+  'PublicWarningAmended',
+  'PublicWarningWithdrawn',
   'VolunteerRegistered',
   'QualificationDeclared',
   'QualificationVerified',

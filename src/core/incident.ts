@@ -1,4 +1,5 @@
 import type { CallerLocationData, IncidentDetails, PendingEvent } from './events.ts';
+import type { PublicWarningState } from './public-warning-terms.ts';
 import { COMMITTED_UNIT_STATUSES, OPEN_INCIDENT_STATUSES, type IncidentStatus, type UnitStatus } from './statuses.ts';
 
 /** One unit's part in an incident, with the times of each step (ISO text). */
@@ -27,6 +28,8 @@ export interface IncidentState {
   /** The latest position the caller's phone sent (AML), when one matched the callback number. */
   readonly callerLocation?: CallerLocationData;
   readonly assignments: Readonly<Record<string, Assignment>>;
+  /** The warning to the public, in force or withdrawn (core/public-warning.ts). */
+  readonly publicWarning?: PublicWarningState;
 }
 
 export const isOpen = (s: IncidentState): boolean => OPEN_INCIDENT_STATUSES.includes(s.status);
@@ -83,6 +86,20 @@ export function evolveIncident(state: IncidentState | undefined, event: PendingE
     case 'CallerLocationReceived': {
       const { incidentId: _id, ...fix } = event.data;
       return { ...state, callerLocation: fix };
+    }
+    case 'PublicWarningIssued':
+    case 'PublicWarningAmended': {
+      const { incidentId: _id, ...w } = event.data;
+      const issuedAt = event.type === 'PublicWarningAmended' ? (state.publicWarning?.issuedAt ?? event.at) : event.at;
+      return { ...state, publicWarning: { ...w, issuedAt, updatedAt: event.at } };
+    }
+    case 'PublicWarningWithdrawn': {
+      const w = state.publicWarning;
+      if (w === undefined) return state;
+      return {
+        ...state,
+        publicWarning: { ...w, revision: event.data.revision, updatedAt: event.at, withdrawnAt: event.at, withdrawReason: event.data.reason },
+      };
     }
     case 'UnitStatusChanged': {
       const { unitId, to } = event.data;

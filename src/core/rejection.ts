@@ -39,7 +39,9 @@ export type RejectionCode =
   | 'AlertNotAccepted'
   | 'AlertNotExpired'
   | 'UnknownAlarmLevel'
-  | 'UnknownCapability';
+  | 'UnknownCapability'
+  | 'InvalidPublicWarning'
+  | 'NoPublicWarning';
 
 export interface Rejection {
   readonly ok: false;

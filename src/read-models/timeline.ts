@@ -59,6 +59,12 @@ export function summarize(e: StoredEvent): string {
       return `${e.data.unitId} ${words(e.data.to)}${e.data.reason ? ` (${e.data.reason})` : ''}`;
     case 'CallerLocationReceived':
       return `Caller's phone position (${e.data.method}, within ${Math.round(e.data.radiusM)} m)`;
+    case 'PublicWarningIssued':
+      return `Public warning issued: ${e.data.headline}`;
+    case 'PublicWarningAmended':
+      return `Public warning amended: ${e.data.headline}`;
+    case 'PublicWarningWithdrawn':
+      return `Public warning withdrawn (${e.data.reason})`;
     case 'UnitResponseRecorded':
       return `${e.data.unitId} responded (dispatched ${e.data.dispatchedAt ?? '-'}, on scene ${e.data.onSceneAt ?? '-'})`;
     case 'VolunteerResponseStarted':

@@ -92,6 +92,9 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   // The volunteer registry and alert waves (src/core/decide-volunteer.ts, decide-response.ts, decide-answer.ts).
   InvalidQualification: 400,
   InvalidQuietHours: 400,
+  // A public warning (POST /api/incidents/:id/public-warning): empty or too long text, radius out of range.
+  InvalidPublicWarning: 400,
+  NoPublicWarning: 409,
   InvalidVolunteerResponse: 400,
   UnknownVolunteer: 404,
   UnknownQualification: 404,
