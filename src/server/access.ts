@@ -116,6 +116,17 @@ export const ACCESS: Readonly<Record<string, Rule>> = {
   'GET /api/reports/intervals.csv': { roles: DISPATCHING, scope: 'incidents:read' },
   'GET /api/reports/charts/:chart': { roles: DISPATCHING, scope: 'incidents:read' },
 
+  // GeoJSON (RFC 7946) for other maps (src/server/routes/interop-geojson.ts): who may read the same
+  // things through the API. No caller details or access notes are in them.
+  'GET /api/geojson/incidents': { roles: STAFF_READ, scope: 'incidents:read' },
+  'GET /api/geojson/units': { roles: STAFF_READ, scope: 'units:read' },
+  'GET /api/geojson/stations': { roles: STAFF_READ, scope: 'units:read' },
+  'GET /api/geojson/aeds': { roles: STAFF_READ, scope: 'units:read' },
+  // Advanced Mobile Location (src/server/routes/aml.ts): the operator's AML gateway posts with its own
+  // scope and nothing else; call-takers read a caller's position for the incident they are creating.
+  'POST /api/aml': { roles: [], scope: 'aml:write' },
+  'GET /api/aml': { roles: CALL_TAKING, scope: 'incidents:read' },
+
   // The AED registry (src/server/routes/aeds.ts).
   'GET /api/aeds': { roles: STAFF_READ },
   'POST /api/aeds/import': { roles: ADMIN },

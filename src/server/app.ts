@@ -18,6 +18,7 @@ import { accountRoutes } from './routes/accounts.ts';
 import { aedRoutes } from './routes/aeds.ts';
 import { eventRoutes } from './routes/events.ts';
 import { geoRoutes } from './routes/geo.ts';
+import { geojsonRoutes } from './routes/interop-geojson.ts';
 import { ResponderDevices, responderDeviceRoutes } from './routes/responder-devices.ts';
 import { incidentRoutes } from './routes/incidents.ts';
 import { reportRoutes } from './routes/reports.ts';
@@ -144,6 +145,7 @@ export async function buildServer(app: Samaritan, options: ServerOptions = {}): 
   await server.register(aedRoutes(deps));
   await server.register(volunteerAlertRoutes(deps));
   await server.register(geoRoutes(deps));
+  await server.register(geojsonRoutes(deps));
   await server.register(reportRoutes(deps));
   const devices = new ResponderDevices(app);
   await server.register(responderDeviceRoutes(deps, devices));
