@@ -90,8 +90,10 @@ export function evolveIncident(state: IncidentState | undefined, event: PendingE
     case 'PublicWarningIssued':
     case 'PublicWarningAmended': {
       const { incidentId: _id, ...w } = event.data;
-      const issuedAt = event.type === 'PublicWarningAmended' ? (state.publicWarning?.issuedAt ?? event.at) : event.at;
-      return { ...state, publicWarning: { ...w, issuedAt, updatedAt: event.at } };
+      const amends = event.type === 'PublicWarningAmended' ? state.publicWarning : undefined;
+      const issuedAt = amends?.issuedAt ?? event.at;
+      const issuedRevision = amends?.issuedRevision ?? w.revision;
+      return { ...state, publicWarning: { ...w, issuedAt, issuedRevision, updatedAt: event.at } };
     }
     case 'PublicWarningWithdrawn': {
       const w = state.publicWarning;

@@ -25,6 +25,8 @@ export const PUBLIC_WARNING_LIMITS = {
 /** The warning as the incident holds it: `revision` counts issues and amendments, from 1. */
 export interface PublicWarningState extends PublicWarningText {
   readonly revision: number;
+  /** The revision it was issued with (amendments follow it; a warning issued again starts anew). */
+  readonly issuedRevision: number;
   readonly issuedAt: string;
   readonly updatedAt: string;
   readonly withdrawnAt?: string;
