@@ -70,12 +70,19 @@ interface Shared {
   readonly factors: TravelFactors;
 }
 
-/** One routed incident's first unit, simulated and real, for the fidelity figures. */
+interface Measured {
+  readonly travelS: number | undefined;
+  readonly firstUnitS: number | undefined;
+}
+
+/** One routed incident's first unit, simulated and real, for the fidelity figures (only what they need: a year has many). */
 interface FidelityPair {
   readonly priority: number;
-  readonly sim: IncidentIntervals;
-  readonly real: IncidentIntervals;
+  readonly sim: Measured;
+  readonly real: Measured;
 }
+
+const measured = (r: IncidentIntervals): Measured => ({ travelS: r.travelS, firstUnitS: r.firstUnitS });
 
 interface PassResult {
   readonly runs: { readonly name: PolicyName; readonly run: PolicyRun; readonly world: SimWorld; readonly fleet: SimFleet; readonly volunteers?: VolunteerSide }[];
@@ -117,7 +124,7 @@ async function replayPass(
       runs = await Promise.all(policies.map((name) => setUp(s, name, rules, call.receivedAt - SET_UP_BEFORE_MS, name === 'straight_line' ? straight : road, extra, o, (i, rec) => {
         if (name !== 'routed') return;
         const r = calls[i]?.real;
-        if (r !== undefined) fidelity.push({ priority: r.priority, sim: rec, real: r });
+        if (r !== undefined) fidelity.push({ priority: r.priority, sim: measured(rec), real: measured(r) });
         delete calls[i];
       })));
     }
