@@ -154,6 +154,9 @@ describe('the route × role matrix: every route, every kind of caller, exactly a
     expect(documented.length).toBeGreaterThanOrEqual(27);
     expect(documented.filter((r) => !routes.includes(r))).toEqual([]);
     expect(documented.filter((r) => r.includes('/api/') && ruleOf(r) === 'public').sort()).toEqual([
+      // Public warnings are for the public (OASIS CAP: the feed and each warning's alert).
+      'GET /api/cap/feed',
+      'GET /api/cap/warnings/:id',
       'GET /api/volunteers/push-key',
       'POST /api/session',
       'POST /api/volunteers',

@@ -118,6 +118,13 @@ export const ACCESS: Readonly<Record<string, Rule>> = {
 
   // GeoJSON (RFC 7946) for other maps (src/server/routes/interop-geojson.ts): who may read the same
   // things through the API. No caller details or access notes are in them.
+  // OASIS CAP 1.2 (src/server/routes/interop-cap.ts): an incident's alert is a read of the incident;
+  // the feed and the alerts of public warnings are for the public; supervisors issue and withdraw them.
+  'GET /api/incidents/:id/cap': { roles: STAFF_READ, scope: 'incidents:read' },
+  'GET /api/cap/feed': 'public',
+  'GET /api/cap/warnings/:id': 'public',
+  'POST /api/incidents/:id/public-warning': { roles: SUPERVISING },
+  'POST /api/incidents/:id/public-warning/withdraw': { roles: SUPERVISING },
   'GET /api/geojson/incidents': { roles: STAFF_READ, scope: 'incidents:read' },
   'GET /api/geojson/units': { roles: STAFF_READ, scope: 'units:read' },
   'GET /api/geojson/stations': { roles: STAFF_READ, scope: 'units:read' },

@@ -19,6 +19,7 @@ import { aedRoutes } from './routes/aeds.ts';
 import { eventRoutes } from './routes/events.ts';
 import { geoRoutes } from './routes/geo.ts';
 import { geojsonRoutes } from './routes/interop-geojson.ts';
+import { capRoutes } from './routes/interop-cap.ts';
 import { ResponderDevices, responderDeviceRoutes } from './routes/responder-devices.ts';
 import { incidentRoutes } from './routes/incidents.ts';
 import { reportRoutes } from './routes/reports.ts';
@@ -146,6 +147,7 @@ export async function buildServer(app: Samaritan, options: ServerOptions = {}): 
   await server.register(volunteerAlertRoutes(deps));
   await server.register(geoRoutes(deps));
   await server.register(geojsonRoutes(deps));
+  await server.register(capRoutes(deps));
   await server.register(reportRoutes(deps));
   const devices = new ResponderDevices(app);
   await server.register(responderDeviceRoutes(deps, devices));
