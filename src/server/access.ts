@@ -125,6 +125,10 @@ export const ACCESS: Readonly<Record<string, Rule>> = {
   'GET /api/cap/warnings/:id': 'public',
   'POST /api/incidents/:id/public-warning': { roles: SUPERVISING },
   'POST /api/incidents/:id/public-warning/withdraw': { roles: SUPERVISING },
+  // EMSI (src/server/routes/interop-emsi.ts): an incident out as a message is a read of the incident;
+  // a message in makes or updates an incident, like logging a call.
+  'GET /api/incidents/:id/emsi': { roles: STAFF_READ, scope: 'incidents:read' },
+  'POST /api/emsi': { roles: CALL_TAKING, scope: 'incidents:write' },
   'GET /api/geojson/incidents': { roles: STAFF_READ, scope: 'incidents:read' },
   'GET /api/geojson/units': { roles: STAFF_READ, scope: 'units:read' },
   'GET /api/geojson/stations': { roles: STAFF_READ, scope: 'units:read' },

@@ -19,6 +19,8 @@ import { aedRoutes } from './routes/aeds.ts';
 import { eventRoutes } from './routes/events.ts';
 import { geoRoutes } from './routes/geo.ts';
 import { geojsonRoutes } from './routes/interop-geojson.ts';
+import { emsiRoutes } from './routes/interop-emsi.ts';
+import { installXmlParser } from './xml-body.ts';
 import { capRoutes } from './routes/interop-cap.ts';
 import { ResponderDevices, responderDeviceRoutes } from './routes/responder-devices.ts';
 import { incidentRoutes } from './routes/incidents.ts';
@@ -87,6 +89,7 @@ export async function buildServer(app: Samaritan, options: ServerOptions = {}): 
   // validation (400) instead of being refused as an unsupported media type (415).
   server.removeContentTypeParser('text/plain');
   installJsonParser(server);
+  installXmlParser(server);
   server.setValidatorCompiler(validatorCompiler);
   installErrorHandling(server);
   server.addHook('onSend', async (req, reply) => {
@@ -147,6 +150,7 @@ export async function buildServer(app: Samaritan, options: ServerOptions = {}): 
   await server.register(volunteerAlertRoutes(deps));
   await server.register(geoRoutes(deps));
   await server.register(geojsonRoutes(deps));
+  await server.register(emsiRoutes(deps));
   await server.register(capRoutes(deps));
   await server.register(reportRoutes(deps));
   const devices = new ResponderDevices(app);

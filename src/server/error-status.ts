@@ -4,6 +4,10 @@ import type { RejectionCode } from '../core/rejection.ts';
 export type EdgeCode =
   | 'ValidationFailed'
   | 'MalformedJson'
+  | 'InvalidDocument'
+  | 'XmlDoctypeRefused'
+  | 'MalformedXml'
+  | 'XmlTooDeep'
   | 'BodyTooLarge'
   | 'UnsupportedMediaType'
   | 'RouteNotFound'
@@ -41,6 +45,13 @@ export type ErrorCode = RejectionCode | EdgeCode;
 export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   ValidationFailed: 400,
   MalformedJson: 400,
+  // Documents from other systems (EMSI, EIDO ...): XML read by src/interop/xml/read-xml.ts, which refuses
+  // any DTD or entity (XXE, billion laughs); a well-formed document the standard's schema refuses is
+  // 422 InvalidDocument with details.errors listing every error and its path.
+  XmlDoctypeRefused: 400,
+  MalformedXml: 400,
+  XmlTooDeep: 400,
+  InvalidDocument: 422,
   InvalidLocation: 400,
   UnknownNature: 400,
   NothingToChange: 400,
