@@ -63,6 +63,8 @@ const API_ROUTES: readonly [string, string][] = [
   ['POST', '/api/volunteers/me/enrolment-code'],
   ['POST', '/api/volunteers/enrol'],
   ['GET', '/api/volunteers/push-key'],
+  ['GET', '/api/incidents/:id/emsi'],
+  ['POST', '/api/emsi'],
 ];
 
 /** Full paths and methods from Fastify's printRoutes tree ("├── /api/units (GET, HEAD)", nested by 4 columns). */
