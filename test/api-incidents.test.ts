@@ -65,6 +65,12 @@ const API_ROUTES: readonly [string, string][] = [
   ['GET', '/api/volunteers/push-key'],
   ['GET', '/api/incidents/:id/emsi'],
   ['POST', '/api/emsi'],
+  ['GET', '/api/geojson/incidents'],
+  ['GET', '/api/geojson/units'],
+  ['GET', '/api/geojson/stations'],
+  ['GET', '/api/geojson/aeds'],
+  ['POST', '/api/aml'],
+  ['GET', '/api/aml'],
 ];
 
 /** Full paths and methods from Fastify's printRoutes tree ("├── /api/units (GET, HEAD)", nested by 4 columns). */
@@ -100,6 +106,7 @@ const KEYS_OF_AN_INCIDENT = [
   'externalId',
   'mergedInto',
   'duplicates',
+  'callerLocation',
   'assignments',
   'timeline',
 ];

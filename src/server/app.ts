@@ -19,6 +19,7 @@ import { aedRoutes } from './routes/aeds.ts';
 import { eventRoutes } from './routes/events.ts';
 import { geoRoutes } from './routes/geo.ts';
 import { geojsonRoutes } from './routes/interop-geojson.ts';
+import { amlRoutes } from './routes/aml.ts';
 import { emsiRoutes } from './routes/interop-emsi.ts';
 import { installXmlParser } from './xml-body.ts';
 import { capRoutes } from './routes/interop-cap.ts';
@@ -150,6 +151,7 @@ export async function buildServer(app: Samaritan, options: ServerOptions = {}): 
   await server.register(volunteerAlertRoutes(deps));
   await server.register(geoRoutes(deps));
   await server.register(geojsonRoutes(deps));
+  await server.register(amlRoutes(deps));
   await server.register(emsiRoutes(deps));
   await server.register(capRoutes(deps));
   await server.register(reportRoutes(deps));

@@ -37,6 +37,10 @@ export type EdgeCode =
   | 'EnrolmentCodeInvalid'
   | 'InvalidReportPeriod'
   | 'ReportPeriodTooLong'
+  | 'AmlNotRecognised'
+  | 'AmlFieldMissing'
+  | 'AmlFieldInvalid'
+  | 'AmlNoPosition'
   | 'Internal';
 
 export type ErrorCode = RejectionCode | EdgeCode;
@@ -100,6 +104,12 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   // GET /api/reports/*: a period that cannot be read, or longer than 31 days (src/read-models/report-period.ts).
   InvalidReportPeriod: 400,
   ReportPeriodTooLong: 400,
+  // POST /api/aml (src/interop/aml/aml.ts): not AML at all, a field missing or malformed (details.field),
+  // or a message that says the phone found no position.
+  AmlNotRecognised: 400,
+  AmlFieldMissing: 400,
+  AmlFieldInvalid: 400,
+  AmlNoPosition: 422,
   // The volunteer registry and alert waves (src/core/decide-volunteer.ts, decide-response.ts, decide-answer.ts).
   InvalidQualification: 400,
   InvalidQuietHours: 400,
