@@ -9,7 +9,7 @@ import type { OutboxMessage } from '../store/outbox-store.ts';
 export type MessageKind = DeliveryMessageKind;
 export type { OutboxMessage };
 
-export const CHANNEL_NAMES = ['websocket', 'web_push', 'webhook'] as const;
+export const CHANNEL_NAMES = ['websocket', 'web_push', 'webhook', 'cap_gateway'] as const;
 export type ChannelName = (typeof CHANNEL_NAMES)[number];
 
 /** The stream receipts are written to: one per incident, apart from the response's own stream. */

@@ -9,6 +9,7 @@ import { Receipts } from '../alerting/receipts.ts';
 import { loadOrCreateVapidKeys, WebPushChannel } from '../alerting/web-push.ts';
 import { PushEndpoints, pushPolicyFromEnv, type PushServicePolicy, type Resolver } from '../alerting/push-endpoints.ts';
 import { WebhookChannel, type PhoneBook, type WebhookConfig } from '../alerting/webhook.ts';
+import { CapGatewayChannel, type CapGatewayConfig } from '../alerting/cap-gateway.ts';
 import { ResponderSockets } from '../alerting/websocket.ts';
 import { DeliveryWorker, type WorkerOptions } from '../alerting/worker.ts';
 import type { MovingPointIndex } from '../geo/moving-point-index.ts';
@@ -36,6 +37,8 @@ import { TimerScheduler } from '../reactors/timer-scheduler.ts';
 export interface RespondersOptions {
   /** The SMS/voice gateway: default from SAMARITAN_ALERT_WEBHOOK_URL and SAMARITAN_ALERT_WEBHOOK_SECRET. */
   readonly webhook?: WebhookConfig | null;
+  /** An alerting gateway that takes OASIS CAP: default from SAMARITAN_CAP_GATEWAY_URL and SAMARITAN_CAP_GATEWAY_SECRET. */
+  readonly capGateway?: CapGatewayConfig | null;
   /** VAPID subject (mailto: or https:), default SAMARITAN_VAPID_SUBJECT or a placeholder. */
   readonly vapidSubject?: string;
   /** Which endpoints push subscriptions may use: default SAMARITAN_PUSH_HOSTS or the known push services, https, public addresses only. */
@@ -113,6 +116,12 @@ function webhookFromEnv(): WebhookConfig | undefined {
   return url && secret ? { url, secret } : undefined;
 }
 
+function capGatewayFromEnv(): CapGatewayConfig | undefined {
+  const url = process.env['SAMARITAN_CAP_GATEWAY_URL'];
+  const secret = process.env['SAMARITAN_CAP_GATEWAY_SECRET'];
+  return url && secret ? { url, secret } : undefined;
+}
+
 export function createResponders(d: RespondersDeps, o: RespondersOptions = {}): Responders {
   const store = d.tables.events;
   const outbox = d.tables.outbox;
@@ -132,7 +141,9 @@ export function createResponders(d: RespondersDeps, o: RespondersOptions = {}): 
   const push = new WebPushChannel(pushDevices, vapid, d.clock, new PushEndpoints(o.pushServices ?? pushPolicyFromEnv(), o.resolveHost));
   const hook = o.webhook === null ? undefined : (o.webhook ?? webhookFromEnv());
   const webhook = hook === undefined ? undefined : new WebhookChannel(hook, d.clock, o.phoneOf ?? ((id) => d.volunteers.profile(id)?.phone));
-  const channels: Channel[] = [sockets, push, ...(webhook ? [webhook] : [])];
+  const capConfig = o.capGateway === null ? undefined : (o.capGateway ?? capGatewayFromEnv());
+  const capGateway = capConfig === undefined ? undefined : new CapGatewayChannel(capConfig, d.clock, o.phoneOf ?? ((id) => d.volunteers.profile(id)?.phone));
+  const channels: Channel[] = [sockets, push, ...(webhook ? [webhook] : []), ...(capGateway ? [capGateway] : [])];
   const worker = new DeliveryWorker(outbox, channels, deliveryGate(store, d.policy, (id) => d.accounts.activeDevices(id), outbox, (id, active) => sockets.prune(id, active)), receipts, d.time, {
     random,
     log,

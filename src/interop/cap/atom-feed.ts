@@ -40,7 +40,7 @@ export function capFeed(entries: readonly FeedEntry[], o: FeedOptions): string {
           el('title', e.alert.info.headline),
           el('updated', capTime(e.alert.sent)),
           withAttrs(el('link'), { rel: 'alternate', type: CAP_CONTENT_TYPE, href: e.href }),
-          el('summary', `${e.alert.info.event}: ${e.alert.info.area.areaDesc}`),
+          el('summary', `${e.alert.info.event}: ${e.alert.info.area?.areaDesc ?? ''}`),
           withAttrs(el('content', capNode(e.alert, o)), { type: 'text/xml' }),
         ),
       ),

@@ -47,7 +47,8 @@ export interface CapInfo {
   readonly description?: string;
   readonly instruction?: string;
   readonly parameters?: readonly { readonly valueName: string; readonly value: string }[];
-  readonly area: CapArea;
+  /** Absent when the message concerns no place (a stand-down). */
+  readonly area?: CapArea;
 }
 
 export interface CapAlert {
@@ -109,7 +110,7 @@ export function capNode(a: CapAlert, o: CapOptions): XmlNode {
     textEl('description', i.description),
     textEl('instruction', i.instruction),
     ...pairs('parameter', i.parameters),
-    el('area', el('areaDesc', i.area.areaDesc.trim() === '' ? 'Unspecified' : i.area.areaDesc), el('circle', capCircle(i.area))),
+    i.area === undefined ? undefined : el('area', el('areaDesc', i.area.areaDesc.trim() === '' ? 'Unspecified' : i.area.areaDesc), el('circle', capCircle(i.area))),
   );
   const references = (a.references ?? []).map((r) => `${sender},${capToken(r.identifier)},${capTime(r.sent)}`).join(' ');
   const addresses = (a.addresses ?? []).map((x) => (/\s/.test(x) ? `"${x.replace(/"/g, '')}"` : x)).join(' ');
