@@ -1,4 +1,5 @@
 import type { StreamEvent } from '../shared/live-stream.ts';
+import type { PublicWarning } from './public-warning-panel.ts';
 import type { LatLon } from './map-view.ts';
 
 export interface Station { readonly id: string; readonly name: string; readonly address?: string; readonly location: LatLon }
@@ -32,13 +33,17 @@ export interface Incident {
   assignments?: Assignment[];
   timeline?: TimelineEntry[];
   distanceM?: number;
+  /** The caller's phone position (AML), when one matched the callback number. */
+  callerLocation?: { location: LatLon; radiusM: number; locatedAt: string; method: string };
+  /** A supervisor's warning to the public (OASIS CAP). */
+  publicWarning?: PublicWarning;
 }
 export interface Nature { nature: string; label: string; defaultPriority: number; units: { capability: string; count: number }[]; volunteerRoles: string[] }
 export interface Aed { id: string; location: LatLon; placeName?: string; floor?: string; openNow?: boolean }
 
 export const OPEN_STATUSES: readonly string[] = ['received', 'dispatched', 'en_route', 'on_scene'];
 
-type Topic = 'incidents' | 'units' | 'incident' | 'volunteers';
+type Topic = 'incidents' | 'units' | 'incident' | 'volunteers' | 'callerLocation';
 
 /**
  * What the console knows, kept current by the live stream alone: open incidents and units are
@@ -126,6 +131,10 @@ export class ConsoleData {
         this.emit('units', u?.id);
         break;
       }
+      // A caller's phone sent its position (AML) for no incident yet: the new-incident form asks for it by number.
+      case 'CallerLocationOffered':
+        this.emit('callerLocation');
+        break;
       default:
         break;
     }

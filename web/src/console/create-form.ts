@@ -3,6 +3,7 @@ import type { ConsoleData, Incident } from './console-data.ts';
 import { Combobox, type Option } from './combobox.ts';
 import { describeError, type Translate } from './context.ts';
 import { h } from './dom.ts';
+import { callerFixFor, describeFix, type CallerFix } from './caller-fix.ts';
 import type { LatLon, MapView } from './map-view.ts';
 
 interface Suggestion { label: string; kind: string; location: LatLon; precision: string | number; detail?: string }
@@ -26,6 +27,11 @@ export class CreateForm {
   private readonly access: HTMLTextAreaElement;
   private readonly dupes: HTMLElement;
   private readonly error: HTMLElement;
+  private readonly callback: HTMLInputElement;
+  /** The caller's phone position (AML) for the number typed, shown beside the address and the pin. */
+  private readonly amlRow: HTMLElement;
+  private fix: CallerFix | undefined;
+  private fixTimer: ReturnType<typeof setTimeout> | undefined;
   private location: LatLon | undefined;
   private chosenNature: string | undefined;
   private geocodeMissing = false;
@@ -60,10 +66,20 @@ export class CreateForm {
     this.access = h('textarea', { id: 'new-access', rows: '2' });
     this.dupes = h('section', { class: 'dupes', 'aria-label': t('duplicates'), 'aria-live': 'polite' });
     this.error = h('p', { class: 'error', role: 'alert' });
+    this.callback = h('input', { id: 'new-callback', type: 'tel', autocomplete: 'off', inputmode: 'tel' });
+    this.callback.addEventListener('input', () => {
+      clearTimeout(this.fixTimer);
+      this.fixTimer = setTimeout(() => void this.findFix(), 300);
+    });
+    // The live stream says when a phone has sent a position for no incident yet: it may be this caller's.
+    data.on('callerLocation', () => void this.findFix());
+    this.amlRow = h('div', { class: 'aml-row', 'aria-live': 'polite' });
     this.element = h('form', { class: 'create', 'aria-labelledby': 'create-title' },
       h('h2', { id: 'create-title' }, t('newIncident')),
+      h('label', { for: 'new-callback' }, t('callback')), this.callback,
       h('label', { for: 'new-address' }, t('address')), this.address.element, this.addressNote,
       h('div', { class: 'pin-row' }, this.pinLine, pinHere),
+      this.amlRow,
       h('label', { for: 'new-nature' }, t('nature'), h('small', {}, ' — ', t('natureHint'))), this.nature.element,
       h('div', { class: 'row' },
         h('span', {}, h('label', { for: 'new-priority' }, t('priorityLabel')), this.priority),
@@ -83,6 +99,9 @@ export class CreateForm {
       if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
         e.preventDefault();
         void this.submit();
+      } else if (e.altKey && e.key.toLowerCase() === 'u' && this.fix) {
+        e.preventDefault();
+        this.useFix();
       } else if (e.key === 'Escape' && !e.defaultPrevented) {
         e.preventDefault();
         this.cancel();
@@ -96,7 +115,31 @@ export class CreateForm {
 
   cancel(): void {
     this.map.clearPin();
+    this.map.clearCallerFix();
     this.done(undefined);
+  }
+
+  /** Asks for the phone position of the number typed; shows it with its accuracy circle, or nothing. */
+  private async findFix(): Promise<void> {
+    const number = this.callback.value.trim();
+    const fix = number ? await callerFixFor(number) : undefined;
+    if (number !== this.callback.value.trim()) return;
+    this.fix = fix;
+    if (!fix) {
+      this.amlRow.replaceChildren();
+      this.map.clearCallerFix();
+      return;
+    }
+    this.map.showCallerFix(fix.location, fix.radiusM, this.t('amlCircle', { m: Math.round(fix.radiusM) }));
+    this.amlRow.replaceChildren(
+      h('p', { class: 'aml-line', id: 'aml-line' }, describeFix(fix, this.t, document.documentElement.lang || 'en')),
+      h('button', { type: 'button', class: 'small', id: 'aml-use', 'aria-describedby': 'aml-line', onclick: () => this.useFix() }, this.t('amlUse'), h('kbd', {}, 'Alt+U')),
+    );
+  }
+
+  private useFix(): void {
+    const fix = this.fix;
+    if (fix) this.placePin(fix.location, this.t('amlPinFrom', { m: Math.round(fix.radiusM) }));
   }
 
   private async geocode(q: string): Promise<Option<Suggestion>[] | undefined> {
@@ -171,10 +214,12 @@ export class CreateForm {
     if (text(this.address.input.value)) body['address'] = text(this.address.input.value);
     if (text(this.floor.value)) body['floor'] = text(this.floor.value);
     if (text(this.access.value)) body['access'] = text(this.access.value);
+    if (text(this.callback.value)) body['callbackNumber'] = text(this.callback.value);
     try {
       const created = await api<Incident>('POST', '/api/incidents', body);
       if (duplicateOf) await api('POST', `/api/incidents/${encodeURIComponent(created.id)}/merge`, { into: duplicateOf });
       this.map.clearPin();
+      this.map.clearCallerFix();
       this.done(duplicateOf ?? created.id);
     } catch (e) {
       this.fail(this.t('error', { m: describeError(e) }));

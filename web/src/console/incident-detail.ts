@@ -1,4 +1,5 @@
 import { api, ApiFailure } from '../shared/api.ts';
+import { describeFix } from './caller-fix.ts';
 import type { ConsoleData, Incident, Unit } from './console-data.ts';
 import { OPEN_STATUSES } from './console-data.ts';
 import { confirmDialog } from './confirm-dialog.ts';
@@ -6,6 +7,7 @@ import { describeError, type Translate } from './context.ts';
 import { h } from './dom.ts';
 import { RecommendationPanel, type MoreRequest, type Recommendation } from './recommendation-panel.ts';
 import { TimelinePanel } from './timeline-panel.ts';
+import { PublicWarningPanel } from './public-warning-panel.ts';
 import { VolunteerPanel } from './volunteer-panel.ts';
 import type { VolunteerWatch } from './volunteer-watch.ts';
 import type { ConsoleKey } from './strings.ts';
@@ -21,6 +23,7 @@ export class IncidentDetail {
   private readonly rec: RecommendationPanel;
   private readonly volunteers: VolunteerPanel;
   private readonly timeline: TimelinePanel;
+  private readonly warning: PublicWarningPanel;
   private id: string | undefined;
   private incident: Incident | undefined;
   private recommendation: Recommendation | undefined;
@@ -32,9 +35,10 @@ export class IncidentDetail {
     this.rec = new RecommendationPanel(t, capabilities, () => void this.dispatch(), (m) => void this.askMore(m));
     this.volunteers = new VolunteerPanel(t, lang);
     this.timeline = new TimelinePanel(t, lang, (id) => this.unitName(id));
+    this.warning = new PublicWarningPanel(t, () => this.soon());
     this.head = h('div', { class: 'incident-head' });
     this.error = h('p', { class: 'error', role: 'alert' });
-    this.element = h('section', { class: 'detail', 'aria-labelledby': 'detail-title', tabindex: '-1' }, this.head, this.error, this.rec.element, this.volunteers.element, this.timeline.element);
+    this.element = h('section', { class: 'detail', 'aria-labelledby': 'detail-title', tabindex: '-1' }, this.head, this.error, this.rec.element, this.warning.element, this.volunteers.element, this.timeline.element);
     data.on('incident', (id) => id === this.id && this.soon());
     data.on('units', () => this.id && this.soon());
     // The volunteer response's events are on the timeline too.
@@ -82,6 +86,7 @@ export class IncidentDetail {
       this.recommendation = rec && (this.more && 'alarm' in this.more ? { ...rec, alarm: this.more.alarm } : rec);
       this.renderHead();
       this.timeline.render(incident.timeline ?? []);
+      this.warning.render(incident);
       this.showVolunteers();
     } catch (e) {
       this.error.textContent = this.t('error', { m: describeError(e) });
@@ -103,6 +108,7 @@ export class IncidentDetail {
     this.head.replaceChildren(
       h('h2', { id: 'detail-title' }, `${t('priority', { p: i.priority })} ${this.natureLabel(i.nature)}`, h('span', { class: 'status-tag' }, t(`incidentStatus_${i.status}` as ConsoleKey))),
       h('p', { class: 'addr' }, i.address ?? '', ' ', h('small', {}, `${i.id} · ${i.location.lat.toFixed(5)}, ${i.location.lon.toFixed(5)}`)),
+      i.callerLocation ? h('p', { class: 'aml-line' }, describeFix(i.callerLocation, t, document.documentElement.lang || 'en'), ' ', h('small', {}, `${i.callerLocation.location.lat.toFixed(5)}, ${i.callerLocation.location.lon.toFixed(5)}`)) : '',
       i.floor || i.access || i.place
         ? h('p', { class: 'notes' }, i.place ? `${t('place')}${t('colon')}${t(`place_${i.place}` as ConsoleKey)}. ` : '', i.floor ? `${t('floor')}${t('colon')}${i.floor}. ` : '', i.access ? `${t('access')}${t('colon')}${i.access}` : '')
         : '',

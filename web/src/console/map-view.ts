@@ -18,7 +18,7 @@ export const STATUS_COLOUR: Readonly<Record<string, string>> = {
   returning: '#0b6e8a',
   out_of_service: '#5f6368',
 };
-export const KIND_COLOUR = { station: '#1a56c4', incident: '#d93025', aed: '#c2185b', volunteer: '#7b1fa2' } as const;
+export const KIND_COLOUR = { station: '#1a56c4', incident: '#d93025', aed: '#c2185b', volunteer: '#7b1fa2', caller: '#00695c' } as const;
 
 /**
  * The map, drawn on one canvas (Leaflet's canvas renderer): thousands of markers stay smooth. Layers
@@ -30,6 +30,7 @@ export class MapView {
   private readonly layers = new Map<string, L.CircleMarker>();
   private readonly clicks = new Map<string, () => void>();
   private pin: L.Marker | undefined;
+  private callerFix: L.Circle | undefined;
 
   constructor(container: HTMLElement, label: string) {
     container.setAttribute('role', 'region');
@@ -121,6 +122,28 @@ export class MapView {
   clearPin(): void {
     this.pin?.remove();
     this.pin = undefined;
+  }
+
+  /** Where the caller's phone says it is: a circle of its accuracy radius (metres), drawn under the pin. */
+  showCallerFix(at: LatLon, radiusM: number, label: string): void {
+    this.callerFix?.remove();
+    this.callerFix = L.circle([at.lat, at.lon], {
+      renderer: this.renderer,
+      radius: Math.max(radiusM, 5),
+      color: KIND_COLOUR.caller,
+      fillColor: KIND_COLOUR.caller,
+      fillOpacity: 0.15,
+      weight: 2,
+      dashArray: '6 4',
+      interactive: false,
+    }).addTo(this.map);
+    this.callerFix.bindTooltip(label);
+    if (!this.pin) this.focus(at, 16);
+  }
+
+  clearCallerFix(): void {
+    this.callerFix?.remove();
+    this.callerFix = undefined;
   }
 }
 
