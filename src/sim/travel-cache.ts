@@ -12,12 +12,13 @@ const placeKey = (p: LatLon): string => `${p.lat},${p.lon}`;
  * scene, and a unit driving home from a scene is asked the same question under every policy. A
  * question answered once is not routed again; the ones left go to the road in one call, as before.
  */
+/** Answers by origin latitude, longitude and unit type: numbers as keys, no string to build per origin. */
+type ByOrigin = Map<number, Map<number, Map<string, TravelResult>>>;
+
 export class TravelCache implements TravelTimeEstimator {
   readonly name: string;
-  private readonly byDestination = new Map<string, Map<string, TravelResult>>();
+  private readonly byDestination = new Map<string, ByOrigin>();
   private entries = 0;
-  hits = 0;
-  misses = 0;
 
   constructor(private readonly road: TravelTimeEstimator) {
     this.name = road.name;
@@ -33,20 +34,24 @@ export class TravelCache implements TravelTimeEstimator {
       }
       this.byDestination.set(dKey, (known = new Map()));
     }
-    const keys = origins.map((o) => `${placeKey(o.location)}|${o.unitType}`);
+    const out: (TravelResult | undefined)[] = origins.map((o) => known.get(o.location.lat)?.get(o.location.lon)?.get(o.unitType));
     const missing: number[] = [];
-    keys.forEach((k, i) => {
-      if (!known.has(k)) missing.push(i);
+    out.forEach((r, i) => {
+      if (r === undefined) missing.push(i);
     });
-    this.hits += origins.length - missing.length;
-    this.misses += missing.length;
     if (missing.length > 0) {
       const found = this.road.travelTimes(destination, missing.map((i) => origins[i]!));
       missing.forEach((i, k) => {
-        if (!known.has(keys[i]!)) this.entries++;
-        known.set(keys[i]!, found[k]!);
+        const o = origins[i]!;
+        let byLon = known.get(o.location.lat);
+        if (byLon === undefined) known.set(o.location.lat, (byLon = new Map()));
+        let byType = byLon.get(o.location.lon);
+        if (byType === undefined) byLon.set(o.location.lon, (byType = new Map()));
+        if (!byType.has(o.unitType)) this.entries++;
+        byType.set(o.unitType, found[k]!);
+        out[i] = found[k]!;
       });
     }
-    return keys.map((k) => known.get(k)!);
+    return out as TravelResult[];
   }
 }
