@@ -25,6 +25,7 @@ const HELP: readonly (readonly [string | ConsoleKey, ConsoleKey])[] = [
   ['R', 'key_r'],
   ['C', 'key_c'],
   ['P', 'key_p'],
+  ['W', 'key_w'],
   ['keyArrowsEnter', 'key_arrows'],
   ['A E S T H R O', 'unitKeys'],
   ['keyCtrlEnter', 'key_ctrl_enter'],
