@@ -129,6 +129,10 @@ export const ACCESS: Readonly<Record<string, Rule>> = {
   // a message in makes or updates an incident, like logging a call.
   'GET /api/incidents/:id/emsi': { roles: STAFF_READ, scope: 'incidents:read' },
   'POST /api/emsi': { roles: CALL_TAKING, scope: 'incidents:write' },
+  // NENA EIDO (src/server/routes/interop-eido.ts): the same as EMSI, an export is a read of the
+  // incident, a document in makes or updates one.
+  'GET /api/incidents/:id/eido': { roles: STAFF_READ, scope: 'incidents:read' },
+  'POST /api/eido': { roles: CALL_TAKING, scope: 'incidents:write' },
   'GET /api/geojson/incidents': { roles: STAFF_READ, scope: 'incidents:read' },
   'GET /api/geojson/units': { roles: STAFF_READ, scope: 'units:read' },
   'GET /api/geojson/stations': { roles: STAFF_READ, scope: 'units:read' },

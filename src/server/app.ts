@@ -21,6 +21,7 @@ import { geoRoutes } from './routes/geo.ts';
 import { geojsonRoutes } from './routes/interop-geojson.ts';
 import { amlRoutes } from './routes/aml.ts';
 import { emsiRoutes } from './routes/interop-emsi.ts';
+import { eidoRoutes } from './routes/interop-eido.ts';
 import { installXmlParser } from './xml-body.ts';
 import { capRoutes } from './routes/interop-cap.ts';
 import { ResponderDevices, responderDeviceRoutes } from './routes/responder-devices.ts';
@@ -153,6 +154,7 @@ export async function buildServer(app: Samaritan, options: ServerOptions = {}): 
   await server.register(geojsonRoutes(deps));
   await server.register(amlRoutes(deps));
   await server.register(emsiRoutes(deps));
+  await server.register(eidoRoutes(deps));
   await server.register(capRoutes(deps));
   await server.register(reportRoutes(deps));
   const devices = new ResponderDevices(app);

@@ -1,7 +1,7 @@
 import type { IncidentOrigin } from '../../core/commands.ts';
+import type { IncidentDetails } from '../../core/events.ts';
 import type { LatLon } from '../../core/lat-lon.ts';
 import type { UnitStatus } from '../../core/statuses.ts';
-import type { XmlRefusalCode } from '../xml/read-xml.ts';
 import type { SchemaError } from './eido-schema.ts';
 import type { EidoDocument, LocationComponent, Reference } from './eido-types.ts';
 import { addressOfCivic, fromPidfLo, type PidfLocation } from './pidf-lo.ts';
@@ -39,7 +39,8 @@ export interface EidoIncident {
 export type EidoReading =
   | ({ readonly ok: true } & EidoIncident)
   | { readonly ok: false; readonly code: 'InvalidDocument'; readonly errors: readonly SchemaError[] }
-  | { readonly ok: false; readonly code: XmlRefusalCode; readonly message: string; readonly path: string };
+  /** A location that declares a DTD or entities: refused outright, as every XML from outside is. */
+  | { readonly ok: false; readonly code: 'XmlDoctypeRefused'; readonly message: string; readonly path: string };
 
 /** Search order of location types for the place of the incident. */
 const PLACE_ORDER = [INCIDENT_LOCATION_TYPE, 'InitialIncident', 'Caller', 'RoutingLocation'];
@@ -153,4 +154,24 @@ export function fromEido(doc: EidoDocument): EidoReading {
     statuses: inc?.incidentStatusCommonRegistryText ?? [],
     units,
   };
+}
+
+const DETAIL_KEYS = ['address', 'floor', 'access', 'nature', 'priority', 'callerName', 'callbackNumber', 'notes'] as const;
+
+/** The incident's details as the document gives them; the nature's usual priority when it gives none. */
+export function eidoDetails(read: EidoIncident, defaultPriority: 1 | 2 | 3): IncidentDetails {
+  const d: Record<string, unknown> = { location: read.location, nature: read.nature, priority: read.priority ?? defaultPriority };
+  for (const k of DETAIL_KEYS) if (read[k] !== undefined && d[k] === undefined) d[k] = read[k];
+  return d as unknown as IncidentDetails;
+}
+
+/**
+ * What a later version of the document changes in the incident made from it. A field the document
+ * no longer gives is left as it is (another centre's silence does not erase what we know).
+ */
+export function eidoChanges(current: IncidentDetails, read: EidoIncident): Partial<IncidentDetails> {
+  const changes: Record<string, unknown> = {};
+  for (const k of DETAIL_KEYS) if (read[k] !== undefined && read[k] !== current[k]) changes[k] = read[k];
+  if (read.location.lat !== current.location.lat || read.location.lon !== current.location.lon) changes['location'] = read.location;
+  return changes as Partial<IncidentDetails>;
 }
