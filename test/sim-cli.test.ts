@@ -70,6 +70,7 @@ describe('samaritan sim on real calls', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^\d+ incidents replayed\n/);
     expect(r.stdout).toMatch(/^fidelity \(routed, n=\d+\): first-unit travel median \d+ s simulated, \d+ s real/m);
+    expect(r.stdout).toMatch(/^ {2}priority 1 \(emergency\): travel \d+ s simulated, \d+ s real; first unit on scene \(from received\) \d+ s simulated, \d+ s real$/m);
     for (const name of ['straight_line', 'routed', 'routed_volunteers']) expect(r.stdout).toMatch(new RegExp(`^${name} +first help`, 'm'));
     expect(r.stderr).not.toMatch(/refused/);
   });

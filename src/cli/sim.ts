@@ -80,13 +80,24 @@ const pct = (x: number | null | undefined) => (x === null || x === undefined ? '
 function summary(json: ReturnType<typeof simJson>): string {
   const j = json as {
     incidents: number;
-    fidelity: { simFirstUnitTravelMedianS: number | null; realFirstUnitTravelMedianS: number | null; firstUnitTravelMedianAbsErrorS: number | null; firstUnitTravelMeanAbsErrorS: number | null; n: number };
+    fidelity: {
+      simFirstUnitTravelMedianS: number | null;
+      realFirstUnitTravelMedianS: number | null;
+      firstUnitTravelMedianAbsErrorS: number | null;
+      firstUnitTravelMeanAbsErrorS: number | null;
+      n: number;
+      byPriority?: Record<string, Record<'travel' | 'firstUnit', { simMedianS: number | null; realMedianS: number | null }>>;
+    };
     policies: { name: string; firstHelpMedianS: number | null; firstHelpP90S: number | null; volunteerFirstShare: number; nfpaTravel240Share: number | null }[];
   };
   const f = j.fidelity;
   const lines = [
     `${j.incidents} incidents replayed`,
     `fidelity (routed, n=${f.n}): first-unit travel median ${fmtS(f.simFirstUnitTravelMedianS)} simulated, ${fmtS(f.realFirstUnitTravelMedianS)} real; absolute error median ${fmtS(f.firstUnitTravelMedianAbsErrorS)}, mean ${fmtS(f.firstUnitTravelMeanAbsErrorS)}`,
+    ...Object.entries(f.byPriority ?? {}).map(
+      ([p, x]) =>
+        `  priority ${p}${p === '1' ? ' (emergency)' : ''}: travel ${fmtS(x.travel.simMedianS)} simulated, ${fmtS(x.travel.realMedianS)} real; first unit on scene (from received) ${fmtS(x.firstUnit.simMedianS)} simulated, ${fmtS(x.firstUnit.realMedianS)} real`,
+    ),
     ...j.policies.map((p) => `${p.name.padEnd(18)} first help (volunteer calls) median ${fmtS(p.firstHelpMedianS)}, p90 ${fmtS(p.firstHelpP90S)}; volunteer first ${pct(p.volunteerFirstShare)}; travel within threshold ${pct(p.nfpaTravel240Share)}`),
   ];
   return `${lines.join('\n')}\n`;
