@@ -3,9 +3,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { IncidentState } from '../../core/incident.ts';
 import { checkEido, eidoValidator } from './eido-schema.ts';
 import type { EidoDocument } from './eido-types.ts';
-import { fromEido } from './from-eido.ts';
+import { eidoChanges, eidoDetails, fromEido, type EidoIncident } from './from-eido.ts';
 import { fromPidfLo } from './pidf-lo.ts';
-import { NATURE_TO_INCIDENT_TYPE, UNIT_TYPE_TO_RESOURCE_TYPE, natureOfIncidentType } from './registry-map.ts';
+import { REGISTRY } from './registries.ts';
+import { NATURE_TO_INCIDENT_TYPE, UNIT_TYPE_TO_RESOURCE_TYPE, natureOfIncidentType, registryValuesNamed } from './registry-map.ts';
 import { rfc3339, toEido, type EidoExportInput } from './to-eido.ts';
 import { fieldValues as fields, registryFieldCount, registryValues, registryViolations } from '../../../test/support/eido-registries.ts';
 
@@ -74,6 +75,12 @@ describe('an incident as an EIDO 1.0 document', () => {
     expect(registryViolations({ ...doc, incidentComponent: { ...doc.incidentComponent, incidentTypeCommonRegistryText: 'FIRE' } })).toEqual([
       'incidentTypeCommonRegistryText: FIRE',
     ]);
+  });
+
+  it('every value the registry map names is listed by its registry (read from the file here)', () => {
+    const named = registryValuesNamed();
+    expect(named.length).toBeGreaterThan(60);
+    expect(named.filter(([r, v]) => !values(REGISTRY[r]).has(v))).toEqual([]);
   });
 
   it('every nature and unit type of our configuration has a registry value, and every nature comes back as itself', () => {
@@ -204,5 +211,30 @@ describe('reading EIDO documents from elsewhere', () => {
   it('a location in another reference system is not taken for WGS 84', () => {
     const utm = '<presence xmlns="urn:ietf:params:xml:ns:pidf" xmlns:gml="http://www.opengis.net/gml"><gml:Point srsName="urn:ogc:def:crs:EPSG::32610"><gml:pos>551000 4181000</gml:pos></gml:Point></presence>';
     expect(fromPidfLo(utm)).toEqual({ ok: true, location: {} });
+  });
+});
+
+describe('what a later version of a document changes', () => {
+  const read: EidoIncident = {
+    origin: { source: 'psap.example.org', externalId: 'urn:x' },
+    location: { lat: 37.78, lon: -122.41 },
+    nature: 'medical',
+    notes: 'conscious',
+    statuses: [],
+    units: [],
+  };
+
+  it('a new incident takes the nature\'s usual priority when the document gives none', () => {
+    expect(eidoDetails(read, 2)).toEqual({ location: read.location, nature: 'medical', priority: 2, notes: 'conscious' });
+    expect(eidoDetails({ ...read, priority: 1 }, 2).priority).toBe(1);
+  });
+
+  it('changes only what differs, and never erases what the document no longer gives', () => {
+    const current = { location: read.location, nature: 'medical', priority: 1 as const, notes: 'conscious', address: '1 Main St' };
+    expect(eidoChanges(current, read)).toEqual({});
+    expect(eidoChanges(current, { ...read, notes: 'not breathing', location: { lat: 37.79, lon: -122.41 } })).toEqual({
+      notes: 'not breathing',
+      location: { lat: 37.79, lon: -122.41 },
+    });
   });
 });
