@@ -72,9 +72,15 @@ export interface DispatchComponent extends Prologue {
   readonly emergencyResourceReference?: readonly Reference[];
 }
 
+export interface MergeComponent extends Prologue {
+  readonly incidentTrackingIdentifier: string;
+  readonly incidentMergeDirectionCode: 'REPLACING' | 'REPLACED' | 'SPLIT';
+}
+
 export interface EidoDocument extends Prologue {
   readonly eidoVersion: '1.0';
   readonly issuingElementIdentification: string;
+  readonly mergeComponent?: readonly MergeComponent[];
   readonly agencyComponent: readonly AgencyComponent[];
   readonly incidentComponent?: IncidentComponent;
   readonly locationComponent?: readonly LocationComponent[];

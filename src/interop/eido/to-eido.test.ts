@@ -148,6 +148,16 @@ describe('an incident as an EIDO 1.0 document', () => {
     });
   });
 
+  it('says which incidents were merged: a duplicate is REPLACED by the one it repeats, which is REPLACING it', () => {
+    expect(doc.mergeComponent).toBeUndefined();
+    const target = toEido({ ...INPUT, incident: { ...FIRE, duplicates: ['I240501-DUP001'] } });
+    const duplicate = toEido({ ...INPUT, incident: { ...FIRE, id: 'I240501-DUP001', status: 'cancelled', assignments: {}, mergedInto: FIRE.id } });
+    expect(target.mergeComponent).toMatchObject([{ incidentTrackingIdentifier: 'urn:emergency:uid:incidentid:I240501-DUP001:sfd.sf.ca.us', incidentMergeDirectionCode: 'REPLACING' }]);
+    expect(duplicate.mergeComponent).toMatchObject([{ incidentTrackingIdentifier: doc.$id, incidentMergeDirectionCode: 'REPLACED' }]);
+    expect(checkEido(target)).toBeUndefined();
+    expect(checkEido(duplicate)).toBeUndefined();
+  });
+
   it('writes notes as HTML text (markup in them escaped), and reads them back as the same text', () => {
     expect(doc.notesComponent![0]!.notesActionComments).toBe('Smoke from a 2nd floor window &lt;b&gt;seen&lt;/b&gt; &amp; spreading');
   });

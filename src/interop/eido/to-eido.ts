@@ -165,10 +165,18 @@ export function toEido(input: EidoExportInput): EidoDocument {
     incidentOwningAgencyIndicator: true,
   };
 
+  // A duplicate report folded into another incident: this one was REPLACED by it, and that one is REPLACING it.
+  const trackingId = (id: string) => `urn:emergency:uid:incidentid:${id}:${centre.agencyId}`;
+  const merges = [
+    ...(s.mergedInto === undefined ? [] : [{ other: s.mergedInto, direction: 'REPLACED' as const }]),
+    ...s.duplicates.map((other) => ({ other, direction: 'REPLACING' as const })),
+  ].map((m) => ({ ...prologue(part('mergeid', m.other)), incidentTrackingIdentifier: trackingId(m.other), incidentMergeDirectionCode: m.direction }));
+
   return {
     ...prologue(rootId),
     eidoVersion: '1.0',
     issuingElementIdentification: centre.elementId,
+    ...(merges.length === 0 ? {} : { mergeComponent: merges }),
     agencyComponent: [ours],
     incidentComponent: incident,
     locationComponent: [location],
