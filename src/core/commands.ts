@@ -1,6 +1,7 @@
 import type { AedOption } from './aed.ts';
 import type { IncidentDetails } from './events.ts';
 import type { EpochMs } from './ids.ts';
+import type { HandOverFormat } from './handover-terms.ts';
 import type { LatLon } from './lat-lon.ts';
 import type { PublicWarningText } from './public-warning-terms.ts';
 import type { DailyWindow } from './local-time.ts';
@@ -45,6 +46,8 @@ export type Command =
   /** Issue a warning to the public about the incident, or amend the one in force (supervisors). */
   | { type: 'IssuePublicWarning'; now: EpochMs; incidentId: string; warning: PublicWarningText }
   | { type: 'WithdrawPublicWarning'; now: EpochMs; incidentId: string; reason: string }
+  /** Hand the incident to a partner centre (the edge checks the partner exists and gives its format). */
+  | { type: 'HandOverIncident'; now: EpochMs; incidentId: string; handoverId: string; partnerId: string; format: HandOverFormat; reason: string }
   | VolunteerCommand
   | VolunteerResponseCommand;
 

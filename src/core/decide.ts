@@ -24,6 +24,7 @@ import {
 } from './decide-volunteer.ts';
 import { unalerted } from './alert-waves.ts';
 import { issuePublicWarning, withdrawPublicWarning } from './public-warning.ts';
+import { handOverIncident } from './handover.ts';
 import type { IncidentId, StationId, UnitId } from './ids.ts';
 import { activeUnitIds } from './incident.ts';
 import { incidentIn, responseIn, unitIn, volunteerIn, type Loaded } from './loaded.ts';
@@ -61,6 +62,7 @@ export function streamsNeeded(c: Command, l: Loaded): string[] {
       case 'CloseIncident':
       case 'IssuePublicWarning':
       case 'WithdrawPublicWarning':
+      case 'HandOverIncident':
         return [inc(c.incidentId)];
       case 'ImportIncident':
         return [inc(c.incident.incidentId)];
@@ -148,6 +150,8 @@ export function decide(c: Command, l: Loaded, rules: DecideRules): Decision {
       return issuePublicWarning(c, l);
     case 'WithdrawPublicWarning':
       return withdrawPublicWarning(c, l);
+    case 'HandOverIncident':
+      return handOverIncident(c, l);
     case 'RegisterVolunteer':
       return registerVolunteer(c, l);
     case 'DeclareQualification':

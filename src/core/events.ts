@@ -1,6 +1,7 @@
 import type { Actor } from './actor.ts';
 import type { AedWaypoint } from './aed.ts';
 import type { LatLon } from './lat-lon.ts';
+import type { HandOverFormat, HandOverRefusal } from './handover-terms.ts';
 import type { PublicWarningText } from './public-warning-terms.ts';
 import type { DailyWindow } from './local-time.ts';
 import type { VolunteerRole } from './response-plan.ts';
@@ -73,8 +74,29 @@ export type DomainEvent =
     }
   | PublicWarningEvent
   | CallerLocationEvent
+  | HandOverEvent
   | VolunteerEvent
   | VolunteerResponseEvent;
+
+/**
+ * An incident handed over to a partner centre (core/handover.ts): the dispatcher's request, then
+ * what the partner made of it, as the sender observed it (Sent: it took the document after
+ * `attempts` tries; Acknowledged: it answered with its own incident; Refused: final, with why).
+ */
+export type HandOverEvent =
+  | {
+      type: 'IncidentHandOverRequested';
+      data: { incidentId: string; handoverId: string; partnerId: string; format: HandOverFormat; reason: string };
+    }
+  | { type: 'IncidentHandOverSent'; data: { incidentId: string; handoverId: string; partnerId: string; attempts: number } }
+  | {
+      type: 'IncidentHandOverAcknowledged';
+      data: { incidentId: string; handoverId: string; partnerId: string; partnerIncidentId?: string };
+    }
+  | {
+      type: 'IncidentHandOverRefused';
+      data: { incidentId: string; handoverId: string; partnerId: string; attempts: number } & HandOverRefusal;
+    };
 
 /** A caller's position from their phone (Advanced Mobile Location), as an incident keeps it. */
 export interface CallerLocationData {
@@ -313,6 +335,10 @@ export const EVENT_TYPES: readonly EventType[] = [
   'PublicWarningIssued',
   'PublicWarningAmended',
   'PublicWarningWithdrawn',
+  'IncidentHandOverRequested',
+  'IncidentHandOverSent',
+  'IncidentHandOverAcknowledged',
+  'IncidentHandOverRefused',
   'VolunteerRegistered',
   'QualificationDeclared',
   'QualificationVerified',

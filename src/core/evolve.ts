@@ -10,6 +10,8 @@ import type { StationState } from './station.ts';
 import { evolveVolunteer, type VolunteerState } from './volunteer.ts';
 import { evolveResponse, type ResponseState } from './volunteer-response.ts';
 import { volunteerStream } from './streams.ts';
+import { foldHandOver, handOverIdOf } from './handover-fold.ts';
+import { handoverStream, type HandOverState } from './handover-terms.ts';
 
 /**
  * Folds an event into the state of `stream`: the stream it was written to by default, or another
@@ -31,6 +33,8 @@ export function evolve(
       return evolveVolunteer(state as VolunteerState | undefined, event);
     case 'response':
       return evolveResponse(state as ResponseState | undefined, event);
+    case 'handover':
+      return foldHandOver(state as HandOverState | undefined, event);
     case undefined:
       return state;
   }
@@ -53,6 +57,12 @@ export function alsoAffects(event: PendingEvent): string[] {
     case 'VolunteerRoleAssigned':
     case 'VolunteerStoodDown':
       return [volunteerStream(event.data.volunteerId)];
+    case 'IncidentHandOverRequested':
+    case 'IncidentHandOverSent':
+    case 'IncidentHandOverAcknowledged':
+    case 'IncidentHandOverRefused':
+      // Each hand-over has a stream of its own, so the ones still to send are found by status.
+      return [handoverStream(handOverIdOf(event) ?? '')];
     default:
       return [];
   }

@@ -1,5 +1,7 @@
 import type { CallerLocationData, IncidentDetails, PendingEvent } from './events.ts';
 import type { PublicWarningState } from './public-warning-terms.ts';
+import type { HandOverState } from './handover-terms.ts';
+import { foldHandOver, handOverIdOf } from './handover-fold.ts';
 import { COMMITTED_UNIT_STATUSES, OPEN_INCIDENT_STATUSES, type IncidentStatus, type UnitStatus } from './statuses.ts';
 
 /** One unit's part in an incident, with the times of each step (ISO text). */
@@ -30,6 +32,8 @@ export interface IncidentState {
   readonly assignments: Readonly<Record<string, Assignment>>;
   /** The warning to the public, in force or withdrawn (core/public-warning.ts). */
   readonly publicWarning?: PublicWarningState;
+  /** Hand-overs to partner centres, oldest first, each with where it stands (core/handover.ts). */
+  readonly handovers?: readonly HandOverState[];
 }
 
 export const isOpen = (s: IncidentState): boolean => OPEN_INCIDENT_STATUSES.includes(s.status);
@@ -102,6 +106,17 @@ export function evolveIncident(state: IncidentState | undefined, event: PendingE
         ...state,
         publicWarning: { ...w, revision: event.data.revision, updatedAt: event.at, withdrawnAt: event.at, withdrawReason: event.data.reason },
       };
+    }
+    case 'IncidentHandOverRequested':
+    case 'IncidentHandOverSent':
+    case 'IncidentHandOverAcknowledged':
+    case 'IncidentHandOverRefused': {
+      const id = handOverIdOf(event);
+      const list = state.handovers ?? [];
+      const at = list.findIndex((h) => h.handoverId === id);
+      const next = foldHandOver(at < 0 ? undefined : list[at], event);
+      if (next === undefined) return state;
+      return { ...state, handovers: at < 0 ? [...list, next] : list.map((h, i) => (i === at ? next : h)) };
     }
     case 'UnitStatusChanged': {
       const { unitId, to } = event.data;

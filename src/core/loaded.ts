@@ -5,8 +5,9 @@ import type { IncidentId, StationId, UnitId } from './ids.ts';
 import type { UnitState } from './unit.ts';
 import type { VolunteerState } from './volunteer.ts';
 import type { ResponseState } from './volunteer-response.ts';
+import type { HandOverState } from './handover-terms.ts';
 
-export type StreamState = IncidentState | UnitState | StationState | VolunteerState | ResponseState;
+export type StreamState = IncidentState | UnitState | StationState | VolunteerState | ResponseState | HandOverState;
 
 /**
  * The states a command was decided against, keyed by stream name. A key that is present with

@@ -41,7 +41,9 @@ export type RejectionCode =
   | 'UnknownAlarmLevel'
   | 'UnknownCapability'
   | 'InvalidPublicWarning'
-  | 'NoPublicWarning';
+  | 'NoPublicWarning'
+  | 'InvalidHandOver'
+  | 'HandOverPending';
 
 export interface Rejection {
   readonly ok: false;

@@ -8,7 +8,7 @@ export const volunteerStream = (volunteerId: string): string => `volunteer-${vol
 /** The volunteer response to an incident; why it is not the incident's own stream: volunteer-response.ts. */
 export const responseStream = (incidentId: string): string => `response-${incidentId}`;
 
-const STREAM_KINDS = ['incident', 'unit', 'station', 'volunteer', 'response'] as const;
+const STREAM_KINDS = ['incident', 'unit', 'station', 'volunteer', 'response', 'handover'] as const;
 export type StreamKind = (typeof STREAM_KINDS)[number];
 const isStreamKind = (k: string): k is StreamKind => (STREAM_KINDS as readonly string[]).includes(k);
 

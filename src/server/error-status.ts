@@ -116,6 +116,8 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   // A public warning (POST /api/incidents/:id/public-warning): empty or too long text, radius out of range.
   InvalidPublicWarning: 400,
   NoPublicWarning: 409,
+  InvalidHandOver: 422,
+  HandOverPending: 409,
   InvalidVolunteerResponse: 400,
   UnknownVolunteer: 404,
   UnknownQualification: 404,
