@@ -71,6 +71,16 @@ const API_ROUTES: readonly [string, string][] = [
   ['GET', '/api/geojson/aeds'],
   ['POST', '/api/aml'],
   ['GET', '/api/aml'],
+  ['GET', '/api/reports/intervals'],
+  ['GET', '/api/reports/intervals.csv'],
+  ['GET', '/api/reports/charts/:chart'],
+  ['GET', '/api/incidents/:id/cap'],
+  ['GET', '/api/cap/warnings/:id'],
+  ['GET', '/api/cap/feed'],
+  ['POST', '/api/incidents/:id/public-warning'],
+  ['POST', '/api/incidents/:id/public-warning/withdraw'],
+  ['GET', '/api/incidents/:id/eido'],
+  ['POST', '/api/eido'],
 ];
 
 /** Full paths and methods from Fastify's printRoutes tree ("├── /api/units (GET, HEAD)", nested by 4 columns). */
