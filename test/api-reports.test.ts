@@ -159,6 +159,23 @@ describe('live response-time reports', () => {
     expect(fr.text).toContain('Trajet');
   });
 
+  it('in French, the words the charts draw themselves are French too: axes, legends and descriptions', async () => {
+    const english = /share of incidents|median|percentile|within|cells? of|Travel standard|incidents,|Station \d/;
+    const words = (svg: string) => svg.replace(/<[^>]+>/g, ' ');
+    for (const [chart, french] of [
+      ['distribution.svg?interval=travelS', /part des interventions.*médiane/s],
+      ['distribution.svg?interval=turnoutS', /Secours à personne.*médiane/s],
+      ['station-areas.svg', /Caserne \d.*90e centile/s],
+      ['late-map.svg', /Délai médian des premiers secours.*Objectif de trajet manqué/s],
+    ] as const) {
+      const svg = (await ok('GET', `/api/reports/charts/${chart}${chart.includes('?') ? '&' : '?'}period=week&lang=fr`)).text;
+      expect(words(svg), chart).toMatch(french);
+      expect(words(svg), chart).not.toMatch(english);
+      const en = (await ok('GET', `/api/reports/charts/${chart}${chart.includes('?') ? '&' : '?'}period=week`)).text;
+      expect(words(en), chart).toMatch(english);
+    }
+  });
+
   it('a volunteer who reports arriving first is the first help', async () => {
     const e0 = wednesday + 1800 * SECOND;
     at(e0);

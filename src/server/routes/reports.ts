@@ -5,7 +5,7 @@ import { loadReportSettings } from '../../config/report-thresholds-config.ts';
 import { cityGeodata, isMajorRoad } from '../../geocoding/city-data.ts';
 import { intervalsReport, LiveReports } from '../../read-models/live-report.ts';
 import { reportPeriod, type ReportPeriod } from '../../read-models/report-period.ts';
-import { distributionChart, lateMapChart, percentilesByAreaChart, type DistributionSeries } from '../../reports/charts.ts';
+import { CHART_TEXT_EN, CHART_TEXT_FR, distributionChart, lateMapChart, percentilesByAreaChart, type DistributionSeries } from '../../reports/charts.ts';
 import { intervalsCsv } from '../../reports/csv-export.ts';
 import { valuesOf, type IncidentIntervals, type IntervalName, type NfpaThresholds } from '../../reports/intervals.ts';
 import { HttpError } from '../error-status.ts';
@@ -137,20 +137,23 @@ export const reportRoutes =
         const records = await live.records(period);
         const t = settings.thresholds;
         const w = chartWords(lang as ChartLang);
+        // The chart's own words (axes, legend, description) follow the caller's, not only the title.
+        const text = lang === 'fr' ? CHART_TEXT_FR : CHART_TEXT_EN;
         let svg: string;
         if (req.params.chart === 'distribution.svg') {
           const thresholdS = thresholdOf(interval, t);
           svg = distributionChart(seriesOf(records, interval, w), {
             title: w.distributionTitle(interval, t),
             id: `chart-${interval}`,
+            text,
             ...(thresholdS === undefined ? {} : { thresholdS }),
           });
         } else if (req.params.chart === 'station-areas.svg') {
           const report = intervalsReport(period, records, t, settings.gridCellM);
-          svg = percentilesByAreaChart(report.byStationArea.map((r) => ({ ...r, area: w.station(r.area) })), { title: w.areasTitle, id: 'chart-areas', thresholdS: t.travelS, label: w.areasLabel });
+          svg = percentilesByAreaChart(report.byStationArea.map((r) => ({ ...r, area: w.station(r.area) })), { title: w.areasTitle, id: 'chart-areas', thresholdS: t.travelS, label: w.areasLabel, text });
         } else {
           const report = intervalsReport(period, records, t, settings.gridCellM);
-          svg = lateMapChart(report.grid, { title: w.mapTitle, id: 'chart-map', streets: streets(), travelThresholdS: t.travelS });
+          svg = lateMapChart(report.grid, { title: w.mapTitle, id: 'chart-map', streets: streets(), travelThresholdS: t.travelS, text });
         }
         return reply.type('image/svg+xml; charset=utf-8').header('cache-control', 'no-store').send(svg);
       },
