@@ -73,6 +73,10 @@ describe('the report of a real replay (samaritan sim --html), in a real browser,
     }
     expect(await page.locator('#late-map-title').count()).toBe(1);
     expect(await page.locator('#map svg g > title').count()).toBeGreaterThan(10);
+    // The cells sit on the city's streets (one path of many lines, clipped to the map), whose source the footer names.
+    const streets = await page.locator('#map svg path[clip-path]').getAttribute('d');
+    expect(streets?.match(/M/g)?.length ?? 0).toBeGreaterThan(1000);
+    expect(await page.locator('footer').textContent()).toContain('TIGER/Line');
     expect(await page.locator('h1').textContent()).toBe('Simulation report: default');
 
     for (const caption of ['Time to help', 'NFPA 1710: share of incidents within each objective (met when 90 % or more)', 'Volunteers and the fleet']) {

@@ -4,6 +4,7 @@ import { loadConfiguration, PROJECT_ROOT } from '../config/configuration.ts';
 import { intervalsCsv } from '../reports/csv-export.ts';
 import { loadSfRouter } from '../routing/sf-demo.ts';
 import { simHtmlReport } from '../sim/html-report.ts';
+import { REPORT_STREETS_ATTRIBUTION, reportStreets } from '../sim/report-streets.ts';
 import { runSimulation } from '../sim/replay.ts';
 import { simJson } from '../sim/result-json.ts';
 import { parseScenario, ScenarioError, DEFAULT_SCENARIO, type Scenario } from '../sim/scenario.ts';
@@ -151,7 +152,7 @@ export async function sim(args: string[]): Promise<number> {
   }
   try {
     write(values.json, () => `${JSON.stringify(json, null, 2)}\n`);
-    write(values.html, () => simHtmlReport(result));
+    write(values.html, () => simHtmlReport(result, { streets: reportStreets(PROJECT_ROOT), streetsAttribution: REPORT_STREETS_ATTRIBUTION }));
     write(values.csv, () => intervalsCsv(csvRows(result), 'samaritan'));
     write(values['neris-csv'], () => intervalsCsv(csvRows(result), 'neris'));
   } catch (e) {

@@ -1,4 +1,4 @@
-import { readRoads } from '../geocoding/city-data.ts';
+import { readRoads, ROADS_ATTRIBUTION } from '../geocoding/city-data.ts';
 import { simplify } from '../map/street-basemap.ts';
 
 /**
@@ -22,3 +22,6 @@ export function reportStreets(root: string): [number, number][][] {
   cached = { root, lines };
   return lines;
 }
+
+/** Where those lines come from, for the report's footer. */
+export const REPORT_STREETS_ATTRIBUTION = ROADS_ATTRIBUTION;
