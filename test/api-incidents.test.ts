@@ -81,6 +81,9 @@ const API_ROUTES: readonly [string, string][] = [
   ['POST', '/api/incidents/:id/public-warning/withdraw'],
   ['GET', '/api/incidents/:id/eido'],
   ['POST', '/api/eido'],
+  ['GET', '/api/partners'],
+  ['POST', '/api/incidents/:id/handover'],
+  ['POST', '/api/partners/:partnerId/incidents'],
 ];
 
 /** Full paths and methods from Fastify's printRoutes tree ("├── /api/units (GET, HEAD)", nested by 4 columns). */

@@ -30,6 +30,8 @@ import { createResponders, firstUnitEta, type Responders, type RespondersOptions
 import { TravelWorker } from '../routing/travel-worker-pool.ts';
 import { StorageUnavailable } from '../store/storage-unavailable.ts';
 import { DataDirUnusable, secureDataDir } from './data-dir.ts';
+import { createHandOvers, type HandOverOptions, type HandOvers } from './handovers.ts';
+import { loadPartners, type Partner } from '../config/partners-config.ts';
 
 export interface SamaritanOptions {
   readonly dataDir: string;
@@ -55,6 +57,10 @@ export interface SamaritanOptions {
   readonly background?: boolean;
   /** Password hashing cost and token lifetime (default: SAMARITAN_SCRYPT_LOG2N, SAMARITAN_TOKEN_TTL_DAYS, else 2^17 and 90 days). */
   readonly accounts?: AccountsOptions;
+  /** Partner centres for hand-overs (default: config/partners.json, or SAMARITAN_PARTNERS_FILE). */
+  readonly partners?: readonly Partner[];
+  /** Retry timings of hand-overs to partners. */
+  readonly handovers?: HandOverOptions;
 }
 
 /** The running product without its HTTP edge: store, command path, live positions and configuration. */
@@ -91,6 +97,8 @@ export interface Samaritan {
   readonly demoVolunteers?: DemoVolunteersInfo;
   /** The volunteer response engine, its persisted timers and the alert delivery queue. */
   readonly responders: Responders;
+  /** Partner centres, and the sender of the incidents handed over to them. */
+  readonly handovers: HandOvers;
   /** Whether the store can commit a write now (GET /readyz); turns true by itself when the disk recovers. */
   writable(): Promise<boolean>;
   close(): Promise<void>;
@@ -200,6 +208,7 @@ export async function openSamaritan(options: SamaritanOptions): Promise<Samarita
     },
     options.responders,
   );
+  const handovers = createHandOvers({ store, writer, tail, queries, time, partners: options.partners ?? loadPartners() }, options.handovers);
   const app: Samaritan = {
     config,
     store,
@@ -219,10 +228,12 @@ export async function openSamaritan(options: SamaritanOptions): Promise<Samarita
     aeds: registry.aeds,
     ...(registry.demoVolunteers ? { demoVolunteers: registry.demoVolunteers } : {}),
     responders,
+    handovers,
     writable: () => tables.writable(),
     close: async () => {
       closing = true;
       stopWatching();
+      await handovers.sender.close();
       await responders.close();
       await travelWorker?.close();
       registry.close();
@@ -232,6 +243,7 @@ export async function openSamaritan(options: SamaritanOptions): Promise<Samarita
   if (options.background !== false) {
     await travelWorker?.started;
     await responders.start();
+    await handovers.sender.start();
   }
   return app;
 }

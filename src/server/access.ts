@@ -133,6 +133,11 @@ export const ACCESS: Readonly<Record<string, Rule>> = {
   // incident, a document in makes or updates one.
   'GET /api/incidents/:id/eido': { roles: STAFF_READ, scope: 'incidents:read' },
   'POST /api/eido': { roles: CALL_TAKING, scope: 'incidents:write' },
+  // Mutual aid (src/server/routes/handovers.ts): dispatchers hand incidents over; a partner centre's
+  // own hand-over proves who it is by its signature with the key we share, not by a token.
+  'GET /api/partners': { roles: STAFF_READ },
+  'POST /api/incidents/:id/handover': { roles: DISPATCHING },
+  'POST /api/partners/:partnerId/incidents': 'public',
   'GET /api/geojson/incidents': { roles: STAFF_READ, scope: 'incidents:read' },
   'GET /api/geojson/units': { roles: STAFF_READ, scope: 'units:read' },
   'GET /api/geojson/stations': { roles: STAFF_READ, scope: 'units:read' },

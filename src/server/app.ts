@@ -20,6 +20,7 @@ import { eventRoutes } from './routes/events.ts';
 import { geoRoutes } from './routes/geo.ts';
 import { geojsonRoutes } from './routes/interop-geojson.ts';
 import { amlRoutes } from './routes/aml.ts';
+import { handOverRoutes } from './routes/handovers.ts';
 import { emsiRoutes } from './routes/interop-emsi.ts';
 import { eidoRoutes } from './routes/interop-eido.ts';
 import { installXmlParser } from './xml-body.ts';
@@ -153,6 +154,7 @@ export async function buildServer(app: Samaritan, options: ServerOptions = {}): 
   await server.register(geoRoutes(deps));
   await server.register(geojsonRoutes(deps));
   await server.register(amlRoutes(deps));
+  await server.register(handOverRoutes(deps));
   await server.register(emsiRoutes(deps));
   await server.register(eidoRoutes(deps));
   await server.register(capRoutes(deps));

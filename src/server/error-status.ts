@@ -5,6 +5,8 @@ export type EdgeCode =
   | 'ValidationFailed'
   | 'MalformedJson'
   | 'InvalidDocument'
+  | 'PartnerSignatureInvalid'
+  | 'UnknownPartner'
   | 'XmlDoctypeRefused'
   | 'MalformedXml'
   | 'XmlTooDeep'
@@ -56,6 +58,8 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   MalformedXml: 400,
   XmlTooDeep: 400,
   InvalidDocument: 422,
+  PartnerSignatureInvalid: 401,
+  UnknownPartner: 404,
   InvalidLocation: 400,
   UnknownNature: 400,
   NothingToChange: 400,
