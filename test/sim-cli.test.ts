@@ -171,13 +171,21 @@ describe('samaritan sim usage', () => {
     writeFileSync(bad, JSON.stringify({ units: { add: [{ id: 'T99', unitType: 'trukc', stationId: '9' }] } }));
     const notJson = join(dir, 'not-json.json');
     writeFileSync(notJson, '{ units: ');
-    const [noCalls, missing, scenarioBad, scenarioNotJson, policy, seed] = await Promise.all([
+    const typo = join(dir, 'typo-scenario.json');
+    writeFileSync(typo, JSON.stringify({ volunteer: { shareOfResidents: 0.01 } }));
+    const empty = join(dir, 'empty.csv');
+    writeFileSync(empty, '');
+    const [noCalls, missing, scenarioBad, scenarioNotJson, policy, seed, scenarioTypo, emptyCalls, ...seeds] = await Promise.all([
       samaritan('sim'),
       samaritan('sim', '--calls', join(dir, 'nowhere.csv')),
       samaritan('sim', '--calls', slice, '--scenario', bad),
       samaritan('sim', '--calls', slice, '--scenario', notJson),
       samaritan('sim', '--calls', slice, '--policies', 'routed,nearest'),
       samaritan('sim', '--calls', slice, '--seed', 'abc'),
+      samaritan('sim', '--calls', slice, '--scenario', typo),
+      samaritan('sim', '--calls', empty),
+      // Number() reads these as 0, 1000, 16 and a seed past the draws' 32 bits: none is a seed anyone typed.
+      ...['', '1e3', '0x10', '4294967296', '-1'].map((s) => samaritan('sim', '--calls', slice, `--seed=${s}`)),
     ]);
     expectOneLine(noCalls, 2, /--calls .* is required/);
     expectOneLine(missing, 2, /cannot read .*nowhere\.csv/);
@@ -185,12 +193,19 @@ describe('samaritan sim usage', () => {
     expectOneLine(scenarioNotJson, 2, /not-json\.json is not JSON/);
     expectOneLine(policy, 2, /--policies: unknown policy "nearest"/);
     expectOneLine(seed, 2, /--seed must be a whole number/);
+    expectOneLine(scenarioTypo, 2, /scenario\.volunteer: unknown field/);
+    expectOneLine(emptyCalls, 2, /empty\.csv has no "Incident Number" column/);
+    for (const r of seeds) expectOneLine(r, 2, /--seed must be a whole number from 0 to 4294967295/);
   });
 
   it('an_output_that_cannot_be_written_is_one_line_with_exit_code_1_before_the_replay', async () => {
     const r = await samaritan('sim', '--calls', slice, '--json', join(dir, 'no-such-dir', 'out.json'));
     expectOneLine(r, 1, /--json .*out\.json: cannot write there/);
     expect(r.stdout).toBe('');
+    // Where access() says yes to root but no file can be made.
+    const proc = await samaritan('sim', '--calls', slice, '--html', '/proc/samaritan-report.html');
+    expectOneLine(proc, 1, /--html \/proc\/samaritan-report\.html: cannot write there/);
+    expect(proc.stdout).toBe('');
   });
 
   it('a_file_that_is_not_a_calls_file_is_a_usage_error', async () => {

@@ -1,5 +1,5 @@
-import { accessSync, constants, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { closeSync, existsSync, openSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { loadConfiguration, PROJECT_ROOT } from '../config/configuration.ts';
 import { intervalsCsv } from '../reports/csv-export.ts';
 import { loadSfRouter } from '../routing/sf-demo.ts';
@@ -53,12 +53,29 @@ function policiesOption(text: string | undefined, scenario: Scenario): readonly 
   return [...new Set(names)] as PolicyName[];
 }
 
-/** An output that cannot be written is found before the replay, not after it. */
+/** The draws are seeded with 32 bits (src/sim/draws.ts): a larger seed would replay a smaller one's draws. */
+const LARGEST_SEED = 2 ** 32 - 1;
+
+function seedOption(text: string | undefined): number {
+  if (text === undefined) return 1;
+  // Digits only: Number() would take "" as 0, and "1e3" or "0x10" as seeds nobody typed.
+  const seed = /^\d{1,10}$/.test(text) ? Number(text) : NaN;
+  if (!(seed <= LARGEST_SEED)) throw new UsageError(`--seed must be a whole number from 0 to ${LARGEST_SEED}, not "${text}"`);
+  return seed;
+}
+
+/**
+ * An output that cannot be written is found before the replay, not after it. The file is opened
+ * for appending (nothing written, an existing file unchanged, a new one removed again): asking
+ * access() is not enough, as root passes it where no file can be made (/proc, a read-only mount).
+ */
 function checkWritable(file: string | undefined, option: string): void {
   if (file === undefined) return;
   try {
     if (statSync(file, { throwIfNoEntry: false })?.isDirectory()) throw new Error('is a directory');
-    accessSync(dirname(file), constants.W_OK);
+    const existed = existsSync(file);
+    closeSync(openSync(file, 'a'));
+    if (!existed) unlinkSync(file);
   } catch (e) {
     throw new OutputError(`${option} ${file}: cannot write there (${(e as Error).message})`);
   }
@@ -123,8 +140,7 @@ export async function sim(args: string[]): Promise<number> {
     'no-recruitment': { type: 'boolean' },
   });
   if (values.calls === undefined) throw new UsageError('--calls <DataSF calls CSV> is required');
-  const seed = values.seed === undefined ? 1 : Number(values.seed);
-  if (!Number.isSafeInteger(seed)) throw new UsageError(`--seed must be a whole number, not "${values.seed}"`);
+  const seed = seedOption(values.seed);
   let scenario = readScenario(values.scenario);
   scenario = { ...scenario, policies: policiesOption(values.policies, scenario) };
   if (values['no-recruitment']) scenario = { ...scenario, recruitment: { ...scenario.recruitment, cells: 0 } };
