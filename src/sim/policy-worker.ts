@@ -8,7 +8,7 @@ import type { ThreadJob } from './policy-thread.ts';
 
 const job = workerData as ThreadJob;
 try {
-  const result = await runSimulation({ ...job, count: job.calls.length, router: loadSfRouter(PROJECT_ROOT), keepIncidents: false, callsFile: '' });
+  const result = await runSimulation({ ...job, count: job.calls.length, router: loadSfRouter(PROJECT_ROOT), callsFile: '' });
   parentPort?.postMessage({ policies: result.policies });
 } catch (e) {
   parentPort?.postMessage({ error: e instanceof Error ? (e.stack ?? e.message) : String(e) });

@@ -5,7 +5,7 @@ import type { StreamState } from '../core/loaded.ts';
 import { loadConfiguration, unitStatusesOf, type Configuration } from '../config/configuration.ts';
 import { loadVolunteerPolicy } from '../config/volunteer-policy-config.ts';
 import type { VolunteerPolicy } from '../core/volunteer-policy.ts';
-import { quantile, type IncidentIntervals } from '../reports/intervals.ts';
+import type { IncidentIntervals } from '../reports/intervals.ts';
 import { lateGrid } from '../reports/late-grid.ts';
 import type { Router } from '../routing/router.ts';
 import { straightLineEstimator } from '../routing/straight-line.ts';
@@ -18,13 +18,15 @@ import { minutesSaved, slowestCells, volunteerCallFirstHelpMedian } from './recr
 import type { Scenario } from './scenario.ts';
 import type { SimCall } from './sim-calls.ts';
 import { cityCommands, SimFleet } from './sim-fleet.ts';
-import type { Fidelity, PairFigures, PolicyName, PolicyResult, RecruitmentGain, SimResult } from './sim-result.ts';
+import type { PolicyName, PolicyResult, RecruitmentGain, SimResult } from './sim-result.ts';
 import { SimWorld } from './sim-world.ts';
 import { runPoliciesOnThread } from './policy-thread.ts';
 import { TravelCache } from './travel-cache.ts';
 import { fitTravelFactors, NO_FACTORS, type TravelFactors } from './travel-factors.ts';
 import { placeVolunteers, type ExtraVolunteers } from './synthetic-volunteers.ts';
 import { VolunteerSide } from './volunteer-side.ts';
+import { FidelityTally } from './fidelity-tally.ts';
+import { PolicyTally } from './policy-tally.ts';
 
 export interface SimulationInput {
   readonly calls: Iterable<SimCall> | readonly SimCall[];
@@ -34,7 +36,11 @@ export interface SimulationInput {
   readonly seed: number;
   readonly router: Router;
   readonly callsFile: string;
-  /** Keep every real incident's record in the result (default true); the simulated ones are always kept. */
+  /**
+   * Keep every incident's record, real and simulated, in the result (default true). Without them
+   * (a synthetic year) the policies and the real incidents carry their figures as summaries tallied
+   * as the replay went, the same numbers, and recruitment is not measured (it compares incidents).
+   */
   readonly keepIncidents?: boolean;
   /** The turnouts and alarm processing to draw from; needed when `calls` can be read only once. */
   readonly empirical?: EmpiricalTimes;
@@ -70,27 +76,23 @@ interface Shared {
   readonly factors: TravelFactors;
 }
 
-interface Measured {
-  readonly travelS: number | undefined;
-  readonly firstUnitS: number | undefined;
-}
-
-/** One routed incident's first unit, simulated and real, for the fidelity figures (only what they need: a year has many). */
-interface FidelityPair {
-  readonly priority: number;
-  readonly sim: Measured;
-  readonly real: Measured;
-}
-
-const measured = (r: IncidentIntervals): Measured => ({ travelS: r.travelS, firstUnitS: r.firstUnitS });
-
 interface PassResult {
-  readonly runs: { readonly name: PolicyName; readonly run: PolicyRun; readonly world: SimWorld; readonly fleet: SimFleet; readonly volunteers?: VolunteerSide }[];
+  readonly runs: {
+    readonly name: PolicyName;
+    readonly run: PolicyRun;
+    readonly world: SimWorld;
+    readonly fleet: SimFleet;
+    readonly volunteers?: VolunteerSide;
+    /** The run's incidents tallied, when their records are not kept. */
+    readonly tally?: PolicyTally;
+  }[];
   readonly real: IncidentIntervals[];
+  /** The real incidents tallied, when their records are not kept. */
+  readonly realTally?: PolicyTally;
   readonly span: { from: number; to: number };
   /** Calls replayed. */
   readonly count: number;
-  readonly fidelity: FidelityPair[];
+  readonly fidelity: FidelityTally;
 }
 
 /** Replays every call once under each policy, in lockstep: a call is received by every policy's world in turn. */
@@ -112,9 +114,12 @@ async function replayPass(
   const rules = { natures: new Set(config.plans.keys()), volunteerPolicy: s.policy, unitStatuses: unitStatusesOf(config) };
   const road = s.road;
   const straight = straightLineEstimator(config.detourFactor, (t) => config.unitTypes.get(t)?.speedMps ?? 6);
+  const keep = input.keepIncidents !== false;
   const real: IncidentIntervals[] = [];
-  const fidelity: FidelityPair[] = [];
-  const calls: SimCall[] = [];
+  const realTally = keep ? undefined : new PolicyTally(input.scenario.thresholds, input.scenario.grid.cellM);
+  const fidelity = new FidelityTally();
+  /** Calls the routed run has not measured yet, by index: their real intervals are compared as it does. */
+  const open = new Map<number, SimCall>();
   let runs: PassResult['runs'] = [];
   let from = NaN;
   let index = 0;
@@ -123,20 +128,21 @@ async function replayPass(
       from = call.receivedAt;
       runs = await Promise.all(policies.map((name) => setUp(s, name, rules, call.receivedAt - SET_UP_BEFORE_MS, name === 'straight_line' ? straight : road, extra, o, (i, rec) => {
         if (name !== 'routed') return;
-        const r = calls[i]?.real;
-        if (r !== undefined) fidelity.push({ priority: r.priority, sim: measured(rec), real: measured(r) });
-        delete calls[i];
+        const r = open.get(i)?.real;
+        if (r !== undefined) fidelity.add(rec, r);
+        open.delete(i);
       })));
     }
-    if (runs.some((r) => r.name === 'routed')) calls[index] = call;
-    if (input.keepIncidents !== false) real.push(call.real);
+    if (runs.some((r) => r.name === 'routed')) open.set(index, call);
+    if (keep) real.push(call.real);
+    else realTally!.add(call.real);
     if (o.only === undefined || o.only(call)) for (const r of runs) await r.run.receive(call, index);
     index++;
     progress(index);
   }
   for (const r of runs) await r.run.drain();
   const to = Math.max(from, ...runs.map((r) => r.run.lastAt));
-  return { runs, real, span: { from, to }, count: index, fidelity };
+  return { runs, real, ...(realTally ? { realTally } : {}), span: { from, to }, count: index, fidelity };
 }
 
 async function setUp(
@@ -155,6 +161,7 @@ async function setUp(
   let volunteers: VolunteerSide | undefined;
   // The volunteer side schedules on the run, which is made after it: a holder breaks the knot.
   const holder: { run?: PolicyRun } = {};
+  const tally = input.keepIncidents === false ? new PolicyTally(input.scenario.thresholds, input.scenario.grid.cellM) : undefined;
   world.tail.follow((events) => {
     fleet.notice(events);
     volunteers?.notice(events);
@@ -184,12 +191,13 @@ async function setUp(
     ...(name === 'routed_volunteers' && o.chosen ? { chosen: o.chosen } : {}),
     ...(volunteers ? { volunteers } : {}),
     keep: (i, record) => {
-      run.records[i] = record;
+      if (tally) tally.add(record);
+      else run.records[i] = record;
       onKept(i, record);
     },
   });
   holder.run = run;
-  return { name, run, world, fleet, ...(volunteers ? { volunteers } : {}) };
+  return { name, run, world, fleet, ...(volunteers ? { volunteers } : {}), ...(tally ? { tally } : {}) };
 }
 
 function policyResult(name: PolicyName, p: PassResult, input: SimulationInput): PolicyResult {
@@ -203,48 +211,12 @@ function policyResult(name: PolicyName, p: PassResult, input: SimulationInput): 
   return {
     name,
     incidents,
+    ...(r.tally ? { summary: r.tally.summary() } : {}),
     utilisation,
-    grid: lateGrid(incidents, input.scenario.grid.cellM, input.scenario.thresholds.travelS),
+    grid: r.tally ? r.tally.grid() : lateGrid(incidents, input.scenario.grid.cellM, input.scenario.thresholds.travelS),
     volunteers: { alerted: v?.alerted ?? 0, accepted: v?.accepted ?? 0, arrived: v?.arrived ?? 0 },
     shortfalls: r.run.shortfalls,
     rejections: r.world.rejections.summary(),
-  };
-}
-
-const round1 = (x: number) => Math.round(x * 10) / 10;
-
-function figures(pairs: readonly FidelityPair[], name: 'travelS' | 'firstUnitS'): PairFigures {
-  const both = pairs.filter((p) => p.sim[name] !== undefined && p.real[name] !== undefined);
-  const median = (v: number[]) => {
-    const q = quantile([...v].sort((a, b) => a - b), 0.5);
-    return q === null ? null : round1(q);
-  };
-  const errors = both.map((p) => Math.abs(p.sim[name]! - p.real[name]!));
-  const n = errors.length;
-  return {
-    n,
-    simMedianS: median(both.map((p) => p.sim[name]!)),
-    realMedianS: median(both.map((p) => p.real[name]!)),
-    medianAbsErrorS: median(errors),
-    meanAbsErrorS: n === 0 ? null : round1(errors.reduce((a, b) => a + b, 0) / n),
-  };
-}
-
-function fidelityOf(pairs: readonly FidelityPair[]): Fidelity {
-  const travel = figures(pairs, 'travelS');
-  const byPriority: Record<string, { travel: PairFigures; firstUnit: PairFigures }> = {};
-  for (const p of [...new Set(pairs.map((x) => x.priority))].sort((a, b) => a - b)) {
-    const mine = pairs.filter((x) => x.priority === p);
-    byPriority[String(p)] = { travel: figures(mine, 'travelS'), firstUnit: figures(mine, 'firstUnitS') };
-  }
-  return {
-    n: travel.n,
-    simFirstUnitTravelMedianS: travel.simMedianS,
-    realFirstUnitTravelMedianS: travel.realMedianS,
-    firstUnitTravelMedianAbsErrorS: travel.medianAbsErrorS,
-    firstUnitTravelMeanAbsErrorS: travel.meanAbsErrorS,
-    firstUnit: figures(pairs, 'firstUnitS'),
-    byPriority,
   };
 }
 
@@ -278,7 +250,7 @@ export async function runSimulation(input: SimulationInput, onProgress?: (done: 
   const factors = input.travelFactors ?? (readableTwice(input.calls) ? fitTravelFactors(input.calls, road, homesOf(config)).factors : NO_FACTORS);
   const shared: Shared = { config, policy: loadVolunteerPolicy(), empirical, input, road, walk: new TravelCache(input.router.estimator('walk')), factors };
   const wantsRecruitment = scenario.policies.includes('routed_volunteers') && scenario.recruitment.cells > 0 && scenario.recruitment.volunteersPerCell > 0;
-  const canRecruit = wantsRecruitment && readableTwice(input.calls);
+  const canRecruit = wantsRecruitment && readableTwice(input.calls) && input.keepIncidents !== false;
   const passes = 1 + (canRecruit ? scenario.recruitment.cells : 0);
   const total = input.count * passes;
   let pass = 0;
@@ -339,13 +311,16 @@ export async function runSimulation(input: SimulationInput, onProgress?: (done: 
     thresholds: scenario.thresholds,
     span: base.span,
     real: base.real,
+    ...(base.realTally ? { realSummary: base.realTally.summary() } : {}),
     policies,
     recruitment,
     count: base.count,
-    ...(base.runs.some((r) => r.name === 'routed') ? { fidelity: fidelityOf(base.fidelity) } : {}),
+    ...(base.runs.some((r) => r.name === 'routed') ? { fidelity: base.fidelity.fidelity() } : {}),
     travelFactorByPriority: factors,
     model: { ...scenario.model },
-    ...(wantsRecruitment && !canRecruit ? { recruitmentSkipped: 'the calls can be read only once' } : {}),
+    ...(wantsRecruitment && !canRecruit
+      ? { recruitmentSkipped: input.keepIncidents === false ? 'per-incident records not kept' : 'the calls can be read only once' }
+      : {}),
     ...(!wantsRecruitment ? { recruitmentSkipped: 'not asked for (no routed_volunteers, or no cells)' } : {}),
   };
 }

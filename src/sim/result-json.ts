@@ -1,5 +1,5 @@
 import { compliance, distribution, INTERVALS, meanAbsoluteError, valuesOf, type IncidentIntervals, type IntervalName } from '../reports/intervals.ts';
-import type { PolicyResult, SimResult } from './sim-result.ts';
+import type { PolicyResult, PolicySummary, SimResult } from './sim-result.ts';
 
 /** What `--json` holds; the names of its fields are a stable contract (docs in the CLI usage). */
 export function simJson(result: SimResult): unknown {
@@ -26,15 +26,17 @@ export function simJson(result: SimResult): unknown {
     thresholds: t,
     ...(result.model === undefined ? {} : { model: result.model }),
     ...(result.travelFactorByPriority === undefined ? {} : { travelFactorByPriority: result.travelFactorByPriority }),
-    real: { intervals: intervals(real), compliance: compliance(real, t) },
+    real: result.realSummary
+      ? { intervals: result.realSummary.intervals, compliance: result.realSummary.compliance }
+      : { intervals: intervals(real), compliance: compliance(real, t) },
     recruitment: result.recruitment,
     ...(result.recruitmentSkipped === undefined ? {} : { recruitmentSkipped: result.recruitmentSkipped }),
     rejections: result.policies.reduce((n, p) => n + Object.values(p.rejections ?? {}).reduce((m, r) => m + r.count, 0), 0),
   };
 }
 
-function intervals(records: readonly IncidentIntervals[], real?: readonly IncidentIntervals[]): Record<IntervalName, unknown> {
-  const out = {} as Record<IntervalName, unknown>;
+function intervals(records: readonly IncidentIntervals[], real?: readonly IncidentIntervals[]): PolicySummary['intervals'] {
+  const out = {} as Record<IntervalName, PolicySummary['intervals'][IntervalName]>;
   for (const name of INTERVALS) {
     const d = distribution(valuesOf(records, name));
     out[name] = real === undefined || real.length === 0 ? d : { ...d, meanAbsErrorS: meanAbsoluteError(records, real, name).meanAbsErrorS };
@@ -42,22 +44,36 @@ function intervals(records: readonly IncidentIntervals[], real?: readonly Incide
   return out;
 }
 
-function policyJson(p: PolicyResult, real: readonly IncidentIntervals[], t: SimResult['thresholds']): unknown {
+/** A policy's figures: from its records, or as tallied during a replay that kept none (the same numbers). */
+function figuresOf(p: PolicyResult, real: readonly IncidentIntervals[], t: SimResult['thresholds']): PolicySummary {
+  if (p.summary) return p.summary;
   const calls = p.incidents.filter((r) => r.volunteerCall);
-  const help = distribution(valuesOf(calls, 'firstHelpS'));
-  const volunteerFirst = calls.filter((r) => r.firstVolunteerS !== undefined && (r.firstUnitS === undefined || r.firstVolunteerS < r.firstUnitS)).length;
-  const c = compliance(p.incidents, t);
+  return {
+    incidents: p.incidents.length,
+    volunteerCalls: calls.length,
+    volunteerFirst: calls.filter((r) => r.firstVolunteerS !== undefined && (r.firstUnitS === undefined || r.firstVolunteerS < r.firstUnitS)).length,
+    firstHelpVolunteerCalls: distribution(valuesOf(calls, 'firstHelpS')),
+    intervals: intervals(p.incidents, real),
+    compliance: compliance(p.incidents, t),
+  };
+}
+
+function policyJson(p: PolicyResult, real: readonly IncidentIntervals[], t: SimResult['thresholds']): unknown {
+  const f = figuresOf(p, real, t);
+  const help = f.firstHelpVolunteerCalls;
+  const volunteerFirst = f.volunteerFirst;
+  const c = f.compliance;
   const shares = Object.values(p.utilisation).sort((a, b) => a - b);
   const busiest = Object.entries(p.utilisation).sort(([a, x], [b, y]) => y - x || a.localeCompare(b))[0];
   return {
     name: p.name,
     firstHelpMedianS: help.medianS,
     firstHelpP90S: help.p90S,
-    volunteerFirstShare: calls.length === 0 ? 0 : Math.round((volunteerFirst / calls.length) * 10_000) / 10_000,
+    volunteerFirstShare: f.volunteerCalls === 0 ? 0 : Math.round((volunteerFirst / f.volunteerCalls) * 10_000) / 10_000,
     nfpaTravel240Share: c.travel,
-    incidents: p.incidents.length,
-    volunteerCalls: calls.length,
-    intervals: intervals(p.incidents, real),
+    incidents: f.incidents,
+    volunteerCalls: f.volunteerCalls,
+    intervals: f.intervals,
     compliance: c,
     utilisation: {
       units: shares.length,

@@ -1,5 +1,5 @@
 import type { LatLon } from '../core/lat-lon.ts';
-import type { Distribution, IncidentIntervals, NfpaThresholds } from '../reports/intervals.ts';
+import type { Compliance, Distribution, IncidentIntervals, IntervalName, NfpaThresholds } from '../reports/intervals.ts';
 import type { LateCell } from '../reports/late-grid.ts';
 
 /** The dispatch policies a replay compares; names are a stable contract of `--json`. */
@@ -19,10 +19,28 @@ export interface RecruitmentGain {
   readonly firstHelpMedianAfterS: number | null;
 }
 
+/**
+ * A policy's figures for the JSON, tallied as the replay went, when it kept no per-incident record
+ * (`keepIncidents: false`, a synthetic year): the same numbers the records would give.
+ */
+export interface PolicySummary {
+  readonly incidents: number;
+  readonly volunteerCalls: number;
+  /** Volunteer calls where a volunteer arrived before the first unit. */
+  readonly volunteerFirst: number;
+  /** First help over the volunteer calls. */
+  readonly firstHelpVolunteerCalls: Distribution;
+  /** Each interval's distribution, with its mean absolute error against the real incidents when these were kept. */
+  readonly intervals: Readonly<Record<IntervalName, Distribution & { readonly meanAbsErrorS?: number | null }>>;
+  readonly compliance: Compliance;
+}
+
 export interface PolicyResult {
   readonly name: PolicyName;
-  /** Per incident, in receivedAt order. */
+  /** Per incident, in receivedAt order; empty when the replay kept none (see `summary`). */
   readonly incidents: readonly IncidentIntervals[];
+  /** Present when the replay kept no per-incident record: what the JSON gives instead of reading `incidents`. */
+  readonly summary?: PolicySummary;
   /** Busy seconds over the replayed span, per unit id (0..1). */
   readonly utilisation: Readonly<Record<string, number>>;
   readonly grid: readonly LateCell[];
@@ -66,8 +84,10 @@ export interface SimResult {
   readonly thresholds: NfpaThresholds;
   /** First and last receivedAt replayed (epoch ms). */
   readonly span: { readonly from: number; readonly to: number };
-  /** The real incidents, from the data's own timestamps. */
+  /** The real incidents, from the data's own timestamps (empty when the replay kept none: see `realSummary`). */
   readonly real: readonly IncidentIntervals[];
+  /** The real incidents' figures, tallied, when the replay kept no per-incident record. */
+  readonly realSummary?: PolicySummary;
   readonly policies: readonly PolicyResult[];
   /** Under routed_volunteers: the cells where more volunteers would save the most minutes. */
   readonly recruitment: readonly RecruitmentGain[];
