@@ -85,6 +85,15 @@ describe('the distribution chart', () => {
     expect(height(narrow)).toBeGreaterThan(height(wide));
   });
 
+  it('a title too long for the width is drawn narrower to fit inside the chart; a short one keeps its own width', () => {
+    const long = 'Départ\u00a0: part des interventions dans un délai (objectifs 60\u00a0s SAP, 80\u00a0s incendie)';
+    const heading = (svg: string) => /<text x="16" y="24"[^>]*>/.exec(svg)![0];
+    expect(heading(distributionChart(series, { title: long }))).toContain('textLength="688" lengthAdjust="spacingAndGlyphs"');
+    expect(heading(percentilesByAreaChart([], { title: long, width: 480 }))).toContain('textLength="448"');
+    expect(heading(lateMapChart([], { title: long }))).toContain('textLength="688"');
+    expect(heading(distributionChart(series, { title: 'Travel' }))).not.toContain('textLength');
+  });
+
   it('keeps its size bounded however many incidents there are', () => {
     const many = Array.from({ length: 200_000 }, (_, i) => (i * 7919) % 1500);
     const svg = distributionChart([{ label: 'year', values: many }], { title: 'A year', thresholdS: 240 });

@@ -5,7 +5,7 @@
  */
 import { distribution, valuesOf, type IncidentIntervals, type IntervalName } from './intervals.ts';
 import { CHART_TEXT_EN, type ChartText } from './chart-text.ts';
-import { chartId, escapeXml, INK, minSec, px, seriesStyle, svgOpen, tickLabel, timeTicks } from './svg-frame.ts';
+import { chartId, escapeXml, INK, minSec, px, seriesStyle, svgOpen, tickLabel, timeTicks, titleText } from './svg-frame.ts';
 
 export { lateMapChart, type LateMapOptions } from './late-map-chart.ts';
 export { CHART_TEXT_EN, CHART_TEXT_FR, type ChartText } from './chart-text.ts';
@@ -64,7 +64,7 @@ export function distributionChart(series: readonly DistributionSeries[], o: Dist
 
   const desc = tx.distributionDesc(sorted.map((se, i) => ({ label: se.label, ...stats[i]! })), o.thresholdS);
   const parts: string[] = [svgOpen(id, width, height, o.title, desc)];
-  parts.push(`<text x="${left}" y="24" font-size="15" font-weight="600">${escapeXml(o.title)}</text>`);
+  parts.push(titleText(o.title, 16, width - 16));
   // Share grid: quarters, and 90 % drawn darker because NFPA 1710 objectives are met on 90 % of incidents.
   for (const share of [0, 0.25, 0.5, 0.75, 0.9, 1]) {
     const emphasis = share === 0.9;
@@ -166,7 +166,7 @@ export function percentilesByAreaChart(rows: readonly AreaRow[], o: AreaChartOpt
 
   const desc = tx.areasDesc(rows, mainLabel, refLabel, o.thresholdS);
   const parts: string[] = [svgOpen(id, width, height, o.title, desc)];
-  parts.push(`<text x="16" y="24" font-size="15" font-weight="600">${escapeXml(o.title)}</text>`);
+  parts.push(titleText(o.title, 16, width - 16));
 
   // Legend on top, so it is seen before a long list of areas.
   let lx = 16;

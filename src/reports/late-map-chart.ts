@@ -4,7 +4,7 @@
  */
 import type { LateCell } from './late-grid.ts';
 import { CHART_TEXT_EN, type ChartText } from './chart-text.ts';
-import { chartId, escapeXml, INK, minSec, px, svgOpen } from './svg-frame.ts';
+import { chartId, escapeXml, INK, minSec, px, svgOpen, titleText } from './svg-frame.ts';
 
 export interface LateMapOptions {
   readonly title: string;
@@ -69,7 +69,7 @@ export function lateMapChart(cells: readonly LateCell[], o: LateMapOptions): str
 
   const first = cells[0];
   if (!first) {
-    return `${svgOpen(id, WIDTH, 120, o.title, desc)}<text x="16" y="24" font-size="15" font-weight="600">${escapeXml(o.title)}</text><text x="16" y="70" fill="${INK.muted}" font-size="14">${escapeXml(tx.map.nothing)}</text></svg>`;
+    return `${svgOpen(id, WIDTH, 120, o.title, desc)}${titleText(o.title, 16, WIDTH - 16)}<text x="16" y="70" fill="${INK.muted}" font-size="14">${escapeXml(tx.map.nothing)}</text></svg>`;
   }
 
   // The grid's origin and cell size in degrees, recovered from one cell (late-grid lays cells from a fixed origin).
@@ -97,7 +97,7 @@ export function lateMapChart(cells: readonly LateCell[], o: LateMapOptions): str
   const height = Math.max(top + mapH + 16, legendTop + legendH);
 
   const parts: string[] = [svgOpen(id, width, height, o.title, desc)];
-  parts.push(`<text x="16" y="24" font-size="15" font-weight="600">${escapeXml(o.title)}</text>`);
+  parts.push(titleText(o.title, 16, width - 16));
   parts.push(
     `<defs><clipPath id="${id}-clip"><rect x="${px(left)}" y="${top}" width="${px(mapW)}" height="${px(mapH)}"/></clipPath>` +
       `<pattern id="${id}-hatch" width="7" height="7" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><line x1="0" y1="0" x2="0" y2="7" stroke="#1f2933" stroke-width="1.6" stroke-opacity="0.6"/></pattern></defs>`,

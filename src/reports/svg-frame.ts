@@ -50,6 +50,19 @@ export function svgOpen(id: string, width: number, height: number, title: string
   );
 }
 
+/** Average advance of a 15 px semibold system-ui character, generous so that a title estimated to fit does fit. */
+const TITLE_CHAR_PX = 8.6;
+
+/**
+ * A chart's heading, from x to at most `right`: a title estimated longer than that (a long scenario
+ * name, French) is drawn narrower to fit instead of running off the chart's edge.
+ */
+export function titleText(title: string, x: number, right: number): string {
+  const room = right - x;
+  const fit = title.length * TITLE_CHAR_PX > room ? ` textLength="${px(room)}" lengthAdjust="spacingAndGlyphs"` : '';
+  return `<text x="${x}" y="24" font-size="15" font-weight="600"${fit}>${escapeXml(title)}</text>`;
+}
+
 /** Seconds as m:ss ("4:00"); an em dash for nothing. */
 export function minSec(s: number | null | undefined): string {
   if (s === null || s === undefined || !Number.isFinite(s)) return '—';
