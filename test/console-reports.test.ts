@@ -134,6 +134,13 @@ describe('the console Reports page', () => {
     expect(await page.locator('p.period-line').textContent()).toContain('jeudi 5 mars');
     await chartsDrawn(page);
     expect(await page.locator('img[data-chart="chart-travelS"]').getAttribute('alt')).toMatch(/^Trajet du premier engin sur les lieux\u00a0: médiane/);
+    // Inside the charts too: their axes, legends and descriptions.
+    for (const chart of ['chart-travelS', 'chart-turnoutS', 'chart-areas', 'chart-map']) {
+      const src = (await page.locator(`img[data-chart="${chart}"]`).getAttribute('src'))!;
+      const words = decodeURIComponent(src.slice(src.indexOf(',') + 1)).replace(/<[^>]+>/g, ' ');
+      expect(words, chart).toMatch(/médiane|Délai médian/);
+      expect(words, chart).not.toMatch(/share of incidents|median|percentile|Station \d|Travel standard/);
+    }
     await screenshot(page, 'console-reports-fr');
     expect(await seriousAxeViolations(page)).toEqual([]);
     expect(errors).toEqual([]);
