@@ -37,7 +37,10 @@ export interface Incident {
   callerLocation?: { location: LatLon; radiusM: number; locatedAt: string; method: string };
   /** A supervisor's warning to the public (OASIS CAP). */
   publicWarning?: PublicWarning;
+  /** Hand-overs to partner centres (mutual aid), oldest first. */
+  handovers?: HandOver[];
 }
+export interface HandOver { handoverId: string; partnerId: string; status: 'requested' | 'sent' | 'acknowledged' | 'refused'; partnerIncidentId?: string; refusal?: { reason: string } }
 export interface Nature { nature: string; label: string; defaultPriority: number; units: { capability: string; count: number }[]; volunteerRoles: string[] }
 export interface Aed { id: string; location: LatLon; placeName?: string; floor?: string; openNow?: boolean }
 

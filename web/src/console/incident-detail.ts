@@ -109,6 +109,8 @@ export class IncidentDetail {
       h('h2', { id: 'detail-title' }, `${t('priority', { p: i.priority })} ${this.natureLabel(i.nature)}`, h('span', { class: 'status-tag' }, t(`incidentStatus_${i.status}` as ConsoleKey))),
       h('p', { class: 'addr' }, i.address ?? '', ' ', h('small', {}, `${i.id} · ${i.location.lat.toFixed(5)}, ${i.location.lon.toFixed(5)}`)),
       i.callerLocation ? h('p', { class: 'aml-line' }, describeFix(i.callerLocation, t, document.documentElement.lang || 'en'), ' ', h('small', {}, `${i.callerLocation.location.lat.toFixed(5)}, ${i.callerLocation.location.lon.toFixed(5)}`)) : '',
+      ...(i.handovers ?? []).map((x) =>
+        h('p', { class: `handover-line handover-${x.status}`, role: 'status' }, t(`handover_${x.status}` as ConsoleKey, { partner: x.partnerId, theirs: x.partnerIncidentId ?? '', reason: x.refusal?.reason ?? '' }))),
       i.floor || i.access || i.place
         ? h('p', { class: 'notes' }, i.place ? `${t('place')}${t('colon')}${t(`place_${i.place}` as ConsoleKey)}. ` : '', i.floor ? `${t('floor')}${t('colon')}${i.floor}. ` : '', i.access ? `${t('access')}${t('colon')}${i.access}` : '')
         : '',
