@@ -3,6 +3,7 @@ import { ERROR_STATUS, type ErrorCode } from '../src/server/error-status.ts';
 import { CIVIC_CENTER, expectError } from './support/api.ts';
 import {
   DOMAIN_ERROR_CODES,
+  INTEROP_ERROR_CODES,
   errorSuite,
   expectDistinctRequestIds,
   expectProduced,
@@ -213,7 +214,7 @@ describe('API errors of the request: one shape, the right status, never a 5xx', 
 describe('the API error suites together', () => {
   it('produce every error code the API can produce over HTTP, each in one suite only', () => {
     const expected = (Object.keys(ERROR_STATUS) as ErrorCode[]).filter((c) => !(c in UNREACHABLE_OVER_HTTP));
-    const both = [...REQUEST_ERROR_CODES, ...DOMAIN_ERROR_CODES];
+    const both = [...REQUEST_ERROR_CODES, ...DOMAIN_ERROR_CODES, ...INTEROP_ERROR_CODES];
     expect(new Set(both).size).toBe(both.length);
     expect(both.sort()).toEqual(expected.sort());
   });

@@ -61,6 +61,12 @@ export const DOMAIN_ERROR_CODES: readonly ErrorCode[] = [
   'AlertNotAccepted', 'UpgradeRequired', 'PushEndpointNotAllowed', 'UnknownAlarmLevel', 'UnknownCapability', 'EnrolmentCodeInvalid',
 ];
 
+/** The codes test/api-errors-interop.test.ts produces: documents from other systems, the caller's phone location, public warnings, reports. */
+export const INTEROP_ERROR_CODES: readonly ErrorCode[] = [
+  'InvalidDocument', 'XmlDoctypeRefused', 'MalformedXml', 'XmlTooDeep', 'AmlNotRecognised', 'AmlFieldMissing', 'AmlFieldInvalid',
+  'AmlNoPosition', 'InvalidPublicWarning', 'NoPublicWarning', 'InvalidReportPeriod', 'ReportPeriodTooLong',
+];
+
 export const VALID = { location: CIVIC_CENTER, nature: 'medical' } as const;
 
 export interface ErrorSuite {
