@@ -118,13 +118,6 @@ export const ACCESS: Readonly<Record<string, Rule>> = {
 
   // GeoJSON (RFC 7946) for other maps (src/server/routes/interop-geojson.ts): who may read the same
   // things through the API. No caller details or access notes are in them.
-  // OASIS CAP 1.2 (src/server/routes/interop-cap.ts): an incident's alert is a read of the incident;
-  // the feed and the alerts of public warnings are for the public; supervisors issue and withdraw them.
-  'GET /api/incidents/:id/cap': { roles: STAFF_READ, scope: 'incidents:read' },
-  'GET /api/cap/feed': 'public',
-  'GET /api/cap/warnings/:id': 'public',
-  'POST /api/incidents/:id/public-warning': { roles: SUPERVISING },
-  'POST /api/incidents/:id/public-warning/withdraw': { roles: SUPERVISING },
   // EMSI (src/server/routes/interop-emsi.ts): an incident out as a message is a read of the incident;
   // a message in makes or updates an incident, like logging a call.
   'GET /api/incidents/:id/emsi': { roles: STAFF_READ, scope: 'incidents:read' },
@@ -138,6 +131,13 @@ export const ACCESS: Readonly<Record<string, Rule>> = {
   'GET /api/partners': { roles: STAFF_READ },
   'POST /api/incidents/:id/handover': { roles: DISPATCHING },
   'POST /api/partners/:partnerId/incidents': 'public',
+  // OASIS CAP 1.2 (src/server/routes/interop-cap.ts): an incident's alert is a read of the incident;
+  // the feed and the alerts of public warnings are for the public; supervisors issue and withdraw them.
+  'GET /api/incidents/:id/cap': { roles: STAFF_READ, scope: 'incidents:read' },
+  'GET /api/cap/feed': 'public',
+  'GET /api/cap/warnings/:id': 'public',
+  'POST /api/incidents/:id/public-warning': { roles: SUPERVISING },
+  'POST /api/incidents/:id/public-warning/withdraw': { roles: SUPERVISING },
   'GET /api/geojson/incidents': { roles: STAFF_READ, scope: 'incidents:read' },
   'GET /api/geojson/units': { roles: STAFF_READ, scope: 'units:read' },
   'GET /api/geojson/stations': { roles: STAFF_READ, scope: 'units:read' },
