@@ -14,7 +14,10 @@ const XML = { 'content-type': 'application/xml' };
 const TEXT = { 'content-type': 'text/plain' };
 
 describe('API errors at the borders: one shape, the right status, never a 5xx', () => {
-  const { t, seen, call, create } = errorSuite();
+  // A partner centre that never answers (nothing listens on port 9 of loopback): hand-overs to it stay pending.
+  const { t, seen, call, create } = errorSuite({
+    partners: [{ id: 'north', name: 'North centre', url: 'http://127.0.0.1:9/api/partners/us/incidents', format: 'eido', key: 'k'.repeat(32) }],
+  });
   const as = async (role: Parameters<ReturnType<typeof t>['token']>[0], scopes?: Parameters<ReturnType<typeof t>['token']>[1]) => ({
     authorization: `Bearer ${await t().token(role, scopes)}`,
   });
@@ -55,6 +58,15 @@ describe('API errors at the borders: one shape, the right status, never a 5xx', 
   it('reports: 400 InvalidReportPeriod for a period it cannot read, 400 ReportPeriodTooLong past 31 days', async () => {
     expectError(await call('GET', '/api/reports/intervals?period=yesterday'), 400, 'InvalidReportPeriod');
     expectError(await call('GET', '/api/reports/intervals?from=2026-01-01T00:00:00Z&to=2026-03-01T00:00:00Z'), 400, 'ReportPeriodTooLong');
+  });
+
+  it('hand-overs: 404 UnknownPartner, 422 InvalidHandOver for a blank reason, 409 HandOverPending while one is on its way; 401 PartnerSignatureInvalid for an unsigned document', async () => {
+    const id = await create();
+    expectError(await call('POST', `/api/incidents/${id}/handover`, { partnerId: 'south', reason: 'mutual aid' }), 404, 'UnknownPartner');
+    expectError(await call('POST', `/api/incidents/${id}/handover`, { partnerId: 'north', reason: '   ' }), 422, 'InvalidHandOver');
+    expect((await call('POST', `/api/incidents/${id}/handover`, { partnerId: 'north', reason: 'mutual aid' })).status).toBe(202);
+    expectError(await call('POST', `/api/incidents/${id}/handover`, { partnerId: 'north', reason: 'again' }), 409, 'HandOverPending');
+    expectError(await call('POST', '/api/partners/north/incidents', { eidoVersion: '1.0' }, { authorization: '' }), 401, 'PartnerSignatureInvalid');
   });
 
   it('every response carries a distinct x-request-id, errors included', () => {

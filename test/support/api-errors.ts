@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect } from 'vitest';
 import { ERROR_STATUS, type ErrorCode } from '../../src/server/error-status.ts';
+import type { Partner } from '../../src/config/partners-config.ts';
 import { ManualClock } from '../../src/time/clock.ts';
 import { CIVIC_CENTER } from './api.ts';
 import { startTestServer, type TestResponse, type TestServer } from './server.ts';
@@ -64,7 +65,8 @@ export const DOMAIN_ERROR_CODES: readonly ErrorCode[] = [
 /** The codes test/api-errors-interop.test.ts produces: documents from other systems, the caller's phone location, public warnings, reports. */
 export const INTEROP_ERROR_CODES: readonly ErrorCode[] = [
   'InvalidDocument', 'XmlDoctypeRefused', 'MalformedXml', 'XmlTooDeep', 'AmlNotRecognised', 'AmlFieldMissing', 'AmlFieldInvalid',
-  'AmlNoPosition', 'InvalidPublicWarning', 'NoPublicWarning', 'InvalidReportPeriod', 'ReportPeriodTooLong',
+  'AmlNoPosition', 'InvalidPublicWarning', 'NoPublicWarning', 'InvalidReportPeriod', 'ReportPeriodTooLong', 'UnknownPartner',
+  'InvalidHandOver', 'HandOverPending', 'PartnerSignatureInvalid',
 ];
 
 export const VALID = { location: CIVIC_CENTER, nature: 'medical' } as const;
@@ -82,7 +84,7 @@ export interface ErrorSuite {
 }
 
 /** Starts a server for the suite of the describe block it is called in, and stops it after. */
-export function errorSuite(): ErrorSuite {
+export function errorSuite(options: { partners?: readonly Partner[] } = {}): ErrorSuite {
   const clock = new ManualClock();
   let server: TestServer | undefined;
   const t = () => server!;
@@ -98,7 +100,7 @@ export function errorSuite(): ErrorSuite {
     return res.body.id as string;
   };
   beforeAll(async () => {
-    server = await startTestServer({ clock });
+    server = await startTestServer({ clock, ...options });
   });
   afterAll(async () => {
     await server?.close();

@@ -8,6 +8,7 @@ import { buildServer } from '../../src/server/app.ts';
 import type { Role, Scope } from '../../src/core/roles.ts';
 import type { Clock } from '../../src/time/clock.ts';
 import type { AccountsOptions } from '../../src/accounts/accounts.ts';
+import type { Partner } from '../../src/config/partners-config.ts';
 
 export interface TestServer {
   readonly base: string;
@@ -41,7 +42,14 @@ export interface TestResponse {
  * an existing data dir, which is always SQLite.
  */
 export async function startTestServer(
-  options: { clock?: Clock; dataDir?: string; demoVolunteers?: boolean | number; store?: 'memory' | 'sqlite'; accounts?: AccountsOptions } = {},
+  options: {
+    clock?: Clock;
+    dataDir?: string;
+    demoVolunteers?: boolean | number;
+    store?: 'memory' | 'sqlite';
+    accounts?: AccountsOptions;
+    partners?: readonly Partner[];
+  } = {},
 ): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'samaritan-test-'));
   const inMemory = (options.store ?? (options.dataDir === undefined ? 'memory' : 'sqlite')) === 'memory';
@@ -51,6 +59,7 @@ export async function startTestServer(
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.demoVolunteers === undefined ? {} : { demoVolunteers: options.demoVolunteers }),
     ...(options.accounts ? { accounts: options.accounts } : {}),
+    ...(options.partners ? { partners: options.partners } : {}),
   });
   const server = await buildServer(app, { logger: false });
   const address = await server.listen({ port: 0, host: '127.0.0.1' });
