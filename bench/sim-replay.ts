@@ -14,8 +14,9 @@
 // the 5 slowest cells).
 // The year (BENCH_SIM_YEAR calls, 500,000 by default) runs in a child process, alone, so its peak
 // memory is its own: first only drawing the calls (the floor), then the replay (routed policy,
-// recruitment off, no real incidents kept). Peak RSS is sampled, and read from getrusage and from
-// /usr/bin/time -v when there is one.
+// recruitment off, no per-incident record kept: the figures are tallied as it goes; travel factors
+// fitted on the four days). Peak RSS is sampled, and read from getrusage and from /usr/bin/time -v
+// when there is one; the heap still in use after a full collection at the end is what it keeps.
 //
 // Knobs (environment): BENCH_SIM_ROUNDS (2; --quick 1), BENCH_SIM_YEAR (500000; --quick 20000; 0
 // skips the year), BENCH_SIM_YEAR_POLICIES (routed; a comma list of straight_line, routed,
@@ -128,11 +129,15 @@ interface YearFigures {
   readonly peakSampledRssMb: number;
   readonly maxRssMb: number;
   readonly timeMaxRssMb?: number;
+  /** The child's CPU seconds (user + system), loading included. */
+  readonly cpuS?: number;
+  /** Heap in use after a full collection at the end of the replay, its result still held. */
+  readonly heapKeptMb?: number;
 }
 
 /** Runs the year's child, showing its progress; its figures, or undefined when it failed. */
 function yearChild(mode: 'generate' | 'replay'): Promise<YearFigures | undefined> {
-  const args = ['--import', 'tsx', 'bench/support/sim-year.ts', '--mode', mode, '--count', String(YEAR), '--policies', YEAR_POLICIES.join(','), '--seed', String(SEED)];
+  const args = ['--expose-gc', '--import', 'tsx', 'bench/support/sim-year.ts', '--mode', mode, '--count', String(YEAR), '--policies', YEAR_POLICIES.join(','), '--seed', String(SEED)];
   const withTime = existsSync(TIME_V);
   const child = withTime ? spawn(TIME_V, ['-v', process.execPath, ...args], { cwd: ROOT }) : spawn(process.execPath, args, { cwd: ROOT });
   let out = '';
@@ -168,15 +173,17 @@ if (YEAR > 0) {
   for (const f of rows) if (f.incidents !== YEAR) problems.push(`year ${f.mode}: ${f.incidents} incidents of ${YEAR}`);
   console.log(
     table(
-      ['year', 'incidents', 'wall s', 'incidents/s', 'peak rss sampled MB', 'max rss (getrusage) MB', 'max rss (time -v) MB'],
+      ['year', 'incidents', 'wall s', 'cpu s', 'incidents/s', 'peak rss sampled MB', 'max rss (getrusage) MB', 'max rss (time -v) MB', 'heap kept MB'],
       rows.map((f) => [
         f.mode === 'generate' ? 'draw the calls only (baseline)' : `replay (${YEAR_POLICIES.join(', ')})`,
         f.incidents.toLocaleString('en-US'),
         s(f.wallMs),
+        f.cpuS?.toFixed(1) ?? '-',
         (f.incidents / (f.wallMs / 1000)).toFixed(0),
         f.peakSampledRssMb.toFixed(1),
         f.maxRssMb.toFixed(1),
         f.timeMaxRssMb?.toFixed(1) ?? '-',
+        f.heapKeptMb?.toFixed(1) ?? '-',
       ]),
     ),
   );

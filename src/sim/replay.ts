@@ -221,7 +221,7 @@ function policyResult(name: PolicyName, p: PassResult, input: SimulationInput): 
 }
 
 /** Each real unit's own station, as `samaritan serve` commissions the fleet (the scenario's changes aside). */
-function homesOf(config: Configuration): Map<string, LatLon> {
+export function homesOf(config: Configuration): Map<string, LatLon> {
   const stations = new Map<string, LatLon>();
   const homes = new Map<string, LatLon>();
   for (const c of demoCityCommands(config, 0)) {
