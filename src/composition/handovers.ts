@@ -2,9 +2,8 @@ import type { HandOverState } from '../core/handover-terms.ts';
 import type { IncidentId } from '../core/ids.ts';
 import type { StreamState } from '../core/loaded.ts';
 import { incidentStream } from '../core/streams.ts';
-import type { UnitState } from '../core/unit.ts';
 import type { Partner } from '../config/partners-config.ts';
-import { toEido, type EidoCentre } from '../interop/eido/to-eido.ts';
+import type { EidoCentre } from '../interop/eido/to-eido.ts';
 import { emsiToXml } from '../interop/emsi/emsi-xml.ts';
 import { toEmsi } from '../interop/emsi/to-emsi.ts';
 import type { LogTail } from '../log/log-tail.ts';
@@ -13,7 +12,8 @@ import type { Queries } from '../read-models/queries.ts';
 import { HandOverSender, type HandOverDocument } from '../reactors/handover-sender.ts';
 import type { EventStore } from '../store/event-store.ts';
 import type { Clock } from '../time/clock.ts';
-import { DEMO_TIME_ZONE, utcOffsetMinAt } from '../time/time-zone.ts';
+import { DEMO_TIME_ZONE } from '../time/time-zone.ts';
+import { assignedUnits, currentEido } from './incident-eido.ts';
 
 /** Retry timings of hand-overs (tests shorten them). */
 export interface HandOverOptions {
@@ -51,29 +51,19 @@ export function createHandOvers(
 ): HandOvers {
   const partners = new Map(d.partners.map((p) => [p.id, p]));
   const centre = ourCentre();
-  const unitsOf = async (ids: readonly string[]) => {
-    const units = new Map<string, UnitState>();
-    for (const id of ids) {
-      const u = await d.queries.unit(id);
-      if (u !== undefined) units.set(id, u);
-    }
-    return units;
-  };
   const render = async (h: HandOverState): Promise<HandOverDocument | undefined> => {
+    if (h.format === 'eido') {
+      const doc = await currentEido(d, h.incidentId, centre);
+      return doc === undefined ? undefined : { contentType: 'application/json', body: JSON.stringify(doc) };
+    }
     const stream = incidentStream(h.incidentId as IncidentId);
     const snap = (await d.store.load([stream])).get(stream);
     const incident = await d.queries.incident(h.incidentId);
     if (snap === undefined || incident === undefined) return undefined;
-    const units = await unitsOf(Object.keys(incident.assignments));
-    if (h.format === 'emsi') {
-      const now = new Date(d.time.now()).toISOString();
-      const message = toEmsi(incident, { ...centre.emsi, messageId: `${incident.id}@${snap.version}`, now, units });
-      return { contentType: 'application/xml; charset=utf-8', body: emsiToXml(message) };
-    }
-    const timeline = await d.store.readIncidentTimeline(h.incidentId);
-    const last = timeline.reduce((t, e) => Math.max(t, Date.parse(e.at)), Date.parse(incident.statusChangedAt));
-    const doc = toEido({ incident, version: snap.version, lastUpdatedAt: last, units, centre: centre.eido, utcOffsetMinAt: (t) => utcOffsetMinAt(centre.timeZone, t) });
-    return { contentType: 'application/json', body: JSON.stringify(doc) };
+    const units = await assignedUnits(d.queries, Object.keys(incident.assignments));
+    const now = new Date(d.time.now()).toISOString();
+    const message = toEmsi(incident, { ...centre.emsi, messageId: `${incident.id}@${snap.version}`, now, units });
+    return { contentType: 'application/xml; charset=utf-8', body: emsiToXml(message) };
   };
   const sender = new HandOverSender({
     store: d.store,

@@ -32,6 +32,9 @@ import { StorageUnavailable } from '../store/storage-unavailable.ts';
 import { DataDirUnusable, secureDataDir } from './data-dir.ts';
 import { createHandOvers, type HandOverOptions, type HandOvers } from './handovers.ts';
 import { loadPartners, type Partner } from '../config/partners-config.ts';
+import { loadWebhooks, type WebhookSubscriber } from '../config/webhooks-config.ts';
+import type { WebhookSender } from '../reactors/webhook-sender.ts';
+import { createWebhooks, type WebhookOptions } from './webhooks.ts';
 
 export interface SamaritanOptions {
   readonly dataDir: string;
@@ -61,6 +64,10 @@ export interface SamaritanOptions {
   readonly partners?: readonly Partner[];
   /** Retry timings of hand-overs to partners. */
   readonly handovers?: HandOverOptions;
+  /** Integration webhook subscribers (default: config/webhooks.json, or SAMARITAN_WEBHOOKS_FILE). */
+  readonly webhooks?: readonly WebhookSubscriber[];
+  /** Retry timings of the webhooks. */
+  readonly webhookOptions?: WebhookOptions;
 }
 
 /** The running product without its HTTP edge: store, command path, live positions and configuration. */
@@ -99,6 +106,8 @@ export interface Samaritan {
   readonly responders: Responders;
   /** Partner centres, and the sender of the incidents handed over to them. */
   readonly handovers: HandOvers;
+  /** The integration webhooks: every event, and EIDO on incident changes, to the configured subscribers. */
+  readonly webhooks: WebhookSender;
   /** Whether the store can commit a write now (GET /readyz); turns true by itself when the disk recovers. */
   writable(): Promise<boolean>;
   close(): Promise<void>;
@@ -209,6 +218,10 @@ export async function openSamaritan(options: SamaritanOptions): Promise<Samarita
     options.responders,
   );
   const handovers = createHandOvers({ store, writer, tail, queries, time, partners: options.partners ?? loadPartners() }, options.handovers);
+  const webhooks = createWebhooks(
+    { store, outbox: tables.outbox, tail, queries, time, subscribers: options.webhooks ?? loadWebhooks() },
+    options.webhookOptions,
+  );
   const app: Samaritan = {
     config,
     store,
@@ -229,11 +242,13 @@ export async function openSamaritan(options: SamaritanOptions): Promise<Samarita
     ...(registry.demoVolunteers ? { demoVolunteers: registry.demoVolunteers } : {}),
     responders,
     handovers,
+    webhooks,
     writable: () => tables.writable(),
     close: async () => {
       closing = true;
       stopWatching();
       await handovers.sender.close();
+      await webhooks.close();
       await responders.close();
       await travelWorker?.close();
       registry.close();
@@ -244,6 +259,7 @@ export async function openSamaritan(options: SamaritanOptions): Promise<Samarita
     await travelWorker?.started;
     await responders.start();
     await handovers.sender.start();
+    await webhooks.start();
   }
   return app;
 }

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { HANDOVER_FORMATS, type HandOverFormat } from '../core/handover-terms.ts';
 import { PROJECT_ROOT } from './configuration.ts';
+import { MIN_SIGNING_KEY_LENGTH, signingKeyOf } from './signing-key.ts';
 
 /**
  * A partner centre for mutual aid: where hand-overs to it go (`url`, the partner's
@@ -15,11 +16,10 @@ export interface Partner {
   readonly key: string;
 }
 
-/** The shortest signing key taken: 32 characters (HMAC-SHA256 gains nothing from less entropy). */
-export const MIN_PARTNER_KEY_LENGTH = 32;
+/** The shortest signing key taken. */
+export const MIN_PARTNER_KEY_LENGTH = MIN_SIGNING_KEY_LENGTH;
 
 const ID = /^[a-z0-9][a-z0-9_.-]{0,63}$/;
-const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
 
 function fail(file: string, what: string): never {
   throw new Error(`${file}: ${what}`);
@@ -47,12 +47,7 @@ export function parsePartners(raw: unknown, env: Readonly<Record<string, string 
     if (typeof format !== 'string' || !(HANDOVER_FORMATS as readonly string[]).includes(format)) {
       fail(file, `${id}.format must be one of ${HANDOVER_FORMATS.join(', ')}`);
     }
-    if ('key' in o) fail(file, `${id}.key: a signing key never goes in the file; name its environment variable in keyEnv`);
-    const keyEnv = o['keyEnv'];
-    if (typeof keyEnv !== 'string' || !ENV_NAME.test(keyEnv)) fail(file, `${id}.keyEnv must name an environment variable (A-Z, 0-9, _)`);
-    const key = env[keyEnv];
-    if (key === undefined || key === '') fail(file, `${id}: the environment variable ${keyEnv} (its signing key) is not set`);
-    if (key.length < MIN_PARTNER_KEY_LENGTH) fail(file, `${id}: the key in ${keyEnv} must be at least ${MIN_PARTNER_KEY_LENGTH} characters`);
+    const key = signingKeyOf(id, o, env, (what) => fail(file, what));
     return { id, name: name.trim(), url, format: format as HandOverFormat, key };
   });
 }

@@ -5,7 +5,7 @@ import type { HandOverState } from '../core/handover-terms.ts';
 import { epochMs, type IncidentId } from '../core/ids.ts';
 import type { StreamState } from '../core/loaded.ts';
 import { incidentStream } from '../core/streams.ts';
-import { signWebhook, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../alerting/webhook.ts';
+import { postSigned, retryLater } from '../alerting/signed-post.ts';
 import type { Partner } from '../config/partners-config.ts';
 import type { Writer } from '../log/writer.ts';
 import type { EventStore } from '../store/event-store.ts';
@@ -168,27 +168,17 @@ export class HandOverSender {
       return { kind: 'retry', why: `the document could not be made: ${failureText(e)}` };
     }
     if (doc === undefined) return { kind: 'refused', status: 0, reason: `incident ${h.incidentId} is gone` };
-    const timestamp = String(Math.floor(this.d.time.now() / 1000));
-    let res: Response;
-    try {
-      res = await fetch(partner.url, {
-        method: 'POST',
-        headers: {
-          'content-type': doc.contentType,
-          accept: 'application/json',
-          [TIMESTAMP_HEADER]: timestamp,
-          [SIGNATURE_HEADER]: signWebhook(partner.key, timestamp, doc.body),
-          [DELIVERY_HEADER]: h.handoverId,
-        },
-        body: doc.body,
-        signal: AbortSignal.timeout(this.d.timeoutMs ?? 10_000),
-      });
-    } catch (e) {
-      const cause = (e as { cause?: { code?: string } }).cause?.code;
-      return { kind: 'retry', why: `${partner.url}: ${cause ?? (e as Error).message}` };
-    }
-    const text = await res.text().catch(() => '');
-    const answer = parseJson(text);
+    const sent = await postSigned(partner.url, {
+      contentType: doc.contentType,
+      body: doc.body,
+      key: partner.key,
+      now: this.d.time.now(),
+      timeoutMs: this.d.timeoutMs ?? 10_000,
+      headers: { accept: 'application/json', [DELIVERY_HEADER]: h.handoverId },
+    });
+    if (sent.kind === 'unreachable') return { kind: 'retry', why: sent.why };
+    const res = sent;
+    const answer = parseJson(sent.text);
     if (res.status >= 200 && res.status < 300) {
       const ack = answer as { acknowledged?: unknown; incidentId?: unknown } | undefined;
       return {
@@ -197,7 +187,7 @@ export class HandOverSender {
         ...(typeof ack?.incidentId === 'string' ? { partnerIncidentId: ack.incidentId } : {}),
       };
     }
-    if (res.status === 408 || res.status === 429 || res.status >= 500) return { kind: 'retry', why: `${partner.url} answered ${res.status}` };
+    if (retryLater(res.status)) return { kind: 'retry', why: `${partner.url} answered ${res.status}` };
     const error = (answer as { error?: { code?: unknown; message?: unknown; details?: { errors?: unknown } } } | undefined)?.error;
     const errors = Array.isArray(error?.details?.errors)
       ? (error.details.errors as unknown[])

@@ -68,6 +68,13 @@ export interface OutboxStore {
   /** The seq of the last log event turned into messages; undefined for a new queue. */
   cursor(): Promise<number | undefined>;
   /**
+   * The seq up to which another follower of the log (an integration webhook, by its name) has done
+   * its work; undefined before its first move.
+   */
+  followerCursor(name: string): Promise<number | undefined>;
+  /** Moves that follower's cursor: derived state, kept like the queue's own cursor. */
+  moveFollowerCursor(name: string, seq: number): Promise<void>;
+  /**
    * Adds messages (a message already made from the same seq for the same volunteer is not added
    * twice), records the alert positions, and moves the cursor, in one transaction. Returns how
    * many messages were added.

@@ -9,6 +9,8 @@ import type { Role, Scope } from '../../src/core/roles.ts';
 import type { Clock } from '../../src/time/clock.ts';
 import type { AccountsOptions } from '../../src/accounts/accounts.ts';
 import type { Partner } from '../../src/config/partners-config.ts';
+import type { WebhookSubscriber } from '../../src/config/webhooks-config.ts';
+import type { WebhookOptions } from '../../src/composition/webhooks.ts';
 
 export interface TestServer {
   readonly base: string;
@@ -49,6 +51,8 @@ export async function startTestServer(
     store?: 'memory' | 'sqlite';
     accounts?: AccountsOptions;
     partners?: readonly Partner[];
+    webhooks?: readonly WebhookSubscriber[];
+    webhookOptions?: WebhookOptions;
   } = {},
 ): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'samaritan-test-'));
@@ -60,6 +64,8 @@ export async function startTestServer(
     ...(options.demoVolunteers === undefined ? {} : { demoVolunteers: options.demoVolunteers }),
     ...(options.accounts ? { accounts: options.accounts } : {}),
     ...(options.partners ? { partners: options.partners } : {}),
+    ...(options.webhooks ? { webhooks: options.webhooks } : {}),
+    ...(options.webhookOptions ? { webhookOptions: options.webhookOptions } : {}),
   });
   const server = await buildServer(app, { logger: false });
   const address = await server.listen({ port: 0, host: '127.0.0.1' });

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { StoredEvent } from '../../core/events.ts';
 import { visibleTo } from '../../read-models/event-visibility.ts';
+import { publicEvent } from '../../read-models/public-event.ts';
 import { principalOf } from '../auth.ts';
 import type { RouteDeps } from '../route-deps.ts';
 import { EventsQuery } from '../schemas.ts';
@@ -38,17 +39,7 @@ export const eventRoutes =
           if (page.length < size) break;
         }
         return {
-          events: events.map((e) => ({
-            seq: e.seq,
-            type: e.type,
-            at: e.at,
-            stream: e.stream,
-            version: e.version,
-            recordedAt: e.recordedAt,
-            actor: e.actor,
-            ...(e.requestId === undefined ? {} : { requestId: e.requestId }),
-            data: e.data,
-          })),
+          events: events.map(publicEvent),
           next,
           head: await app.store.headSeq(),
         };

@@ -227,5 +227,17 @@ export function outboxRules(h: Harness): void {
       // The erased rows are still purged when their retention ends.
       expect(await h.store.outbox.purgeAlertPositions(9000)).toBe(3);
     });
+
+    it('each follower of the log has a cursor of its own, apart from the queue’s, moved only by its own name', async () => {
+      expect(await h.store.outbox.followerCursor('webhook:a')).toBeUndefined();
+      await h.store.outbox.moveFollowerCursor('webhook:a', 7);
+      await h.store.outbox.moveFollowerCursor('webhook:b', 3);
+      await h.store.outbox.moveFollowerCursor('webhook:a', 9);
+      expect(await h.store.outbox.followerCursor('webhook:a')).toBe(9);
+      expect(await h.store.outbox.followerCursor('webhook:b')).toBe(3);
+      expect(await h.store.outbox.cursor()).toBeUndefined();
+      await h.store.outbox.enqueue([], 5, 1000);
+      expect(await h.store.outbox.followerCursor('webhook:a')).toBe(9);
+    });
   });
 }

@@ -116,6 +116,7 @@ export class MemoryOutbox implements OutboxStore {
   private readonly pending = new Set<number>();
   private readonly byVolunteer = new Map<string, number[]>();
   private cursorSeq: number | undefined;
+  private readonly followers = new Map<string, number>();
   private readonly receipts = new Map<string, Receipt>();
   private readonly positions = new Map<string, PositionRow>();
 
@@ -146,6 +147,16 @@ export class MemoryOutbox implements OutboxStore {
   async cursor(): Promise<number | undefined> {
     this.gate.check();
     return this.cursorSeq;
+  }
+
+  async followerCursor(name: string): Promise<number | undefined> {
+    this.gate.check();
+    return this.followers.get(name);
+  }
+
+  async moveFollowerCursor(name: string, seq: number): Promise<void> {
+    this.gate.check();
+    this.followers.set(name, seq);
   }
 
   async enqueue(

@@ -195,6 +195,16 @@ export class SqliteOutbox implements OutboxStore {
     return Promise.resolve(v === undefined ? undefined : Number(v));
   }
 
+  followerCursor(name: string): Promise<number | undefined> {
+    const v = this.q.metaGet.get(`follower:${name}`)?.value;
+    return Promise.resolve(v === undefined ? undefined : Number(v));
+  }
+
+  moveFollowerCursor(name: string, seq: number): Promise<void> {
+    this.derived(() => this.q.metaPut.run(`follower:${name}`, String(seq)));
+    return Promise.resolve();
+  }
+
   enqueue(messages: readonly NewMessage[], cursor: number, now: number, positions: readonly AlertPosition[] = []): Promise<number> {
     const added = this.derived(() => {
       let n = 0;
