@@ -1,6 +1,7 @@
 import type { IncidentOrigin } from '../core/commands.ts';
 import type { IncidentDetails } from '../core/events.ts';
 import { epochMs } from '../core/ids.ts';
+import { reject } from '../core/rejection.ts';
 import type { Samaritan } from '../composition/samaritan.ts';
 import type { Outcome, WriteContext } from '../log/writer.ts';
 import { findIncidentByOrigin } from '../read-models/incident-origins.ts';
@@ -19,7 +20,7 @@ export type TakeIn =
   | { readonly ok: false; readonly outcome: Exclude<Outcome, { ok: true }> };
 
 /**
- * Takes a document in through the writer, idempotent by its origin: a new incident, or the one made
+ * Takes a document in through the writer (POST /api/eido, POST /api/emsi, a partner's hand-over), idempotent by its origin: a new incident, or the one made
  * from the same (source, externalId) updated or left as it is. Never refused for its place: an
  * import outside the service area is taken and marked.
  */
@@ -32,11 +33,12 @@ export async function takeInDocument(app: Samaritan, doc: DocumentIncident, ctx:
       if (Object.keys(changes).length === 0) return { ok: true, incidentId: s.id, created: false, changed: false, outsideServiceArea: s.outsideServiceArea === true };
       const outcome = await app.writer.execute({ type: 'UpdateIncident', now: epochMs(app.clock()), incidentId: s.id, changes, outsideServiceArea: 'accept' }, ctx);
       if (!outcome.ok) return { ok: false, outcome };
-      const outside = outcome.events?.some((e) => e.type === 'IncidentDetailsUpdated' && e.data.outsideServiceArea === true) ?? false;
-      return { ok: true, incidentId: s.id, created: false, changed: true, outsideServiceArea: outside || s.outsideServiceArea === true };
+      // The incident as the update left it: a document may move it back inside the area.
+      const now = await app.queries.incident(s.id);
+      return { ok: true, incidentId: s.id, created: false, changed: true, outsideServiceArea: now?.outsideServiceArea === true };
     }
     if (lookup.freeId === undefined) {
-      return { ok: false, outcome: { ok: false, code: 'IncidentAlreadyExists', message: 'Every id this document may take is held by another document', details: {} } };
+      return { ok: false, outcome: reject('IncidentAlreadyExists', 'Every id this document may take is held by another document') };
     }
     const outcome = await app.writer.execute({ type: 'ReceiveIncident', now: epochMs(app.clock()), incidentId: lookup.freeId, details: doc.details, origin: doc.origin }, ctx);
     // The same document delivered twice at once: the other delivery made it; look again.
@@ -45,5 +47,5 @@ export async function takeInDocument(app: Samaritan, doc: DocumentIncident, ctx:
     const outside = outcome.events?.some((e) => e.type === 'IncidentReceived' && e.data.outsideServiceArea === true) ?? false;
     return { ok: true, incidentId: lookup.freeId, created: true, changed: true, outsideServiceArea: outside };
   }
-  return { ok: false, outcome: { ok: false, code: 'IncidentAlreadyExists', message: 'The document was being taken in by another request; send it again', details: {} } };
+  return { ok: false, outcome: reject('IncidentAlreadyExists', 'The document was being taken in by another request; send it again') };
 }

@@ -5,21 +5,17 @@ import { HANDOVER_REASON_MAX } from '../../core/handover-terms.ts';
 import { epochMs } from '../../core/ids.ts';
 import type { Partner } from '../../config/partners-config.ts';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../../alerting/webhook.ts';
-import type { EidoDocument } from '../../interop/eido/eido-types.ts';
 import { EidoValidation } from '../../interop/eido/eido-validation.ts';
-import { eidoChanges, eidoDetails, fromEido } from '../../interop/eido/from-eido.ts';
-import { validateEmsi } from '../../interop/emsi/emsi-schema.ts';
-import { emsiFromXml } from '../../interop/emsi/emsi-xml.ts';
-import { changedDetails, fromEmsi } from '../../interop/emsi/from-emsi.ts';
 import { DELIVERY_HEADER } from '../../reactors/handover-sender.ts';
+import { emsiMessageOf, readEidoDocument, readEmsiMessage } from '../document-readers.ts';
 import { sendError } from '../error-handler.ts';
 import { HttpError } from '../error-status.ts';
 import { failed } from '../outcome.ts';
 import type { RouteDeps } from '../route-deps.ts';
 import { IdParams } from '../schemas.ts';
-import { takeInDocument, type DocumentIncident } from '../take-in-document.ts';
+import { takeInDocument } from '../take-in-document.ts';
 import { writeContext } from '../write-context.ts';
-import { MAX_XML_BODY_BYTES, xmlRefusalError } from '../xml-body.ts';
+import { MAX_XML_BODY_BYTES } from '../xml-body.ts';
 
 const tags = ['handover'];
 
@@ -135,7 +131,12 @@ export const handOverRoutes =
           if (!partnerSigned(partner, req.headers[TIMESTAMP_HEADER], req.headers[SIGNATURE_HEADER], body, nowS) || partner === undefined) throw badSignature();
           const xml = /\bxml\b/.test(req.headers['content-type'] ?? '');
           // The format is the one the partner writes, which need not be the one it reads from us.
-          const doc = !xml && isEido(body) ? await readEido(body, validation) : readEmsi(body, xml);
+          const json = xml ? undefined : parseJson(body);
+          const doc = xml
+            ? readEmsiMessage(emsiMessageOf(body))
+            : isEido(json)
+              ? await readEidoDocument(json, validation, (nature) => app.config.plans.get(nature)?.defaultPriority ?? 2)
+              : readEmsiMessage(emsiMessageOf(json));
           const origin = { source: `partner:${partner.id}`, externalId: doc.origin.externalId };
           const taken = await takeInDocument(app, { ...doc, origin }, { actor: { kind: 'system', id: `partner:${partner.id}` }, requestId: req.id });
           if (!taken.ok) {
@@ -161,9 +162,6 @@ export const handOverRoutes =
     await server.register(intakePlugin);
   };
 
-const invalid = (standard: string, errors: readonly { path: string; message: string }[]): HttpError =>
-  new HttpError('InvalidDocument', `The ${standard} document is not valid: ${errors.length} error(s)`, { errors });
-
 function parseJson(body: Buffer): unknown {
   try {
     return JSON.parse(body.toString('utf8')) as unknown;
@@ -173,40 +171,6 @@ function parseJson(body: Buffer): unknown {
 }
 
 /** An EIDO document names its version at the root; anything else in JSON is read as EMSI. */
-function isEido(body: Buffer): boolean {
-  const json = parseJson(body);
+function isEido(json: unknown): boolean {
   return typeof json === 'object' && json !== null && !Array.isArray(json) && ('eidoVersion' in json || '$id' in json);
-}
-
-async function readEido(body: Buffer, validation: EidoValidation): Promise<DocumentIncident> {
-  const json = parseJson(body);
-  const errors = await validation.check(json);
-  if (errors !== undefined) throw invalid('EIDO', errors);
-  const read = fromEido(json as EidoDocument);
-  if (!read.ok) {
-    if (read.code === 'InvalidDocument') throw invalid('EIDO', read.errors);
-    throw new HttpError(read.code, read.message, { path: read.path });
-  }
-  // EIDO carries no priority of ours: a new incident takes the nature's default, as POST /api/eido does.
-  return { origin: read.origin, details: eidoDetails(read, 2), changes: (current) => eidoChanges(current, read) };
-}
-
-function readEmsi(body: Buffer, xml: boolean): DocumentIncident {
-  let message: Record<string, unknown>;
-  if (xml) {
-    const read = emsiFromXml(body, MAX_XML_BODY_BYTES);
-    if (!read.ok) throw read.code === 'InvalidDocument' ? invalid('EMSI', read.errors) : xmlRefusalError(read);
-    message = read.message;
-  } else {
-    const json = parseJson(body);
-    if (typeof json !== 'object' || json === null || Array.isArray(json)) throw invalid('EMSI', [{ path: '/', message: 'must be an object' }]);
-    const wrapped = json as Record<string, unknown>;
-    message = Object.keys(wrapped).length === 1 && 'emsi' in wrapped ? (wrapped['emsi'] as Record<string, unknown>) : wrapped;
-  }
-  const errors = validateEmsi(message);
-  if (errors.length > 0) throw invalid('EMSI', errors);
-  const read = fromEmsi(message);
-  if (!read.ok) throw invalid('EMSI', read.errors);
-  const doc = read.value;
-  return { origin: doc.origin, details: doc.details, changes: (current) => changedDetails(current, doc.details) };
 }

@@ -1,21 +1,16 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
-import { epochMs, type IncidentId } from '../../core/ids.ts';
+import type { IncidentId } from '../../core/ids.ts';
 import { incidentStream } from '../../core/streams.ts';
-import type { SchemaError } from '../../interop/eido/eido-schema.ts';
-import type { EidoDocument } from '../../interop/eido/eido-types.ts';
 import { EidoValidation } from '../../interop/eido/eido-validation.ts';
-import { eidoChanges, eidoDetails, fromEido, type EidoIncident } from '../../interop/eido/from-eido.ts';
 import { toEido, type EidoCentre, type EidoUnit } from '../../interop/eido/to-eido.ts';
-import type { Outcome } from '../../log/writer.ts';
-import { findIncidentByOrigin } from '../../read-models/incident-origins.ts';
 import { DEMO_TIME_ZONE, utcOffsetMinAt } from '../../time/time-zone.ts';
 import { sendError } from '../error-handler.ts';
-import { HttpError } from '../error-status.ts';
+import { readEidoDocument } from '../document-readers.ts';
 import { failed } from '../outcome.ts';
 import type { RouteDeps } from '../route-deps.ts';
 import { IdParams } from '../schemas.ts';
+import { takeInDocument } from '../take-in-document.ts';
 import { writeContext } from '../write-context.ts';
 
 const tags = ['eido'];
@@ -50,9 +45,6 @@ const ImportResult = Type.Object({
   outsideServiceArea: Type.Optional(Type.Literal(true)),
   units: Type.Array(ReportedUnit, { description: "the sender's units as the document reports them; they are not ours and are not dispatched" }),
 });
-
-const invalid = (errors: readonly SchemaError[]): HttpError =>
-  new HttpError('InvalidDocument', `The EIDO document is not valid: ${errors.length} error(s)`, { errors });
 
 /**
  * NENA EIDO 1.0 (NENA-STA-021.1b): an incident out as an EIDO document, and documents in as
@@ -110,54 +102,22 @@ export const eidoRoutes =
         },
       },
       async (req, reply) => {
-        const errors = await validation.check(req.body);
-        if (errors !== undefined) throw invalid(errors);
-        const read = fromEido(req.body as EidoDocument);
-        if (!read.ok) {
-          if (read.code === 'InvalidDocument') throw invalid(read.errors);
-          throw new HttpError(read.code, read.message, { path: read.path });
+        const doc = await readEidoDocument(req.body, validation, (nature) => app.config.plans.get(nature)?.defaultPriority ?? 2);
+        const taken = await takeInDocument(app, doc, writeContext(req));
+        if (!taken.ok) {
+          failed(reply, taken.outcome);
+          return reply;
         }
-        return takeIn(read, reply, req);
+        if (taken.created) reply.header('location', `/api/incidents/${taken.incidentId}`);
+        return reply.code(taken.created ? 201 : 200).send({
+          incidentId: taken.incidentId,
+          created: taken.created,
+          changed: taken.changed,
+          source: doc.origin.source,
+          externalId: doc.origin.externalId,
+          ...(taken.outsideServiceArea ? { outsideServiceArea: true as const } : {}),
+          units: [...doc.read.units],
+        });
       },
     );
-
-    async function takeIn(doc: EidoIncident, reply: FastifyReply, req: Parameters<typeof writeContext>[0]): Promise<FastifyReply> {
-      const answer = (incidentId: string, created: boolean, changed: boolean, outside: boolean) => ({
-        incidentId,
-        created,
-        changed,
-        source: doc.origin.source,
-        externalId: doc.origin.externalId,
-        ...(outside ? { outsideServiceArea: true as const } : {}),
-        units: doc.units,
-      });
-      for (let attempt = 0; attempt < 2; attempt++) {
-        const lookup = await findIncidentByOrigin(app.store, doc.origin);
-        if (lookup.found) {
-          const s = lookup.found;
-          const changes = eidoChanges(s.details, doc);
-          if (Object.keys(changes).length === 0) return reply.code(200).send(answer(s.id, false, false, s.outsideServiceArea === true));
-          const outcome: Outcome = await app.writer.execute(
-            // An import is never refused for its place; a move outside is marked like the first one.
-            { type: 'UpdateIncident', now: epochMs(app.clock()), incidentId: s.id, changes, outsideServiceArea: 'accept' },
-            writeContext(req),
-          );
-          if (failed(reply, outcome)) return reply;
-          const now = await queries.incident(s.id);
-          return reply.code(200).send(answer(s.id, false, true, now?.outsideServiceArea === true));
-        }
-        if (lookup.freeId === undefined) return sendError(reply, 'IncidentAlreadyExists', 'Every id this document may take is held by another document');
-        const priority = app.config.plans.get(doc.nature)?.defaultPriority ?? 2;
-        const outcome: Outcome = await app.writer.execute(
-          { type: 'ReceiveIncident', now: epochMs(app.clock()), incidentId: lookup.freeId, details: eidoDetails(doc, priority), origin: doc.origin },
-          writeContext(req),
-        );
-        // The same document delivered twice at once: the other delivery made it; look again.
-        if (!outcome.ok && outcome.code === 'IncidentAlreadyExists') continue;
-        if (failed(reply, outcome)) return reply;
-        const outside = outcome.events?.some((e) => e.type === 'IncidentReceived' && e.data.outsideServiceArea === true) ?? false;
-        return reply.code(201).header('location', `/api/incidents/${lookup.freeId}`).send(answer(lookup.freeId, true, true, outside));
-      }
-      return sendError(reply, 'IncidentAlreadyExists', 'The document was being taken in by another request; send it again');
-    }
   };

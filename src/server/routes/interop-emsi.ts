@@ -1,21 +1,16 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
-import { epochMs } from '../../core/ids.ts';
 import type { UnitState } from '../../core/unit.ts';
-import { validateEmsi, type DocumentError } from '../../interop/emsi/emsi-schema.ts';
-import { emsiFromXml, emsiToXml } from '../../interop/emsi/emsi-xml.ts';
-import { changedDetails, fromEmsi, type EmsiImport } from '../../interop/emsi/from-emsi.ts';
+import { emsiToXml } from '../../interop/emsi/emsi-xml.ts';
 import { toEmsi } from '../../interop/emsi/to-emsi.ts';
-import { findIncidentByOrigin } from '../../read-models/incident-origins.ts';
-import type { Outcome } from '../../log/writer.ts';
 import { sendError } from '../error-handler.ts';
-import { HttpError } from '../error-status.ts';
+import { emsiMessageOf, readEmsiMessage } from '../document-readers.ts';
 import { failed } from '../outcome.ts';
 import type { RouteDeps } from '../route-deps.ts';
 import { IdParams } from '../schemas.ts';
+import { takeInDocument } from '../take-in-document.ts';
 import { writeContext } from '../write-context.ts';
-import { isXmlBody, MAX_XML_BODY_BYTES, xmlRefusalError } from '../xml-body.ts';
+import { MAX_XML_BODY_BYTES } from '../xml-body.ts';
 
 const tags = ['emsi'];
 
@@ -35,23 +30,6 @@ const ImportResult = Type.Object({
   source: Type.String({ description: 'emsi:<CONTEXT/ORIGIN/ORG_ID>' }),
   externalId: Type.String({ description: 'EVENT/ID' }),
 });
-
-const invalid = (errors: DocumentError[]): HttpError =>
-  new HttpError('InvalidDocument', `The EMSI message is not valid: ${errors.length} error(s)`, { errors });
-
-/** The message as JSON, from either body: XML goes through the one safe reader first. */
-function messageOf(body: unknown): Record<string, unknown> {
-  if (isXmlBody(body)) {
-    const read = emsiFromXml(body, MAX_XML_BODY_BYTES);
-    if (read.ok) return read.message;
-    if (read.code === 'InvalidDocument') throw invalid(read.errors);
-    throw xmlRefusalError(read);
-  }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalid([{ path: '/', message: 'must be an object' }]);
-  const wrapped = body as Record<string, unknown>;
-  const keys = Object.keys(wrapped);
-  return keys.length === 1 && keys[0] === 'emsi' ? (wrapped['emsi'] as Record<string, unknown>) : wrapped;
-}
 
 /** Whether the client asks for XML before (or instead of) JSON. */
 function wantsXml(accept: string | undefined): boolean {
@@ -106,40 +84,16 @@ export const emsiRoutes =
         },
       },
       async (req, reply) => {
-        const message = messageOf(req.body);
-        const errors = validateEmsi(message);
-        if (errors.length > 0) throw invalid(errors);
-        const read = fromEmsi(message);
-        if (!read.ok) throw invalid(read.errors);
-        return takeIn(read.value, reply, req);
+        const doc = readEmsiMessage(emsiMessageOf(req.body));
+        const taken = await takeInDocument(app, doc, writeContext(req));
+        if (!taken.ok) {
+          failed(reply, taken.outcome);
+          return reply;
+        }
+        if (taken.created) reply.header('location', `/api/incidents/${taken.incidentId}`);
+        return reply
+          .code(taken.created ? 201 : 200)
+          .send({ incidentId: taken.incidentId, created: taken.created, changed: taken.changed, source: doc.origin.source, externalId: doc.origin.externalId });
       },
     );
-
-    async function takeIn(doc: EmsiImport, reply: FastifyReply, req: Parameters<typeof writeContext>[0]): Promise<FastifyReply> {
-      const ids = { source: doc.origin.source, externalId: doc.origin.externalId };
-      for (let attempt = 0; attempt < 2; attempt++) {
-        const lookup = await findIncidentByOrigin(app.store, doc.origin);
-        if (lookup.found) {
-          const changes = changedDetails(lookup.found.details, doc.details);
-          if (Object.keys(changes).length === 0) return reply.code(200).send({ incidentId: lookup.found.id, created: false, changed: false, ...ids });
-          const outcome: Outcome = await app.writer.execute(
-            // An import is never refused for its place; the change is marked like the first one.
-            { type: 'UpdateIncident', now: epochMs(app.clock()), incidentId: lookup.found.id, changes, outsideServiceArea: 'accept' },
-            writeContext(req),
-          );
-          if (failed(reply, outcome)) return reply;
-          return reply.code(200).send({ incidentId: lookup.found.id, created: false, changed: true, ...ids });
-        }
-        if (lookup.freeId === undefined) return sendError(reply, 'IncidentAlreadyExists', 'Every id this document may take is held by another document');
-        const outcome: Outcome = await app.writer.execute(
-          { type: 'ReceiveIncident', now: epochMs(app.clock()), incidentId: lookup.freeId, details: doc.details, origin: doc.origin },
-          writeContext(req),
-        );
-        // The same document delivered twice at once: the other delivery made it; look again.
-        if (!outcome.ok && outcome.code === 'IncidentAlreadyExists') continue;
-        if (failed(reply, outcome)) return reply;
-        return reply.code(201).header('location', `/api/incidents/${lookup.freeId}`).send({ incidentId: lookup.freeId, created: true, changed: true, ...ids });
-      }
-      return sendError(reply, 'IncidentAlreadyExists', 'The document was being taken in by another request; send it again');
-    }
   };
