@@ -15,8 +15,11 @@ const byPriority = (unitType: string, priority: number) => `${unitType}@${priori
 class HourlyValues {
   private readonly byHour = new Map<string, number[]>();
   private readonly widened = new Map<string, readonly number[]>();
+  /** Counts over every hour, by key, as asked (each draw asks; the values never change once drawn from). */
+  private readonly counts = new Map<string, number>();
 
   add(key: string, hour: number, value: number): void {
+    this.counts.clear();
     const k = `${key}|${hour}`;
     const list = this.byHour.get(k);
     if (list) list.push(value);
@@ -39,8 +42,11 @@ class HourlyValues {
 
   /** Values of the key over every hour. */
   count(key: string): number {
-    let n = 0;
+    let n = this.counts.get(key);
+    if (n !== undefined) return n;
+    n = 0;
     for (let h = 0; h < 24; h++) n += this.byHour.get(`${key}|${h}`)?.length ?? 0;
+    this.counts.set(key, n);
     return n;
   }
 

@@ -29,3 +29,14 @@ describe('counts of values', () => {
     expect(counts.atMost(0)).toBe(Math.ceil(100_000 / 7));
   });
 });
+
+describe('counts of values beyond whole seconds', () => {
+  it('order_negative_large_and_fractional_values_among_whole_ones', () => {
+    const values = [-3, 0, 0.5, 1, 1, 70_000, 65_535, 2.25, -0.5, 100_000.5, 7];
+    const counts = new ValueCounts();
+    for (const v of values) counts.add(v);
+    const sorted = [...values].sort((a, b) => a - b);
+    for (let i = 0; i <= 20; i++) expect(counts.quantile(i / 20)).toBe(quantile(sorted, i / 20));
+    expect(counts.atMost(1)).toBe(6);
+  });
+});
