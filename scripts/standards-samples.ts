@@ -13,9 +13,14 @@ const results = [];
 for (const sample of SAMPLES) results.push(await runSample(sample));
 console.log(formatTable(results));
 const unexpected = results.filter((r) => r.result !== r.sample.expected);
-const valid = results.filter((r) => r.sample.expected === 'valid');
-console.log(
-  `\n${results.length} checks: ${valid.filter((r) => r.result === 'valid').length} of ${valid.length} expected valid are valid, ` +
-    `${results.length - valid.length - unexpected.filter((r) => r.sample.expected === 'invalid').length} of ${results.length - valid.length} expected invalid are invalid.`,
-);
+console.log('\n| standard | expected valid: valid | expected invalid: invalid |\n|---|---|---|');
+for (const standard of new Set(results.map((r) => r.sample.standard))) {
+  const mine = results.filter((r) => r.sample.standard === standard);
+  const tally = (v: 'valid' | 'invalid') => {
+    const expected = mine.filter((r) => r.sample.expected === v);
+    return `${expected.filter((r) => r.result === v).length} of ${expected.length}`;
+  };
+  console.log(`| ${standard} | ${tally('valid')} | ${tally('invalid')} |`);
+}
+console.log(`\n${results.length} checks, ${unexpected.length} unexpected.`);
 if (unexpected.length > 0) process.exitCode = 1;
