@@ -3,6 +3,7 @@ import { describeFix } from './caller-fix.ts';
 import type { ConsoleData, Incident, Unit } from './console-data.ts';
 import { OPEN_STATUSES } from './console-data.ts';
 import { confirmDialog } from './confirm-dialog.ts';
+import { HandOverAction } from './handover-action.ts';
 import { describeError, type Translate } from './context.ts';
 import { h } from './dom.ts';
 import { RecommendationPanel, type MoreRequest, type Recommendation } from './recommendation-panel.ts';
@@ -24,6 +25,7 @@ export class IncidentDetail {
   private readonly volunteers: VolunteerPanel;
   private readonly timeline: TimelinePanel;
   private readonly warning: PublicWarningPanel;
+  private readonly handOver: HandOverAction;
   private id: string | undefined;
   private incident: Incident | undefined;
   private recommendation: Recommendation | undefined;
@@ -36,6 +38,7 @@ export class IncidentDetail {
     this.volunteers = new VolunteerPanel(t, lang);
     this.timeline = new TimelinePanel(t, lang, (id) => this.unitName(id));
     this.warning = new PublicWarningPanel(t, () => this.soon());
+    this.handOver = new HandOverAction(t, () => this.id && this.soon());
     this.head = h('div', { class: 'incident-head' });
     this.error = h('p', { class: 'error', role: 'alert' });
     this.element = h('section', { class: 'detail', 'aria-labelledby': 'detail-title', tabindex: '-1' }, this.head, this.error, this.rec.element, this.warning.element, this.volunteers.element, this.timeline.element);
@@ -82,6 +85,7 @@ export class IncidentDetail {
       const [incident, rec] = await Promise.all([api<Incident>('GET', `/api/incidents/${encodeURIComponent(id)}`), api<Recommendation>('GET', this.recPath(id)).catch(() => undefined)]);
       if (id !== this.id) return;
       this.incident = incident;
+      this.handOver.show({ id, status: incident.status, label: this.label(incident) });
       this.rec.setActive(OPEN_STATUSES.includes(incident.status));
       this.recommendation = rec && (this.more && 'alarm' in this.more ? { ...rec, alarm: this.more.alarm } : rec);
       this.renderHead();
@@ -118,7 +122,8 @@ export class IncidentDetail {
       h('div', { class: 'actions' },
         open ? action('resolve', 'resolve', 'R') : undefined,
         i.status === 'resolved' ? action('close', 'closeIncident') : undefined,
-        open ? action('cancel', 'cancelIncident') : undefined),
+        open ? action('cancel', 'cancelIncident') : undefined,
+        this.handOver.button()),
     );
   }
 
@@ -190,6 +195,11 @@ export class IncidentDetail {
     const what = `${this.t('priority', { p: i.priority })} ${this.natureLabel(i.nature)}`;
     const where = i.address ?? `${i.location.lat.toFixed(5)}, ${i.location.lon.toFixed(5)}`;
     if (await confirmDialog(this.t, this.t('resolveQuestion'), this.t('resolveDetail', { what, where }), this.t('resolve'))) await this.act('resolve');
+  }
+
+  /** How a dialog names the incident: "P1 Structure fire, 200 Larkin St". */
+  private label(i: Incident): string {
+    return `${this.t('priority', { p: i.priority })} ${this.natureLabel(i.nature)}, ${i.address ?? `${i.location.lat.toFixed(5)}, ${i.location.lon.toFixed(5)}`}`;
   }
 
   private async act(verb: 'resolve' | 'close' | 'cancel'): Promise<void> {

@@ -26,6 +26,7 @@ const HELP: readonly (readonly [string | ConsoleKey, ConsoleKey])[] = [
   ['C', 'key_c'],
   ['P', 'key_p'],
   ['W', 'key_w'],
+  ['H', 'key_h'],
   ['keyArrowsEnter', 'key_arrows'],
   ['A E S T H R O', 'unitKeys'],
   ['keyCtrlEnter', 'key_ctrl_enter'],
