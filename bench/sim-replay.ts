@@ -20,7 +20,8 @@
 //
 // Knobs (environment): BENCH_SIM_ROUNDS (2; --quick 1), BENCH_SIM_YEAR (500000; --quick 20000; 0
 // skips the year), BENCH_SIM_YEAR_POLICIES (routed; a comma list of straight_line, routed,
-// routed_volunteers), BENCH_SEED (1).
+// routed_volunteers), BENCH_SEED (1), BENCH_SIM_SEMI_SPACE_MB (0: Node's default young generation;
+// 32 lets the year's short-lived objects die young, at some memory).
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,6 +39,8 @@ const ROUNDS = envInt('BENCH_SIM_ROUNDS', QUICK ? 1 : 2);
 const YEAR = process.env['BENCH_SIM_YEAR'] === '0' ? 0 : envInt('BENCH_SIM_YEAR', QUICK ? 20_000 : 500_000);
 const YEAR_POLICIES = (process.env['BENCH_SIM_YEAR_POLICIES'] ?? 'routed').split(',').map((p) => p.trim());
 const SEED = envInt('BENCH_SEED', 1);
+/** Node's young generation for the year's child (MB per semi-space; 0: Node's default, 16). */
+const SEMI_SPACE_MB = Math.max(0, Math.round(Number(process.env['BENCH_SIM_SEMI_SPACE_MB'] ?? 0) || 0));
 for (const p of YEAR_POLICIES) {
   if (!(POLICY_NAMES as readonly string[]).includes(p)) throw new Error(`BENCH_SIM_YEAR_POLICIES: unknown policy ${p} (known: ${POLICY_NAMES.join(', ')})`);
 }
@@ -46,7 +49,7 @@ const TIME_V = '/usr/bin/time';
 const problems: string[] = [];
 const facts = machineFacts(tmpdir()).map((l) => (l.startsWith('load:') ? 'load:        the four days replay in this process; the year in a child process, one at a time' : l));
 console.log(facts.join('\n'));
-console.log(`rounds:      ${ROUNDS}; year: ${YEAR.toLocaleString('en-US')} calls, ${YEAR_POLICIES.join(', ')}; seed ${SEED}\n`);
+console.log(`rounds:      ${ROUNDS}; year: ${YEAR.toLocaleString('en-US')} calls, ${YEAR_POLICIES.join(', ')}; seed ${SEED}${SEMI_SPACE_MB > 0 ? `; --max-semi-space-size=${SEMI_SPACE_MB}` : ''}\n`);
 
 // --- load ---------------------------------------------------------------------------------------
 const loadStarted = performance.now();
@@ -137,7 +140,7 @@ interface YearFigures {
 
 /** Runs the year's child, showing its progress; its figures, or undefined when it failed. */
 function yearChild(mode: 'generate' | 'replay'): Promise<YearFigures | undefined> {
-  const args = ['--expose-gc', '--import', 'tsx', 'bench/support/sim-year.ts', '--mode', mode, '--count', String(YEAR), '--policies', YEAR_POLICIES.join(','), '--seed', String(SEED)];
+  const args = ['--expose-gc', ...(SEMI_SPACE_MB > 0 ? [`--max-semi-space-size=${SEMI_SPACE_MB}`] : []), '--import', 'tsx', 'bench/support/sim-year.ts', '--mode', mode, '--count', String(YEAR), '--policies', YEAR_POLICIES.join(','), '--seed', String(SEED)];
   const withTime = existsSync(TIME_V);
   const child = withTime ? spawn(TIME_V, ['-v', process.execPath, ...args], { cwd: ROOT }) : spawn(process.execPath, args, { cwd: ROOT });
   let out = '';
