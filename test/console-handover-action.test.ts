@@ -58,7 +58,8 @@ describe('the dispatcher hands an incident over from the console', () => {
     await dialog.waitFor();
     await dialog.getByText('Incident: P1 Structure fire, 200 Larkin St').waitFor();
     const partner = dialog.getByLabel('Partner centre');
-    expect(await partner.evaluate((el) => el === document.activeElement)).toBe(true);
+    // A string, not a function: it runs in the page, where the test's Node types do not apply.
+    expect(await page.evaluate('document.activeElement?.getAttribute("name")')).toBe('partnerId');
     expect(await partner.locator('option').allTextContents()).toEqual(['Oakland Fire Dispatch (EIDO)', 'Marin County (EMSI)']);
     expect(await partner.inputValue()).toBe('oakland');
     await page.keyboard.press('Tab');
