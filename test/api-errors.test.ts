@@ -184,6 +184,8 @@ describe('API errors of the request: one shape, the right status, never a 5xx', 
   it('415 UnsupportedMediaType for a body that is not JSON', async () => {
     const json = JSON.stringify(VALID);
     expectError(await call('POST', '/api/incidents', json, { 'content-type': 'text/plain' }), 415, 'UnsupportedMediaType');
+    // Only the routes that take XML (EMSI, a partner's hand-over) read it; elsewhere it is refused, not validated as JSON.
+    expectError(await call('POST', '/api/incidents', '<incident/>', { 'content-type': 'application/xml' }), 415, 'UnsupportedMediaType');
     expectError(
       await call('POST', '/api/incidents', 'nature=medical', { 'content-type': 'application/x-www-form-urlencoded' }),
       415,

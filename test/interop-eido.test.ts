@@ -213,6 +213,9 @@ describe('POST /api/eido', () => {
       body: '{"eidoVersion": "1.0",',
     });
     expect(broken.status).toBe(400);
+    expect(((await broken.json()) as { error: { code: string } }).error.code).toBe('MalformedJson');
+    // EIDO is JSON: XML is refused as such, not validated as a document without fields.
+    expectError(await t.request('POST', '/api/eido', '<eido/>', { 'content-type': 'application/xml' }), 415, 'UnsupportedMediaType');
   });
 
   it('an integration may read with incidents:read, and take in documents only with incidents:write', async () => {

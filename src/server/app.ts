@@ -22,7 +22,6 @@ import { geojsonRoutes } from './routes/interop-geojson.ts';
 import { capRoutes } from './routes/interop-cap.ts';
 import { emsiRoutes } from './routes/interop-emsi.ts';
 import { eidoRoutes } from './routes/interop-eido.ts';
-import { installXmlParser } from './xml-body.ts';
 import { amlRoutes } from './routes/aml.ts';
 import { handOverRoutes } from './routes/handovers.ts';
 import { ResponderDevices, responderDeviceRoutes } from './routes/responder-devices.ts';
@@ -92,7 +91,6 @@ export async function buildServer(app: Samaritan, options: ServerOptions = {}): 
   // validation (400) instead of being refused as an unsupported media type (415).
   server.removeContentTypeParser('text/plain');
   installJsonParser(server);
-  installXmlParser(server);
   server.setValidatorCompiler(validatorCompiler);
   installErrorHandling(server);
   server.addHook('onSend', async (req, reply) => {

@@ -6,8 +6,9 @@ import { HttpError } from './error-status.ts';
 export const MAX_XML_BODY_BYTES = 512 * 1024;
 
 /**
- * Accepts `application/xml` (and `text/xml`) bodies as raw bytes, size-limited.
- * The bytes are not parsed here: each route reads them with `readXml` (src/interop/xml/read-xml.ts),
+ * Accepts `application/xml` (and `text/xml`) bodies as raw bytes, size-limited, in the plugin it is
+ * installed in only: the routes that take XML install it, so every other route still refuses XML
+ * with 415 instead of validating a Buffer as its JSON body. The bytes are not parsed here: each route reads them with `readXml` (src/interop/xml/read-xml.ts),
  * the one reader of outside XML, which refuses DTDs and entities and knows the document's encoding.
  */
 export function installXmlParser(server: FastifyInstance): void {

@@ -15,7 +15,7 @@ import type { RouteDeps } from '../route-deps.ts';
 import { IdParams } from '../schemas.ts';
 import { takeInDocument } from '../take-in-document.ts';
 import { writeContext } from '../write-context.ts';
-import { MAX_XML_BODY_BYTES } from '../xml-body.ts';
+import { installXmlParser, MAX_XML_BODY_BYTES } from '../xml-body.ts';
 
 const tags = ['handover'];
 
@@ -110,6 +110,7 @@ export const handOverRoutes =
       intake.addHook('onClose', async () => validation.close());
       intake.removeContentTypeParser('application/json');
       intake.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: MAX_XML_BODY_BYTES * 2 }, (_req, body, done) => done(null, body));
+      installXmlParser(intake);
 
       intake.post(
         '/api/partners/:partnerId/incidents',

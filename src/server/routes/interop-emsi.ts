@@ -10,7 +10,7 @@ import type { RouteDeps } from '../route-deps.ts';
 import { IdParams } from '../schemas.ts';
 import { takeInDocument } from '../take-in-document.ts';
 import { writeContext } from '../write-context.ts';
-import { MAX_XML_BODY_BYTES } from '../xml-body.ts';
+import { installXmlParser, MAX_XML_BODY_BYTES } from '../xml-body.ts';
 
 const tags = ['emsi'];
 
@@ -47,6 +47,7 @@ function wantsXml(accept: string | undefined): boolean {
 export const emsiRoutes =
   ({ app, queries }: RouteDeps): FastifyPluginAsyncTypebox =>
   async (server) => {
+    installXmlParser(server);
     server.get(
       '/api/incidents/:id/emsi',
       {
