@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyWebhook } from '../src/alerting/webhook.ts';
+import { verifySignedRequest } from '../src/alerting/signed-post.ts';
 import { ManualClock } from '../src/time/clock.ts';
 import { connectApp, startEndpoint, type LocalEndpoint } from './support/channels.ts';
 import { addVolunteer, CITY_HALL, eventually, offset, ofType, postIncident, startResponderServer, type ResponderServer } from './support/responders.ts';
@@ -41,9 +41,9 @@ describe('the webhook channel for SMS and voice gateways', () => {
       // Checked here independently of the server's code, as a gateway would.
       const want = `sha256=${createHmac('sha256', SECRET).update(`${ts}.${body}`).digest('hex')}`;
       expect(r.headers['x-samaritan-signature']).toBe(want);
-      expect(verifyWebhook(SECRET, ts, body, want, Math.floor(clock.now() / 1000))).toBe(true);
-      expect(verifyWebhook('another-secret-0123456789', ts, body, want, Math.floor(clock.now() / 1000))).toBe(false);
-      expect(verifyWebhook(SECRET, ts, body.replace('cardiac', 'CARDIAC'), want, Math.floor(clock.now() / 1000))).toBe(false);
+      expect(verifySignedRequest(SECRET, ts, body, want, Math.floor(clock.now() / 1000))).toBe(true);
+      expect(verifySignedRequest('another-secret-0123456789', ts, body, want, Math.floor(clock.now() / 1000))).toBe(false);
+      expect(verifySignedRequest(SECRET, ts, body.replace('cardiac', 'CARDIAC'), want, Math.floor(clock.now() / 1000))).toBe(false);
       expect(r.path).toBe('/sms');
       expect(r.headers['content-type']).toBe('application/json');
     }

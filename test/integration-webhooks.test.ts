@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { verifyWebhook } from '../src/alerting/webhook.ts';
+import { verifySignedRequest } from '../src/alerting/signed-post.ts';
 import type { WebhookSubscriber } from '../src/config/webhooks-config.ts';
 import { checkEido } from '../src/interop/eido/eido-schema.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
@@ -40,7 +40,7 @@ class Receiver {
       req.on('end', () => {
         const text = Buffer.concat(chunks).toString('utf8');
         const ts = String(req.headers['x-samaritan-timestamp']);
-        const signed = verifyWebhook(KEY, ts, text, String(req.headers['x-samaritan-signature']), Math.floor(Date.now() / 1000));
+        const signed = verifySignedRequest(KEY, ts, text, String(req.headers['x-samaritan-signature']), Math.floor(Date.now() / 1000));
         this.received.push({ headers: req.headers, text, body: JSON.parse(text) as unknown, signed });
         if (this.hang) this.held.push(res);
         else res.writeHead(204).end();

@@ -2,7 +2,8 @@ import type { OutboxMessage } from '../store/outbox-store.ts';
 import { capXml, CAP_CONTENT_TYPE, type CapOptions, type CapReference } from '../interop/cap/cap-alert.ts';
 import { volunteerCap, volunteerCapId, type VolunteerMessage } from '../interop/cap/volunteer-cap.ts';
 import type { Channel, Frame, SendResult, Target } from './messages.ts';
-import { SIGNATURE_HEADER, signWebhook, TIMESTAMP_HEADER, type PhoneBook } from './webhook.ts';
+import { DELIVERY_HEADER, EVENT_HEADER, gatewayResult, postSigned } from './signed-post.ts';
+import type { PhoneBook } from './webhook.ts';
 
 /**
  * The channel to an external alerting gateway that speaks OASIS CAP 1.2: each message to a
@@ -85,27 +86,15 @@ export class CapGatewayChannel implements Channel {
     const message = messageOf(frame, m, this.phoneOf(target.volunteerId), known?.ref, known?.nature);
     if (m.kind === 'alert') this.remember(m.alertId, { ref: { identifier: volunteerCapId(m.alertId, 'alert'), sent: message.sent }, ...(message.nature === undefined ? {} : { nature: message.nature }) });
     const body = capXml(volunteerCap(message), this.cap);
-    const timestamp = String(Math.floor(this.clock() / 1000));
-    try {
-      const res = await fetch(this.config.url, {
-        method: 'POST',
-        headers: {
-          'content-type': CAP_CONTENT_TYPE,
-          [TIMESTAMP_HEADER]: timestamp,
-          [SIGNATURE_HEADER]: signWebhook(this.config.secret, timestamp, body),
-          'x-samaritan-delivery': String(m.id),
-          'x-samaritan-event': m.kind,
-        },
-        body,
-        signal: AbortSignal.timeout(this.config.timeoutMs ?? 5000),
-      });
-      await res.arrayBuffer().catch(() => undefined);
-      if (res.status >= 200 && res.status < 300) return { ok: true, delivered: true, detail: `CAP gateway ${res.status}` };
-      const retry = res.status === 408 || res.status === 429 || res.status >= 500;
-      return { ok: false, retry, error: `CAP gateway answered ${res.status}` };
-    } catch (e) {
-      return { ok: false, retry: true, error: `CAP gateway: ${(e as Error).message}` };
-    }
+    const answer = await postSigned(this.config.url, {
+      contentType: CAP_CONTENT_TYPE,
+      body,
+      key: this.config.secret,
+      now: this.clock(),
+      timeoutMs: this.config.timeoutMs ?? 5000,
+      headers: { [DELIVERY_HEADER]: String(m.id), [EVENT_HEADER]: m.kind },
+    });
+    return gatewayResult('CAP gateway', answer);
   }
 
   private remember(alertId: string, v: { ref: CapReference; nature?: string }): void {

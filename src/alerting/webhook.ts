@@ -1,6 +1,6 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Channel, Frame, OutboxMessage, SendResult, Target } from './messages.ts';
 import { textOf } from './messages.ts';
+import { DELIVERY_HEADER, EVENT_HEADER, gatewayResult, postSigned } from './signed-post.ts';
 
 /**
  * The channel for SMS and voice gateways: each message is POSTed as JSON to a configured URL,
@@ -22,21 +22,6 @@ export interface WebhookConfig {
 
 /** The volunteer's phone number for the gateway, from the registry's personal data (may be unknown). */
 export type PhoneBook = (volunteerId: string) => string | undefined;
-
-export const SIGNATURE_HEADER = 'x-samaritan-signature';
-export const TIMESTAMP_HEADER = 'x-samaritan-timestamp';
-
-export function signWebhook(secret: string, timestamp: string, body: string): string {
-  return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
-}
-
-/** Checks a signature as a gateway would (constant time; `toleranceS` against replays). */
-export function verifyWebhook(secret: string, timestamp: string, body: string, signature: string, nowS: number, toleranceS = 300): boolean {
-  if (!/^\d+$/.test(timestamp) || Math.abs(nowS - Number(timestamp)) > toleranceS) return false;
-  const want = Buffer.from(signWebhook(secret, timestamp, body));
-  const got = Buffer.from(signature);
-  return want.length === got.length && timingSafeEqual(want, got);
-}
 
 export class WebhookChannel implements Channel {
   readonly name = 'webhook' as const;
@@ -65,26 +50,14 @@ export class WebhookChannel implements Channel {
       text: textOf(frame),
       message: frame,
     });
-    const timestamp = String(Math.floor(this.clock() / 1000));
-    try {
-      const res = await fetch(this.config.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          [TIMESTAMP_HEADER]: timestamp,
-          [SIGNATURE_HEADER]: signWebhook(this.config.secret, timestamp, body),
-          'x-samaritan-delivery': String(m.id),
-          'x-samaritan-event': m.kind,
-        },
-        body,
-        signal: AbortSignal.timeout(this.config.timeoutMs ?? 5000),
-      });
-      await res.arrayBuffer().catch(() => undefined);
-      if (res.status >= 200 && res.status < 300) return { ok: true, delivered: true, detail: `gateway ${res.status}` };
-      const retry = res.status === 408 || res.status === 429 || res.status >= 500;
-      return { ok: false, retry, error: `gateway answered ${res.status}` };
-    } catch (e) {
-      return { ok: false, retry: true, error: `gateway: ${(e as Error).message}` };
-    }
+    const answer = await postSigned(this.config.url, {
+      contentType: 'application/json',
+      body,
+      key: this.config.secret,
+      now: this.clock(),
+      timeoutMs: this.config.timeoutMs ?? 5000,
+      headers: { [DELIVERY_HEADER]: String(m.id), [EVENT_HEADER]: m.kind },
+    });
+    return gatewayResult('gateway', answer);
   }
 }

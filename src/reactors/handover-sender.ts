@@ -5,16 +5,13 @@ import type { HandOverState } from '../core/handover-terms.ts';
 import { epochMs, type IncidentId } from '../core/ids.ts';
 import type { StreamState } from '../core/loaded.ts';
 import { incidentStream } from '../core/streams.ts';
-import { postSigned, retryLater } from '../alerting/signed-post.ts';
+import { DELIVERY_HEADER, postSigned, retryLater } from '../alerting/signed-post.ts';
 import type { Partner } from '../config/partners-config.ts';
 import type { Writer } from '../log/writer.ts';
 import type { EventStore } from '../store/event-store.ts';
 import { failureText } from '../store/storage-unavailable.ts';
 import type { Clock } from '../time/clock.ts';
 import { backoffDelay } from '../time/retry-backoff.ts';
-
-/** The header that names the hand-over: the same on every retry, so the partner can tell a repeat. */
-export const DELIVERY_HEADER = 'x-samaritan-delivery';
 
 /** A document in the partner's format, ready to send; undefined when the incident is gone. */
 export interface HandOverDocument {

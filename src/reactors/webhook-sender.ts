@@ -1,6 +1,6 @@
 import type { EventType, StoredEvent } from '../core/events.ts';
 import { parseStream } from '../core/streams.ts';
-import { postSigned, retryLater } from '../alerting/signed-post.ts';
+import { DELIVERY_HEADER, EVENT_HEADER, postSigned, retryLater } from '../alerting/signed-post.ts';
 import type { WebhookSubscriber } from '../config/webhooks-config.ts';
 import { canSee, type EventReader } from '../read-models/event-visibility.ts';
 import { publicEvent } from '../read-models/public-event.ts';
@@ -9,10 +9,7 @@ import type { OutboxStore } from '../store/outbox-store.ts';
 import { failureText } from '../store/storage-unavailable.ts';
 import type { Clock } from '../time/clock.ts';
 import { RetryBackoff } from '../time/retry-backoff.ts';
-import { DELIVERY_HEADER } from './handover-sender.ts';
 
-/** What a request carries: an event's type, or `eido` for an incident's EIDO document. */
-export const EVENT_HEADER = 'x-samaritan-event';
 /** The incident an EIDO document describes. */
 export const INCIDENT_HEADER = 'x-samaritan-incident';
 
