@@ -1,5 +1,5 @@
 import { capNode, capTime, type CapAlert, type CapOptions, CAP_CONTENT_TYPE } from './cap-alert.ts';
-import { el, withAttrs, writeXml, XML_DECLARATION } from './xml-writer.ts';
+import { el, withAttrs, writeXml, XML_DECLARATION } from '../xml/xml-writer.ts';
 
 /**
  * The Atom feed (RFC 4287) of public warnings, one entry per alert with the CAP alert inside

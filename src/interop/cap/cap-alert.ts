@@ -2,7 +2,7 @@ import type { IncidentState } from '../../core/incident.ts';
 import type { LatLon } from '../../core/lat-lon.ts';
 import { areaOf } from '../../core/scene.ts';
 import { capGravity, capNature, type CapCategory } from './cap-natures.ts';
-import { el, textEl, withAttrs, writeXml, XML_DECLARATION, type XmlNode } from './xml-writer.ts';
+import { el, textEl, withAttrs, writeXml, XML_DECLARATION, type XmlNode } from '../xml/xml-writer.ts';
 
 /**
  * OASIS CAP 1.2 alerts (namespace urn:oasis:names:tc:emergency:cap:1.2). Pure: the incident's

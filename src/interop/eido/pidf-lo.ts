@@ -1,5 +1,6 @@
 import type { LatLon } from '../../core/lat-lon.ts';
 import { readXml, type XmlElement, type XmlRefusalCode, type XmlValue } from '../xml/read-xml.ts';
+import { escapeXml } from '../xml/xml-writer.ts';
 
 /**
  * PIDF-LO, the location object EIDO carries as an XML string (RFC 4119, with RFC 5491's profile:
@@ -33,9 +34,6 @@ export interface PidfLocation {
   readonly radiusM?: number;
   readonly civic?: CivicAddress;
 }
-
-const escapeXml = (s: string): string =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 
 export const WGS84_2D = 'urn:ogc:def:crs:EPSG::4326';
 

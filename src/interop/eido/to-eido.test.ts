@@ -4,7 +4,7 @@ import type { IncidentState } from '../../core/incident.ts';
 import { checkEido, eidoValidator } from './eido-schema.ts';
 import type { EidoDocument } from './eido-types.ts';
 import { eidoChanges, eidoDetails, fromEido, type EidoIncident } from './from-eido.ts';
-import { fromPidfLo } from './pidf-lo.ts';
+import { fromPidfLo, toPidfLo } from './pidf-lo.ts';
 import { REGISTRY } from './registries.ts';
 import { NATURE_TO_INCIDENT_TYPE, UNIT_TYPE_TO_RESOURCE_TYPE, natureOfIncidentType, registryValuesNamed } from './registry-map.ts';
 import { rfc3339, toEido, type EidoExportInput } from './to-eido.ts';
@@ -106,6 +106,11 @@ describe('an incident as an EIDO 1.0 document', () => {
         civic: { HNO: '1', RD: 'Dr Carlton B Goodlett Pl', FLR: '2', LOC: 'Side door <north> & buzz "Ops"' },
       },
     });
+  });
+
+  it('drops from the PIDF-LO the characters XML forbids, so that a strict reader takes it', () => {
+    const xml = toPidfLo({ entity: 'pres:x@y', deviceId: 'd', location: { lat: 37.7793, lon: -122.4193 }, civic: { LOC: 'code\u0007 12 & <b>' }, timestamp: '2024-05-01T09:07:00-07:00' });
+    expect(fromPidfLo(xml)).toMatchObject({ ok: true, location: { civic: { LOC: 'code 12 & <b>' } } });
   });
 
   it('writes every timestamp as RFC 3339 with the local offset, at the right instant', () => {

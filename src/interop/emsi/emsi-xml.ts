@@ -1,4 +1,5 @@
 import { readXml, type XmlElement, type XmlRefusal, type XmlValue } from '../xml/read-xml.ts';
+import { escapeXml } from '../xml/xml-writer.ts';
 import { emsiSchema, resolveNode, type DocumentError, type SchemaNode } from './emsi-schema.ts';
 
 /** The XML namespace of the EMSI profile (EMSI.xsd's targetNamespace). */
@@ -9,8 +10,6 @@ export const EMSI_NAMESPACE = 'urn:emergency:eda:1.9:emsi';
  * schema lists them (the XSD's sequences, checked identical), a repeated element is a JSON array.
  * So the schema drives both directions, and an XML message is checked by the same JSON schema.
  */
-
-const escapeText = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** The message as EMSI XML, valid against EMSI.xsd when the JSON is valid against the schema. */
 export function emsiToXml(message: object): string {
@@ -39,7 +38,7 @@ function writeElement(out: string[], name: string, value: unknown, node: SchemaN
     out.push(`${indent}<${name}>`);
     writeObject(out, value as Record<string, unknown>, node, `${indent}  `);
     out.push(`${indent}</${name}>`);
-  } else out.push(`${indent}<${name}>${escapeText(String(value))}</${name}>`);
+  } else out.push(`${indent}<${name}>${escapeXml(String(value))}</${name}>`);
 }
 
 export type EmsiXmlRead = { readonly ok: true; readonly message: Record<string, unknown> } | XmlRefusal | { readonly ok: false; readonly code: 'InvalidDocument'; readonly errors: DocumentError[] };

@@ -108,6 +108,16 @@ describe('an incident as EMSI', () => {
     expect(validateEmsi({ ...message, CONTEXT: { ...message.CONTEXT, MODE: 'LIVE' } })).toEqual([expect.objectContaining({ path: '/CONTEXT/MODE' })]);
   });
 
+  it('text with markup or characters XML forbids stays valid XML, and reads back as its text', async () => {
+    const notes = 'Bell\u0007 rang; <b>gas</b> & "smoke" \u001B[0m';
+    const message = toEmsi({ ...incident, details: { ...incident.details, notes, address: '1 <A> & B St' } }, options);
+    const xml = emsiToXml(message);
+    expect(await xsdErrors(xml)).toEqual([]);
+    const read = emsiFromXml(xml);
+    if (!read.ok) throw new Error(read.code);
+    expect(fromEmsi(read.message)).toMatchObject({ ok: true, value: { details: { notes: 'Bell rang; <b>gas</b> & "smoke" [0m', address: '1 <A> & B St' } } });
+  });
+
   it('a fresh incident with no unit is an ALERT with its operation only, and still valid', async () => {
     const fresh: IncidentState = { ...incident, status: 'received', assignments: {}, details: { location: incident.details.location, nature: 'medical', priority: 2 } };
     const message = toEmsi(fresh, options);

@@ -86,6 +86,10 @@ describe('readXml bounds what it reads', () => {
     expect(refusedWith('<a><!-- never closed </a>')).toBe('MalformedXml');
     expect(refusedWith(Buffer.from([0x3c, 0x61, 0x3e, 0xff, 0xfe, 0xfd, 0x3c, 0x2f, 0x61, 0x3e]))).toBe('MalformedXml');
     expect(refusedWith(Buffer.from('<?xml version="1.0" encoding="EBCDIC-US"?><a/>'))).toBe('MalformedXml');
+    // Characters XML 1.0 forbids, which a strict reader (libxml2) refuses too.
+    expect(refusedWith('<a>bell\u0007</a>')).toBe('MalformedXml');
+    expect(refusedWith('<a b="\u001B[0m"/>')).toBe('MalformedXml');
+    expect(readXml('<a>tab\tnew\nline\r</a>').ok).toBe(true);
   });
 });
 

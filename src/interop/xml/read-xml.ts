@@ -45,6 +45,10 @@ export const DEFAULT_MAX_XML_DEPTH = 64;
 
 const refuse = (code: XmlRefusalCode, message: string): XmlRefusal => ({ ok: false, code, message });
 
+/** Control characters other than tab, newline and return: not XML 1.0, though the parser lets them through. */
+// eslint-disable-next-line no-control-regex
+const FORBIDDEN_CHARACTER = /[\u0001-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
+
 /** Any markup declaration: only a DTD uses them, and we read no DTD (found even inside comments). */
 const DECLARATION = /<!\s*(?:DOCTYPE|ENTITY|ELEMENT|ATTLIST|NOTATION)/i;
 
@@ -57,6 +61,10 @@ export function readXml(input: string | Uint8Array, options: XmlReadOptions = {}
   if (typeof decoded !== 'string') return decoded;
   const text = decoded.charCodeAt(0) === 0xfeff ? decoded.slice(1) : decoded;
   if (text.includes('\u0000')) return refuse('MalformedXml', 'The XML holds a NUL character (wrong encoding?)');
+  const forbidden = FORBIDDEN_CHARACTER.exec(text);
+  if (forbidden !== null) {
+    return refuse('MalformedXml', `The XML holds U+${forbidden[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}, a character XML 1.0 does not allow`);
+  }
   if (DECLARATION.test(text)) {
     return refuse('XmlDoctypeRefused', 'The XML declares a DTD or entities, which are refused (XXE, entity expansion)');
   }

@@ -1,6 +1,7 @@
 /**
- * A small XML writer for the documents we emit (CAP alerts, the Atom feed): elements with text,
- * every text escaped, nothing parsed. Outside XML is read by src/interop/xml/read-xml.ts only.
+ * A small XML writer for the documents we emit (CAP alerts, the Atom feed), and the one escaper of
+ * every XML we write (EMSI and PIDF-LO too): elements with text, every text escaped, nothing
+ * parsed. Outside XML is read by read-xml.ts only.
  */
 export type XmlNode = { readonly name: string; readonly attrs?: Readonly<Record<string, string>>; readonly children: readonly XmlChild[] };
 export type XmlChild = XmlNode | string;
@@ -9,6 +10,7 @@ export type XmlChild = XmlNode | string;
 // eslint-disable-next-line no-control-regex
 const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 
+/** Text or a double-quoted attribute value as XML: markup escaped, characters XML 1.0 forbids dropped (a strict reader refuses the whole document for one). */
 export const escapeXml = (s: string): string =>
   s
     .replace(NOT_XML, '')
