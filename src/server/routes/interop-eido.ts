@@ -1,10 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { IncidentId } from '../../core/ids.ts';
-import { incidentStream } from '../../core/streams.ts';
 import { EidoValidation } from '../../interop/eido/eido-validation.ts';
-import { toEido, type EidoCentre, type EidoUnit } from '../../interop/eido/to-eido.ts';
-import { DEMO_TIME_ZONE, utcOffsetMinAt } from '../../time/time-zone.ts';
+import { ourCentre } from '../../composition/handovers.ts';
+import { currentEido } from '../../composition/incident-eido.ts';
 import { sendError } from '../error-handler.ts';
 import { readEidoDocument } from '../document-readers.ts';
 import { failed } from '../outcome.ts';
@@ -15,14 +13,8 @@ import { writeContext } from '../write-context.ts';
 
 const tags = ['eido'];
 
-/** Our centre as EIDO names it; a deployment sets its own agency id (a domain name, NENA's habit). */
-const CENTRE: EidoCentre = {
-  agencyId: process.env['SAMARITAN_AGENCY_ID'] ?? 'samaritan.invalid',
-  elementId: process.env['SAMARITAN_EIDO_ELEMENT_ID'] ?? `cad.${process.env['SAMARITAN_AGENCY_ID'] ?? 'samaritan.invalid'}`,
-  agencyTypes: (process.env['SAMARITAN_AGENCY_TYPES'] ?? 'fire,ems').split(',').filter((t) => t !== ''),
-};
-/** EIDO timestamps are written in the centre's local time, with its offset. */
-const TIME_ZONE = process.env['SAMARITAN_TIME_ZONE'] ?? DEMO_TIME_ZONE;
+/** Our centre as the documents name it (SAMARITAN_AGENCY_ID, SAMARITAN_TIME_ZONE…), the same as hand-overs and webhooks. */
+const CENTRE = ourCentre();
 
 /** The largest EIDO document taken in. */
 const MAX_EIDO_BYTES = 1024 * 1024;
@@ -66,25 +58,8 @@ export const eidoRoutes =
         },
       },
       async (req, reply) => {
-        const id = req.params.id;
-        const [snapshots, timeline] = await Promise.all([app.store.load([incidentStream(id as IncidentId)]), app.store.readIncidentTimeline(id)]);
-        const snap = snapshots.get(incidentStream(id as IncidentId));
-        const incident = await queries.incident(id);
-        if (snap === undefined || incident === undefined) return sendError(reply, 'UnknownIncident', `No incident has id ${id}`);
-        const units = new Map<string, EidoUnit>();
-        for (const unitId of Object.keys(incident.assignments)) {
-          const unit = await queries.unit(unitId);
-          if (unit !== undefined) units.set(unitId, unit);
-        }
-        const last = timeline.reduce((t, e) => Math.max(t, Date.parse(e.at)), Date.parse(incident.statusChangedAt));
-        const doc = toEido({
-          incident,
-          version: snap.version,
-          lastUpdatedAt: last,
-          units,
-          centre: CENTRE,
-          utcOffsetMinAt: (t) => utcOffsetMinAt(TIME_ZONE, t),
-        });
+        const doc = await currentEido({ store: app.store, queries }, req.params.id, CENTRE);
+        if (doc === undefined) return sendError(reply, 'UnknownIncident', `No incident has id ${req.params.id}`);
         return reply.type('application/json; charset=utf-8').send(doc);
       },
     );

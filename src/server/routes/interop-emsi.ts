@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { UnitState } from '../../core/unit.ts';
+import { ourCentre } from '../../composition/handovers.ts';
+import { assignedUnits } from '../../composition/incident-eido.ts';
 import { emsiToXml } from '../../interop/emsi/emsi-xml.ts';
 import { toEmsi } from '../../interop/emsi/to-emsi.ts';
 import { sendError } from '../error-handler.ts';
@@ -14,9 +15,8 @@ import { installXmlParser, MAX_XML_BODY_BYTES } from '../xml-body.ts';
 
 const tags = ['emsi'];
 
-/** Our centre as EMSI names it (CONTEXT/ORIGIN); a deployment sets its own. */
-const ORG_ID = process.env['SAMARITAN_EMSI_ORG_ID'] ?? 'samaritan';
-const ORG_NAME = process.env['SAMARITAN_EMSI_ORG_NAME'] ?? 'Samaritan';
+/** Our centre as EMSI names it (CONTEXT/ORIGIN: SAMARITAN_EMSI_ORG_ID, _NAME), the same as hand-overs. */
+const CENTRE = ourCentre().emsi;
 
 const EmsiBody = Type.Unknown({
   description:
@@ -60,13 +60,9 @@ export const emsiRoutes =
       async (req, reply) => {
         const incident = await queries.incident(req.params.id);
         if (incident === undefined) return sendError(reply, 'UnknownIncident', `No incident has id ${req.params.id}`);
-        const units = new Map<string, UnitState>();
-        for (const unitId of Object.keys(incident.assignments)) {
-          const unit = await queries.unit(unitId);
-          if (unit) units.set(unitId, unit);
-        }
+        const units = await assignedUnits(queries, Object.keys(incident.assignments));
         const now = new Date(app.clock()).toISOString();
-        const message = toEmsi(incident, { orgId: ORG_ID, orgName: ORG_NAME, messageId: `${incident.id}@${app.clock()}`, now, units });
+        const message = toEmsi(incident, { ...CENTRE, messageId: `${incident.id}@${app.clock()}`, now, units });
         if (wantsXml(req.headers.accept)) return reply.type('application/xml; charset=utf-8').send(emsiToXml(message));
         return { emsi: message };
       },
