@@ -31,8 +31,16 @@ interface Caller {
 /** The rule for a route, HEAD sharing GET's (as documented in access.ts). */
 const ruleOf = (route: string): Rule | undefined => ACCESS[route.replace(/^HEAD /, 'GET ')];
 
+/**
+ * Routes open to the network whose caller proves itself by other means than our credentials: a
+ * partner centre signs the body with the key we share (src/alerting/signed-post.ts). No caller of
+ * this matrix holds that key, so each is refused 401 PartnerSignatureInvalid, whatever it presents.
+ */
+const SIGNED_BY_PARTNER = new Set(['POST /api/partners/:partnerId/incidents']);
+
 /** What the table says should happen, stated independently of the server's own check. */
-function expected(rule: Rule, caller: Caller): 'allowed' | 401 | 403 | 'wrong kind' {
+function expected(rule: Rule, caller: Caller, route: string): 'allowed' | 401 | 403 | 'wrong kind' {
+  if (SIGNED_BY_PARTNER.has(route)) return 401;
   if (rule === 'public') return 'allowed';
   if (caller.role === undefined) return 401;
   // A device token only on a volunteer's own routes (those with `via`), and nothing else there.
@@ -158,6 +166,8 @@ describe('the route × role matrix: every route, every kind of caller, exactly a
       'GET /api/cap/feed',
       'GET /api/cap/warnings/:id',
       'GET /api/volunteers/push-key',
+      // A partner centre's hand-over: open to the network, but signed with the key we share.
+      'POST /api/partners/:partnerId/incidents',
       'POST /api/session',
       'POST /api/volunteers',
       'POST /api/volunteers/enrol',
@@ -172,7 +182,7 @@ describe('the route × role matrix: every route, every kind of caller, exactly a
     for (const caller of callers) {
       for (const route of ordered) {
         const rule = ruleOf(route)!;
-        const want = expected(rule, caller);
+        const want = expected(rule, caller, route);
         const { path, body } = requestFor(route, caller);
         const res = await t.request(route.split(' ')[0]!, path, body, caller.headers);
         const denial = res.body?.error?.code as string | undefined;
@@ -181,7 +191,9 @@ describe('the route × role matrix: every route, every kind of caller, exactly a
             ? res.status < 500 && res.status !== 401 && res.status !== 403
             : want === 'wrong kind'
               ? res.status === 403 && (route.startsWith('HEAD ') || denial === 'WrongCredentialKind')
-              : res.status === want && (route.startsWith('HEAD ') || denial === (want === 401 ? 'Unauthenticated' : 'Forbidden'));
+              : res.status === want &&
+                (route.startsWith('HEAD ') ||
+                  denial === (SIGNED_BY_PARTNER.has(route) ? 'PartnerSignatureInvalid' : want === 401 ? 'Unauthenticated' : 'Forbidden'));
         if (!ok) wrong.push(`${caller.label} → ${route}: expected ${want}, got ${res.status} ${res.text.slice(0, 200)}`);
         tally[want]++;
       }
