@@ -3,6 +3,7 @@ import type { LatLon } from '../../core/lat-lon.ts';
 import { areaOf } from '../../core/scene.ts';
 import { capGravity, capNature, type CapCategory } from './cap-natures.ts';
 import { el, textEl, withAttrs, writeXml, XML_DECLARATION, type XmlNode } from '../xml/xml-writer.ts';
+import { instantOf, offsetDateTime } from '../date-time.ts';
 
 /**
  * OASIS CAP 1.2 alerts (namespace urn:oasis:names:tc:emergency:cap:1.2). Pure: the incident's
@@ -68,11 +69,7 @@ export interface CapAlert {
 export const capToken = (s: string): string => s.replace(/[\s,<&]+/g, '-') || '-';
 
 /** An ISO instant as CAP writes it: seconds, and "-00:00" for UTC (the XSD refuses "Z"). */
-export function capTime(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) throw new RangeError(`not a time: ${iso}`);
-  return `${d.toISOString().slice(0, 19)}-00:00`;
-}
+export const capTime = (iso: string): string => offsetDateTime(instantOf(iso), { utc: '-00:00' });
 
 const round = (x: number, digits: number) => {
   const f = 10 ** digits;

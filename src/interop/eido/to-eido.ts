@@ -12,6 +12,7 @@ import type {
   Prologue,
 } from './eido-types.ts';
 import { civicOfAddress, toPidfLo, type CivicAddress } from './pidf-lo.ts';
+import { offsetDateTime } from '../date-time.ts';
 import {
   CALLER_ROLE,
   CAPABILITY_TO_RESOURCE_ATTRIBUTE,
@@ -54,14 +55,8 @@ export interface EidoExportInput {
   readonly utcOffsetMinAt: (epochMs: number) => number;
 }
 
-const pad = (n: number, w = 2) => String(Math.abs(n)).padStart(w, '0');
-
 /** RFC 3339 with the local offset: 2024-05-01T09:30:00.000-07:00. */
-export function rfc3339(epochMs: number, offsetMin: number): string {
-  const local = new Date(epochMs + offsetMin * 60_000).toISOString().slice(0, 23);
-  const sign = offsetMin < 0 ? '-' : '+';
-  return `${local}${sign}${pad(Math.trunc(Math.abs(offsetMin) / 60))}:${pad(Math.abs(offsetMin) % 60)}`;
-}
+export const rfc3339 = (epochMs: number, offsetMin: number): string => offsetDateTime(epochMs, { offsetMin, millis: true });
 
 const escapeHtml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 

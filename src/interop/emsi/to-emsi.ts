@@ -1,6 +1,7 @@
 import type { IncidentState } from '../../core/incident.ts';
 import type { UnitState } from '../../core/unit.ts';
 import { etypeOf, INCIDENT_STATUS_TO_EMSI, priorityToEmsi, rclassOf, UNIT_STATUS_TO_EMSI } from './emsi-codes.ts';
+import { instantOf, offsetDateTime } from '../date-time.ts';
 
 /** The EMSI message (ANS profile, namespace urn:emergency:eda:1.9:emsi) as JSON, unwrapped. */
 export interface EmsiMessage {
@@ -23,7 +24,7 @@ export interface EmsiExportOptions {
 }
 
 /** EMSI date-times carry an offset and no fraction: `2024-01-09T16:00:00+00:00`. */
-export const emsiTime = (iso: string): string => `${new Date(iso).toISOString().slice(0, 19)}+00:00`;
+export const emsiTime = (iso: string): string => offsetDateTime(instantOf(iso));
 
 const operationId = (incidentId: string): string => `${incidentId}-OP`;
 const unitMissionId = (incidentId: string, unitId: string): string => `${incidentId}-${unitId}`;
