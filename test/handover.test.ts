@@ -140,11 +140,15 @@ describe('handing incidents over between two centres', () => {
 
   it('an invalid document, correctly signed, is 422 with the path of every error', async () => {
     const bad = JSON.stringify({ $id: 'x' });
+    const count = async () => (await b.request('GET', '/api/incidents?status=all&limit=1000')).body.incidents.length as number;
+    const before = await count();
     const res = await b.request('POST', '/api/partners/a/incidents', bad, { authorization: '', ...sign(KEY, bad) });
     expect(res.status, res.text).toBe(422);
     expect(res.body.error.code).toBe('InvalidDocument');
-    expect(res.body.error.details.errors.length).toBeGreaterThan(0);
-    expect(res.body.error.details.errors[0]).toHaveProperty('path');
+    const errors = res.body.error.details.errors as { path: string; message: string }[];
+    for (const e of errors) expect(e).toEqual({ path: expect.stringMatching(/^\//), message: expect.any(String) });
+    expect(errors.map((e) => e.path)).toEqual(expect.arrayContaining(['/eidoVersion', '/lastUpdateTimeStamp', '/agencyComponent']));
+    expect(await count()).toBe(before);
   });
 
   it('a hand-over to an unknown partner is 404; the list of partners shows neither address nor key', async () => {
