@@ -1,4 +1,5 @@
 import { compliance, distribution, INTERVALS, meanAbsoluteError, valuesOf, type IncidentIntervals, type IntervalName } from '../reports/intervals.ts';
+import { utilisationSummary } from './report-figures.ts';
 import type { PolicyResult, PolicySummary, SimResult } from './sim-result.ts';
 
 /** What `--json` holds; the names of its fields are a stable contract (docs in the CLI usage). */
@@ -63,8 +64,7 @@ function policyJson(p: PolicyResult, real: readonly IncidentIntervals[], t: SimR
   const help = f.firstHelpVolunteerCalls;
   const volunteerFirst = f.volunteerFirst;
   const c = f.compliance;
-  const shares = Object.values(p.utilisation).sort((a, b) => a - b);
-  const busiest = Object.entries(p.utilisation).sort(([a, x], [b, y]) => y - x || a.localeCompare(b))[0];
+  const use = utilisationSummary(p);
   return {
     name: p.name,
     firstHelpMedianS: help.medianS,
@@ -76,10 +76,10 @@ function policyJson(p: PolicyResult, real: readonly IncidentIntervals[], t: SimR
     intervals: f.intervals,
     compliance: c,
     utilisation: {
-      units: shares.length,
-      medianShare: shares.length === 0 ? null : shares[Math.floor((shares.length - 1) / 2)],
-      maxShare: shares.length === 0 ? null : shares[shares.length - 1],
-      busiestUnit: busiest?.[0] ?? null,
+      units: use.units,
+      medianShare: use.median,
+      maxShare: use.max,
+      busiestUnit: use.busiest ?? null,
     },
     volunteers: { ...p.volunteers, firstOnScene: volunteerFirst },
     shortfalls: p.shortfalls ?? 0,
