@@ -14,7 +14,25 @@ const pacific = new Intl.DateTimeFormat('en-US', {
   second: '2-digit',
 });
 
+const HOUR_MS = 3_600_000;
+/**
+ * Pacific offsets change only at 02:00 local, which is always on a whole UTC hour (10:00 or 09:00
+ * UTC), so one answer per UTC hour is exact; formatToParts is slow and a file repeats its hours.
+ */
+const offsetByHour = new Map<number, number>();
+
 function pacificOffsetMs(utcMs: number): number {
+  const hour = Math.floor(utcMs / HOUR_MS);
+  let offset = offsetByHour.get(hour);
+  if (offset === undefined) {
+    if (offsetByHour.size >= 100_000) offsetByHour.clear();
+    offset = offsetAt(hour * HOUR_MS);
+    offsetByHour.set(hour, offset);
+  }
+  return offset;
+}
+
+function offsetAt(utcMs: number): number {
   const parts = Object.fromEntries(pacific.formatToParts(utcMs).map((p) => [p.type, p.value]));
   const asUtc = Date.UTC(+parts.year!, +parts.month! - 1, +parts.day!, +parts.hour!, +parts.minute!, +parts.second!);
   return asUtc - utcMs;
