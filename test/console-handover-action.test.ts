@@ -1,43 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { screenshot, seriousAxeViolations } from './support/browser.ts';
-import { freePort } from './support/centres.ts';
 import { useConsoleRig } from './support/console-rig.ts';
+import { partnerCentres } from './support/partner-centres.ts';
 
 const PASSWORD = 'console handover action password 1';
 
-/** A partner centre on loopback that acknowledges every hand-over, and what it was sent. */
-const received: { url: string; contentType: string; body: string }[] = [];
-const port = await freePort();
-const partnerCentre: Server = createServer((req, res) => {
-  const chunks: Buffer[] = [];
-  req.on('data', (c: Buffer) => chunks.push(c));
-  req.on('end', () => {
-    received.push({ url: req.url ?? '', contentType: String(req.headers['content-type']), body: Buffer.concat(chunks).toString('utf8') });
-    res.writeHead(201, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ acknowledged: true, incidentId: `THEIRS-${received.length}` }));
-  });
-});
-await new Promise<void>((resolve) => partnerCentre.listen(port, '127.0.0.1', resolve));
-const dir = mkdtempSync(join(tmpdir(), 'partners-'));
-writeFileSync(
-  join(dir, 'partners.json'),
-  JSON.stringify({
-    partners: [
-      { id: 'oakland', name: 'Oakland Fire Dispatch', url: `http://127.0.0.1:${port}/oakland`, format: 'eido', keyEnv: 'TEST_PARTNER_KEY' },
-      { id: 'marin', name: 'Marin County', url: `http://127.0.0.1:${port}/marin`, format: 'emsi', keyEnv: 'TEST_PARTNER_KEY' },
-    ],
-  }),
-);
-process.env['SAMARITAN_PARTNERS_FILE'] = join(dir, 'partners.json');
-process.env['TEST_PARTNER_KEY'] = 'a-test-key-of-at-least-thirty-two-chars';
-afterAll(() => {
-  partnerCentre.close();
-  delete process.env['SAMARITAN_PARTNERS_FILE'];
-});
+const received = await partnerCentres();
 
 describe('the dispatcher hands an incident over from the console', () => {
   const rig = useConsoleRig({ name: 'handoveraction', password: PASSWORD });
@@ -70,7 +38,7 @@ describe('the dispatcher hands an incident over from the console', () => {
 
     await page.keyboard.press('Control+Enter');
     await dialog.waitFor({ state: 'detached' });
-    await page.locator('.handover-line', { hasText: /Handed over to oakland: acknowledged \(their incident THEIRS-\d+\)/ }).waitFor();
+    await page.locator('.handover-line', { hasText: /Handed over to oakland: acknowledged \(their incident OAK-42\)/ }).waitFor();
     const sent = received.find((r) => r.url === '/oakland');
     expect(sent?.contentType).toBe('application/json');
     expect(JSON.parse(sent!.body)).toMatchObject({ eidoVersion: expect.any(String) });

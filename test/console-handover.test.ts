@@ -1,41 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { screenshot, seriousAxeViolations } from './support/browser.ts';
 import { useConsoleRig } from './support/console-rig.ts';
-import { freePort } from './support/centres.ts';
+import { partnerCentres } from './support/partner-centres.ts';
 
 const PASSWORD = 'console handover password 1';
 
-/** Two partner centres on loopback: "oakland" acknowledges every hand-over, "marin" refuses it. */
-const port = await freePort();
-const partnerCentre: Server = createServer((req, res) => {
-  req.resume();
-  req.on('end', () => {
-    const refuse = req.url?.includes('marin') ?? false;
-    res.writeHead(refuse ? 422 : 201, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(refuse ? { error: { code: 'InvalidDocument', message: 'no location', details: { errors: [{ path: '/locationComponent', message: 'is required' }] } } } : { acknowledged: true, incidentId: 'OAK-42' }));
-  });
-});
-await new Promise<void>((resolve) => partnerCentre.listen(port, '127.0.0.1', resolve));
-const dir = mkdtempSync(join(tmpdir(), 'partners-'));
-writeFileSync(
-  join(dir, 'partners.json'),
-  JSON.stringify({
-    partners: [
-      { id: 'oakland', name: 'Oakland', url: `http://127.0.0.1:${port}/oakland`, format: 'eido', keyEnv: 'TEST_PARTNER_KEY' },
-      { id: 'marin', name: 'Marin', url: `http://127.0.0.1:${port}/marin`, format: 'emsi', keyEnv: 'TEST_PARTNER_KEY' },
-    ],
-  }),
-);
-process.env['SAMARITAN_PARTNERS_FILE'] = join(dir, 'partners.json');
-process.env['TEST_PARTNER_KEY'] = 'a-test-key-of-at-least-thirty-two-chars';
-afterAll(() => {
-  partnerCentre.close();
-  delete process.env['SAMARITAN_PARTNERS_FILE'];
-});
+await partnerCentres();
 
 describe('the console shows where an incident’s hand-overs stand', () => {
   const rig = useConsoleRig({ name: 'handoverdisp', password: PASSWORD });
