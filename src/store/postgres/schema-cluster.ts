@@ -1,0 +1,3 @@
+/** PostgreSQL schema: (timer claims). */
+export const CLUSTER_SCHEMA = `
+`;

@@ -1,0 +1,3 @@
+/** PostgreSQL schema: (events, snapshots, idempotency, meta). */
+export const LOG_SCHEMA = `
+`;

@@ -1,0 +1,3 @@
+/** PostgreSQL schema: (accounts, profiles, AEDs, the delivery queue). */
+export const TABLES_SCHEMA = `
+`;
