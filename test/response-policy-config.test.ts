@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../src/config/configuration.ts';
 import { loadVolunteerPolicy, validateVolunteerPolicy, VOLUNTEER_POLICY_FILE } from '../src/config/volunteer-policy-config.ts';
@@ -12,6 +14,24 @@ describe('loading the volunteer policy', () => {
     expect(p.version).toBe(raw()['version']);
     expect(p.natureRules.map((r) => r.id)).toContain('nature.cardiac_arrest');
     expect(p.waves).toMatchObject({ maxWalkingS: 480, waveIntervalS: 30, targetArrivals: 2 });
+  });
+
+  it('reads the file SAMARITAN_VOLUNTEER_POLICY_FILE names instead, and names that file when it is bad', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'samaritan-policy-'));
+    try {
+      const own = raw();
+      own['version'] = 'own-1';
+      own['waves'].alertExpiryS = 5;
+      const file = join(dir, 'policy.json');
+      writeFileSync(file, JSON.stringify(own));
+      const p = loadVolunteerPolicy(PROJECT_ROOT, { SAMARITAN_VOLUNTEER_POLICY_FILE: file });
+      expect(p.version).toBe('own-1');
+      expect(p.waves.alertExpiryS).toBe(5);
+      writeFileSync(file, '{');
+      expect(() => loadVolunteerPolicy(PROJECT_ROOT, { SAMARITAN_VOLUNTEER_POLICY_FILE: file })).toThrow(file);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   const broken: [string, (d: Record<string, any>) => void, RegExp][] = [ // eslint-disable-line @typescript-eslint/no-explicit-any

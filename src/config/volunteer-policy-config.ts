@@ -151,9 +151,12 @@ export function validateVolunteerPolicy(raw: unknown, where = VOLUNTEER_POLICY_F
   }
 }
 
-/** Reads config/volunteer-policy.json under `root`; a bad or missing file stops start-up. */
-export function loadVolunteerPolicy(root: string = PROJECT_ROOT): VolunteerPolicy {
-  const file = `${root}${VOLUNTEER_POLICY_FILE}`;
+/**
+ * Reads the policy: `SAMARITAN_VOLUNTEER_POLICY_FILE` when set (a service's own policy, kept outside
+ * the release), else config/volunteer-policy.json under `root`; a bad or missing file stops start-up.
+ */
+export function loadVolunteerPolicy(root: string = PROJECT_ROOT, env: NodeJS.ProcessEnv = process.env): VolunteerPolicy {
+  const file = env['SAMARITAN_VOLUNTEER_POLICY_FILE'] || `${root}${VOLUNTEER_POLICY_FILE}`;
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(file, 'utf8')) as unknown;
