@@ -40,6 +40,10 @@ describe('Web Push delivery', () => {
     expect(statSync(file).mode & 0o077).toBe(0);
     const again = loadOrCreateVapidKeys(t.dataDir);
     expect(again).toMatchObject({ publicKey: stored.publicKey, privateKey: stored.privateKey, created: false });
+    // Several nodes share one pair from the environment, whatever their data dirs hold.
+    const shared = { SAMARITAN_VAPID_PUBLIC_KEY: 'BPublicFromEnv', SAMARITAN_VAPID_PRIVATE_KEY: 'privateFromEnv' };
+    expect(loadOrCreateVapidKeys(t.dataDir, undefined, shared)).toMatchObject({ publicKey: 'BPublicFromEnv', privateKey: 'privateFromEnv', created: false });
+    expect(loadOrCreateVapidKeys(t.dataDir, undefined, { SAMARITAN_VAPID_PUBLIC_KEY: 'BPublicFromEnv' }).publicKey).toBe(stored.publicKey);
     const v = await addVolunteer(t, { at: offset(CITY_HALL, 900, 900), available: false });
     const res = await t.request('GET', '/api/volunteers/me/push-subscription', undefined, bearer(v.token));
     expect(res.body).toEqual({ vapidPublicKey: stored.publicKey, subscriptions: 0 });

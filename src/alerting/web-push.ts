@@ -24,8 +24,19 @@ export interface VapidKeys {
 export const VAPID_FILE = 'vapid.json';
 export const DEFAULT_VAPID_SUBJECT = 'mailto:alerts@samaritan.invalid';
 
-/** Reads the data dir's VAPID keys, or generates and stores them on the first start. */
-export function loadOrCreateVapidKeys(dataDir: string, subject: string = DEFAULT_VAPID_SUBJECT): VapidKeys & { readonly created: boolean } {
+/**
+ * The VAPID keys: SAMARITAN_VAPID_PUBLIC_KEY and SAMARITAN_VAPID_PRIVATE_KEY when both are set
+ * (several nodes must share one pair: a subscription is bound to the public key it was made with),
+ * else the data dir's, generated and stored on the first start.
+ */
+export function loadOrCreateVapidKeys(
+  dataDir: string,
+  subject: string = DEFAULT_VAPID_SUBJECT,
+  env: NodeJS.ProcessEnv = process.env,
+): VapidKeys & { readonly created: boolean } {
+  const publicKey = env['SAMARITAN_VAPID_PUBLIC_KEY'];
+  const privateKey = env['SAMARITAN_VAPID_PRIVATE_KEY'];
+  if (publicKey && privateKey) return { publicKey, privateKey, subject, created: false };
   const file = join(dataDir, VAPID_FILE);
   if (existsSync(file)) {
     const k = JSON.parse(readFileSync(file, 'utf8')) as VapidKeys;
