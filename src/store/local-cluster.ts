@@ -15,9 +15,12 @@ export class LocalHub {
 
   /** A new node on this hub. */
   join(): LocalCluster {
-    const node = new LocalCluster(this);
+    return new LocalCluster(this);
+  }
+
+  /** @internal */
+  add(node: LocalCluster): void {
     this.nodes.push(node);
-    return node;
   }
 
   /** Tells every node that the log grew to `seq` (the shared store's commit, announced by whoever wraps it). */
@@ -36,8 +39,12 @@ export class LocalHub {
 
   /** @internal */
   leaderChanged(): void {
-    const leader = this.nodes.find((n) => n.campaigning);
-    for (const n of this.nodes) n.setLeader(n === leader);
+    // A live leader keeps leading: a node that campaigns later does not take over, as with a lock.
+    const current = this.nodes.find((n) => n.isLeader && n.campaigning);
+    const leader = current ?? this.nodes.find((n) => n.campaigning);
+    // The old leader hears that it lost before the new one hears that it gained.
+    for (const n of this.nodes) if (n !== leader) n.setLeader(false);
+    leader?.setLeader(true);
   }
 
   /** @internal */
@@ -80,7 +87,9 @@ export class LocalCluster implements Cluster {
   private closed = false;
 
   /** A node alone on a hub of its own, unless a hub is given. */
-  constructor(private readonly hub: LocalHub = new LocalHub()) {}
+  constructor(private readonly hub: LocalHub = new LocalHub()) {
+    hub.add(this);
+  }
 
   /** Whether this node campaigns for leadership (internal to the hub). */
   get campaigning(): boolean {
@@ -122,11 +131,11 @@ export class LocalCluster implements Cluster {
 
   close(): Promise<void> {
     if (this.closed) return Promise.resolve();
-    this.closed = true;
     const was = this.leading;
     this.leading = false;
-    this.hub.leave(this);
     if (was) this.handlers?.onLost();
+    this.closed = true;
+    this.hub.leave(this);
     return Promise.resolve();
   }
 
