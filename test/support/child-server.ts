@@ -22,9 +22,9 @@ export function freePort(): Promise<number> {
 }
 
 /** Issues a bearer token with the CLI, as an operator does (`samaritan token create`), with the server stopped. */
-export async function createToken(dataDir: string, role = 'supervisor'): Promise<string> {
+export async function createToken(dataDir: string, role = 'supervisor', env: Record<string, string> = {}): Promise<string> {
   const args = [BIN, 'token', 'create', '--role', role, '--name', `test-${role}`, '--data-dir', dataDir];
-  const { stdout } = await promisify(execFile)(process.execPath, args, { cwd: ROOT });
+  const { stdout } = await promisify(execFile)(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env } });
   return stdout.trim();
 }
 
@@ -58,6 +58,8 @@ export interface SpawnOptions {
   /** Sent as `Authorization: Bearer <token>` on every request. */
   readonly token?: string;
   readonly timeoutMs?: number;
+  /** Added to the server's environment (DATABASE_URL, a policy file…). */
+  readonly env?: Record<string, string>;
 }
 
 /** Starts `samaritan serve` in a child process and resolves once GET /healthz answers 200. */
@@ -75,7 +77,7 @@ export async function spawnServer(dataDir: string, options: SpawnOptions = {}): 
 async function startOnce(dataDir: string, port: number, options: SpawnOptions): Promise<ChildServer> {
   const child = spawn(process.execPath, [BIN, 'serve', '--port', String(port), '--data-dir', dataDir], {
     cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: 'warn' },
+    env: { ...process.env, LOG_LEVEL: 'warn', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let tail = '';
