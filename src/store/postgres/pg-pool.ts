@@ -1,0 +1,53 @@
+import pg from 'pg';
+
+/** What runs a query: the pool (autocommit) or a client inside a transaction. */
+export type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
+
+/** pg's type id of BIGINT (int8). */
+const INT8 = 20;
+
+// Seqs and counts are BIGINT; pg hands them out as strings so as not to lose digits past 2^53,
+// which no log here will reach: they are read as numbers, on this pool only (not pg's global table).
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8 && format !== 'binary' ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
+/** Whether `url` names a PostgreSQL server (`postgres://` or `postgresql://`). */
+export function isPostgresUrl(url: string): boolean {
+  try {
+    const { protocol } = new URL(url);
+    return protocol === 'postgres:' || protocol === 'postgresql:';
+  } catch {
+    return false;
+  }
+}
+
+/** The server and database of `url`, without its user or password: what a message may show. */
+export function describeDatabase(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.host}${u.pathname}`;
+  } catch {
+    return 'the database';
+  }
+}
+
+/**
+ * A pool of connections to the database at `url`. A connection that fails while idle in the pool
+ * (the server restarted, an administrator ended it) is dropped and replaced on the next use; the
+ * error would otherwise be thrown from the pool's 'error' event and end the process.
+ */
+export function openPool(url: string): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: url,
+    types,
+    max: 10,
+    // A server that does not answer is a failed write within seconds, not a request left hanging.
+    connectionTimeoutMillis: 5_000,
+    keepAlive: true,
+    idleTimeoutMillis: 30_000,
+  });
+  pool.on('error', () => {});
+  return pool;
+}
