@@ -22,6 +22,8 @@ interface Connection {
   alive: boolean;
 }
 
+const credentialsOf = (set: ReadonlySet<Connection>): string[] => [...new Set([...set].map((c) => c.credentialId))];
+
 /** What the responder app may send back over its socket. */
 export type ClientFrame = { readonly type: 'ack'; readonly id: number } | { readonly type: 'seen'; readonly alertId: string } | { readonly type: 'ping' };
 
@@ -52,9 +54,32 @@ export class ResponderSockets implements Channel {
   private readonly byVolunteer = new Map<string, Set<Connection>>();
   /** Cancels the next heartbeat. */
   private heartbeat: (() => void) | undefined;
+  private readonly presence = new Set<(volunteerId: string) => void>();
 
   /** `clock` paces the heartbeat. */
   constructor(private readonly clock: Clock) {}
+
+  /** Calls `fn` with the volunteer whose sockets here changed (one attached or went); returns the unsubscriber. */
+  onPresence(fn: (volunteerId: string) => void): () => void {
+    this.presence.add(fn);
+    return () => this.presence.delete(fn);
+  }
+
+  /** Each volunteer with a socket here, with the device credentials their sockets were opened with. */
+  held(): Map<string, string[]> {
+    const out = new Map<string, string[]>();
+    for (const [id, set] of this.byVolunteer) if (set.size > 0) out.set(id, credentialsOf(set));
+    return out;
+  }
+
+  /** The credentials of the volunteer's sockets here (none: no socket). */
+  credentials(volunteerId: string): string[] {
+    return credentialsOf(this.byVolunteer.get(volunteerId) ?? new Set());
+  }
+
+  private changed(volunteerId: string): void {
+    for (const fn of this.presence) fn(volunteerId);
+  }
 
   get connections(): number {
     let n = 0;
@@ -75,6 +100,7 @@ export class ResponderSockets implements Channel {
           if (!c.alive) {
             (c.socket.terminate ?? c.socket.close).call(c.socket);
             set.delete(c);
+            this.changed(c.volunteerId);
             continue;
           }
           c.alive = false;
@@ -97,10 +123,12 @@ export class ResponderSockets implements Channel {
     let set = this.byVolunteer.get(volunteerId);
     if (set === undefined) this.byVolunteer.set(volunteerId, (set = new Set()));
     set.add(c);
+    this.changed(volunteerId);
     return () => {
       const s = this.byVolunteer.get(volunteerId);
-      s?.delete(c);
-      if (s?.size === 0) this.byVolunteer.delete(volunteerId);
+      if (s?.delete(c) !== true) return;
+      if (s.size === 0) this.byVolunteer.delete(volunteerId);
+      this.changed(volunteerId);
     };
   }
 
@@ -112,6 +140,7 @@ export class ResponderSockets implements Channel {
       if (!target.credentials.has(c.credentialId)) {
         c.socket.close(CLOSE_SIGNED_OUT, 'signed out');
         set.delete(c);
+        this.changed(target.volunteerId);
       } else if (c.socket.readyState === OPEN) out.push(c);
     }
     return out;
@@ -126,8 +155,12 @@ export class ResponderSockets implements Channel {
     return this.live(target).length > 0;
   }
 
-  async send(frame: Frame, _m: OutboxMessage, target: Target): Promise<SendResult> {
-    const text = JSON.stringify(frame);
+  send(frame: Frame, _m: OutboxMessage, target: Target): Promise<SendResult> {
+    return this.write(JSON.stringify(frame), target);
+  }
+
+  /** Writes a frame's text to the target's sockets here (a queued message, or one relayed from the node that sends it). */
+  async write(text: string, target: Target): Promise<SendResult> {
     const results = await Promise.all(
       this.live(target).map(
         (c) =>

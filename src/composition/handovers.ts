@@ -9,6 +9,7 @@ import { toEmsi } from '../interop/emsi/to-emsi.ts';
 import type { LogTail } from '../log/log-tail.ts';
 import type { Writer } from '../log/writer.ts';
 import type { Queries } from '../read-models/queries.ts';
+import { PerTerm } from './background.ts';
 import { HandOverSender, type HandOverDocument } from '../reactors/handover-sender.ts';
 import type { EventStore } from '../store/event-store.ts';
 import type { Clock } from '../time/clock.ts';
@@ -38,10 +39,11 @@ export function ourCentre(env: Readonly<Record<string, string | undefined>> = pr
   };
 }
 
-/** Partner centres and the sender of hand-overs to them. */
+/** Partner centres and the sender of hand-overs to them, which runs on the leader only (`term`). */
 export interface HandOvers {
   readonly partners: ReadonlyMap<string, Partner>;
   readonly sender: HandOverSender;
+  readonly term: PerTerm<HandOverSender>;
 }
 
 /** Builds the sender, rendering each hand-over in its partner's standard from the incident as it is now. */
@@ -65,17 +67,25 @@ export function createHandOvers(
     const message = toEmsi(incident, { ...centre.emsi, messageId: `${incident.id}@${snap.version}`, now, units });
     return { contentType: 'application/xml; charset=utf-8', body: emsiToXml(message) };
   };
-  const sender = new HandOverSender({
-    store: d.store,
-    writer: d.writer,
+  const make = () =>
+    new HandOverSender({
+      store: d.store,
+      writer: d.writer,
+      partners,
+      render,
+      time: d.time,
+      random: options.random ?? Math.random,
+      ...(options.backoffMs === undefined ? {} : { backoffMs: options.backoffMs }),
+      ...(options.maxBackoffMs === undefined ? {} : { maxBackoffMs: options.maxBackoffMs }),
+      log: options.log ?? ((line) => process.stderr.write(`${line}\n`)),
+    });
+  const term = new PerTerm('hand-over sender', make);
+  d.tail.follow((events) => term.sender.notice(events));
+  return {
     partners,
-    render,
-    time: d.time,
-    random: options.random ?? Math.random,
-    ...(options.backoffMs === undefined ? {} : { backoffMs: options.backoffMs }),
-    ...(options.maxBackoffMs === undefined ? {} : { maxBackoffMs: options.maxBackoffMs }),
-    log: options.log ?? ((line) => process.stderr.write(`${line}\n`)),
-  });
-  d.tail.follow((events) => sender.notice(events));
-  return { partners, sender };
+    get sender() {
+      return term.sender;
+    },
+    term,
+  };
 }

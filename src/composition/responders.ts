@@ -11,6 +11,8 @@ import { PushEndpoints, pushPolicyFromEnv, type PushServicePolicy, type Resolver
 import { WebhookChannel, type PhoneBook, type WebhookConfig } from '../alerting/webhook.ts';
 import { CapGatewayChannel, type CapGatewayConfig } from '../alerting/cap-gateway.ts';
 import { ResponderSockets } from '../alerting/websocket.ts';
+import { SocketRelay } from '../alerting/socket-relay.ts';
+import type { Cluster } from '../store/cluster.ts';
 import { DeliveryWorker, type WorkerOptions } from '../alerting/worker.ts';
 import type { MovingPointIndex } from '../geo/moving-point-index.ts';
 import type { PositionIntake } from '../geo/position-intake.ts';
@@ -84,6 +86,10 @@ export interface RespondersDeps {
   readonly aeds: AedRegistry;
   /** The first unit's ETA from the unit recommendation (Queries.recommendation). */
   readonly firstUnitEtaS: (incident: IncidentState) => Promise<number | undefined>;
+  /** The other nodes: timer claims, and (when `relay`) the WebSocket channel across nodes. */
+  readonly cluster: Cluster;
+  /** Other nodes may hold volunteers' sockets: relay frames to them. */
+  readonly relay: boolean;
 }
 
 /** The volunteer response engine, its timers and the alert delivery queue, running together. */
@@ -94,14 +100,24 @@ export interface Responders {
   readonly outbox: OutboxStore;
   readonly worker: DeliveryWorker;
   readonly receipts: Receipts;
+  /** The sockets held by this node. */
   readonly sockets: ResponderSockets;
+  /** The WebSocket channel across nodes, when other nodes may hold sockets. */
+  readonly relay: SocketRelay | undefined;
   readonly push: WebPushChannel;
   readonly pushDevices: PushDevices;
   readonly webhook: WebhookChannel | undefined;
   readonly aeds: AedDirectory;
   readonly timeZone: string;
-  /** Catches up (queue intake, due timers, responses the process died before starting); call once the app is assembled. */
+  /** The work of every node: the socket heartbeat and presence, the timers (each firing claimed); call once the app is assembled. */
   start(): Promise<void>;
+  /**
+   * The leader's work: catches up (the queue's intake, responses a leader died before starting),
+   * then follows the log with the engine and the intake, and delivers.
+   */
+  lead(): Promise<void>;
+  /** Stops the leader's work (another node leads now). */
+  unlead(): Promise<void>;
   /** Resolves once the engine, the timers, the queue's intake and the worker have nothing in flight. */
   settle(): Promise<void>;
   close(): Promise<void>;
@@ -136,6 +152,21 @@ export function createResponders(d: RespondersDeps, o: RespondersOptions = {}): 
   const random = o.random ?? Math.random;
   const log = o.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const sockets = new ResponderSockets(d.time);
+  // Whether this node runs the leader's work now (engine, intake, delivery), and follows the log at all.
+  let leading = false;
+  let following = false;
+  const relay = d.relay
+    ? new SocketRelay(
+        sockets,
+        d.cluster,
+        d.time,
+        (volunteerId) => {
+          // A socket opened on another node: what waits for that volunteer goes now, from here.
+          if (leading) outbox.hurry(volunteerId, d.clock()).then(() => worker.kick(), report('queued messages not hurried'));
+        },
+        report('socket relay'),
+      )
+    : undefined;
   const pushDevices = new PushDevices(d.volunteers);
   const vapid = loadOrCreateVapidKeys(d.dataDir, o.vapidSubject ?? process.env['SAMARITAN_VAPID_SUBJECT']);
   const push = new WebPushChannel(pushDevices, vapid, d.clock, new PushEndpoints(o.pushServices ?? pushPolicyFromEnv(), o.resolveHost));
@@ -143,13 +174,14 @@ export function createResponders(d: RespondersDeps, o: RespondersOptions = {}): 
   const webhook = hook === undefined ? undefined : new WebhookChannel(hook, d.clock, o.phoneOf ?? ((id) => d.volunteers.profile(id)?.phone));
   const capConfig = o.capGateway === null ? undefined : (o.capGateway ?? capGatewayFromEnv());
   const capGateway = capConfig === undefined ? undefined : new CapGatewayChannel(capConfig, d.clock, o.phoneOf ?? ((id) => d.volunteers.profile(id)?.phone));
-  const channels: Channel[] = [sockets, push, ...(webhook ? [webhook] : []), ...(capGateway ? [capGateway] : [])];
+  const channels: Channel[] = [relay ?? sockets, push, ...(webhook ? [webhook] : []), ...(capGateway ? [capGateway] : [])];
   const worker = new DeliveryWorker(outbox, channels, deliveryGate(store, d.policy, (id) => d.accounts.activeDevices(id), outbox, (id, active) => sockets.prune(id, active)), receipts, d.time, {
     random,
     log,
     ...o.worker,
   });
-  if (o.paused === true) worker.pause();
+  // Only the leader delivers: paused until this node leads (and, with `paused`, until the test resumes it).
+  worker.pause();
   const timeZone = o.timeZone ?? DEMO_TIME_ZONE;
   const aeds = o.aeds ?? registryDirectory(d.aeds);
   const engine = new ResponseEngine(
@@ -182,7 +214,9 @@ export function createResponders(d: RespondersDeps, o: RespondersOptions = {}): 
     store,
     writer: d.writer,
     clock: d.time,
-    housekeeping: (now) => outbox.purgeAlertPositions(now),
+    // The purge is the leader's; the firings are claimed one by one.
+    housekeeping: (now) => (leading ? outbox.purgeAlertPositions(now) : Promise.resolve()),
+    claim: (key, fn) => d.cluster.claim(key, fn),
     onError: (e) => (o.onError ?? toStderr)('volunteer timers', e),
     random,
     log,
@@ -194,8 +228,9 @@ export function createResponders(d: RespondersDeps, o: RespondersOptions = {}): 
       // The alert audit is anonymised with the account (push devices go with the personal data).
       outbox.anonymiseAlertPositions(e.data.volunteerId).catch(report('alert audit'));
     }
+    if (following) timers.notice(events);
+    if (!leading) return;
     engine.notice(events);
-    timers.notice(events);
     materializer.notice(events);
   });
 
@@ -207,6 +242,7 @@ export function createResponders(d: RespondersDeps, o: RespondersOptions = {}): 
     worker,
     receipts,
     sockets,
+    relay,
     push,
     pushDevices,
     webhook,
@@ -214,11 +250,23 @@ export function createResponders(d: RespondersDeps, o: RespondersOptions = {}): 
     timeZone,
     async start() {
       sockets.startHeartbeat();
+      relay?.start();
+      following = true;
+      await timers.start();
+    },
+    async lead() {
+      leading = true;
       await materializer.init();
       await materializer.catchUp();
+      if (o.paused !== true) worker.resume();
       worker.kick();
-      await timers.start();
       await engine.catchUp();
+    },
+    async unlead() {
+      leading = false;
+      worker.pause();
+      await materializer.idle();
+      await worker.idle();
     },
     async settle() {
       for (let i = 0; i < 20; i++) {
@@ -237,6 +285,7 @@ export function createResponders(d: RespondersDeps, o: RespondersOptions = {}): 
       materializer.stop();
       await materializer.idle();
       await worker.close();
+      relay?.close();
       sockets.closeAll();
     },
   };

@@ -19,8 +19,8 @@ import type { Router } from '../routing/router.ts';
 import { serviceAreaOf } from '../routing/graph-hull.ts';
 import { loadSfRouter } from '../routing/sf-demo.ts';
 import type { EventStore } from '../store/event-store.ts';
-import { openSqliteStore } from '../store/sqlite/open-sqlite.ts';
 import type { Store } from '../store/store.ts';
+import type { Cluster } from '../store/cluster.ts';
 import { systemClock, type Clock } from '../time/clock.ts';
 import type { AedRegistry } from '../volunteers/aeds.ts';
 import { openVolunteerRegistry, type DemoVolunteersInfo } from '../volunteers/volunteer-registry.ts';
@@ -28,8 +28,11 @@ import type { Volunteers } from '../volunteers/volunteers.ts';
 import { demoCityCommands } from './demo-city.ts';
 import { createResponders, firstUnitEta, type Responders, type RespondersOptions } from './responders.ts';
 import { TravelWorker } from '../routing/travel-worker-pool.ts';
-import { StorageUnavailable } from '../store/storage-unavailable.ts';
-import { DataDirUnusable, secureDataDir } from './data-dir.ts';
+import { secureDataDir } from './data-dir.ts';
+import { LeaderWork } from './background.ts';
+import { relayPositions } from './cluster-positions.ts';
+import { openNodeStore } from './node-store.ts';
+import type { PositionRelay } from '../geo/position-relay.ts';
 import { createHandOvers, type HandOverOptions, type HandOvers } from './handovers.ts';
 import { loadPartners, type Partner } from '../config/partners-config.ts';
 import { loadWebhooks, type WebhookSubscriber } from '../config/webhooks-config.ts';
@@ -45,6 +48,16 @@ export interface SamaritanOptions {
   readonly clock?: Clock;
   /** Where the log and its tables live: SQLite in the data dir (default), or memory (fast tests). */
   readonly store?: (projector: typeof domainProjector, clock: () => number) => Store<StreamState>;
+  /**
+   * A PostgreSQL URL (postgres://…): the log and its tables there, migrated on open, and this node
+   * one of several on it (the CLI passes DATABASE_URL). Without it, `store` or SQLite.
+   */
+  readonly database?: string;
+  /**
+   * The other nodes. Default: PostgreSQL's with `database`, else this node alone. Tests join several
+   * nodes on one store in one process with a LocalHub.
+   */
+  readonly cluster?: Cluster;
   readonly demoCity?: boolean;
   /**
    * Synthetic demo volunteers for a new data dir with the demo city: `true` = 1 % of the city's
@@ -108,22 +121,17 @@ export interface Samaritan {
   readonly handovers: HandOvers;
   /** The integration webhooks: every event, and EIDO on incident changes, to the configured subscribers. */
   readonly webhooks: WebhookSender;
+  /** The nodes this one runs with (alone: a LocalCluster of its own). */
+  readonly cluster: Cluster;
+  /** The work only the leader does (engine, alert queue, hand-overs, webhooks): whether it runs here. */
+  readonly leader: LeaderWork;
+  /** Positions to and from the other nodes (none alone). */
+  readonly positionRelay: PositionRelay | undefined;
+  /** Which store this node uses, for the start-up banner (no password). */
+  readonly storeDescription: string;
   /** Whether the store can commit a write now (GET /readyz); turns true by itself when the disk recovers. */
   writable(): Promise<boolean>;
   close(): Promise<void>;
-}
-
-/** The SQLite store of a data dir, its files (the database, -wal, -shm) closed to all but the owner. */
-function openDataDirStore(dataDir: string, clock: () => number): Store<StreamState> {
-  let tables: Store<StreamState>;
-  try {
-    tables = openSqliteStore<StreamState>(dataDir, domainProjector, clock);
-  } catch (e) {
-    if (e instanceof StorageUnavailable) throw new DataDirUnusable(`cannot open the database in the data directory ${dataDir}: ${e.detail}`);
-    throw e;
-  }
-  secureDataDir(dataDir);
-  return tables;
 }
 
 /** How often the log's head is read for commits made by other processes (ms). */
@@ -138,7 +146,8 @@ export async function openSamaritan(options: SamaritanOptions): Promise<Samarita
   const clock = () => time.now();
   secureDataDir(options.dataDir);
   const config = loadConfiguration();
-  const tables = options.store ? options.store(domainProjector, clock) : openDataDirStore(options.dataDir, clock);
+  const node = await openNodeStore(options, clock);
+  const { tables, cluster } = node;
   const store = tables.events;
   const report = (what: string) => (e: unknown) => process.stderr.write(`${what}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
   const tail = new LogTail(store, await store.headSeq(), report('log follower'));
@@ -156,7 +165,9 @@ export async function openSamaritan(options: SamaritanOptions): Promise<Samarita
     });
   };
   let closing = false;
-  if (options.background !== false) watchHead();
+  if (options.background !== false && node.pollHead) watchHead();
+  // Another node's commit (and this one's): the followers read what they have not seen.
+  const stopAppended = cluster.onAppended((seq) => tail.notify(seq));
   const volunteerPolicy = loadVolunteerPolicy();
   const router = loadSfRouter(PROJECT_ROOT, (m) => process.stderr.write(`${m}\n`));
   // Worked out once: the hull of the graph this process routes on, unless the file gives a polygon.
@@ -174,12 +185,15 @@ export async function openSamaritan(options: SamaritanOptions): Promise<Samarita
   const travel = travelWorker?.times ?? ((profile, to, origins) => Promise.resolve(router.estimator(profile).travelTimes(to, origins)));
 
   let demoCityLoaded = false;
-  if (options.demoCity !== false && (await store.list('station', undefined, 1)).length === 0) {
-    const results = await writer.executeAll(demoCityCommands(config, clock()), { actor: systemActor('demo-city') });
-    const refused = results.find((r) => !r.ok);
-    if (refused && !refused.ok) throw new Error(`demo city: ${refused.message}`);
-    demoCityLoaded = true;
-  }
+  // Two nodes starting on an empty database: one seeds, the other finds it seeded.
+  await cluster.exclusive('start', async () => {
+    if (options.demoCity !== false && (await store.list('station', undefined, 1)).length === 0) {
+      const results = await writer.executeAll(demoCityCommands(config, clock()), { actor: systemActor('demo-city') });
+      const refused = results.find((r) => !r.ok);
+      if (refused && !refused.ok) throw new Error(`demo city: ${refused.message}`);
+      demoCityLoaded = true;
+    }
+  });
   const fleet = await FleetView.load(store, tail);
   for (const u of fleet.units()) {
     const attrs = positions.attrs.unit(u.status, u.capabilities);
@@ -193,10 +207,16 @@ export async function openSamaritan(options: SamaritanOptions): Promise<Samarita
       if (u) positions.setAttrs(u.id, positions.attrs.unit(u.status, u.capabilities));
     }
   });
-  const registry = await openVolunteerRegistry(
-    { tables, writer, tail, accounts, positions, clock, time },
-    { demoCity: options.demoCity !== false, demoVolunteers: options.demoVolunteers ?? false },
+  const registry = await cluster.exclusive('start', () =>
+    openVolunteerRegistry(
+      { tables, writer, tail, accounts, positions, clock, time },
+      { demoCity: options.demoCity !== false, demoVolunteers: options.demoVolunteers ?? false },
+    ),
   );
+  // Alone there is no one to tell; with other nodes, every fix taken here reaches their live index.
+  const positionRelay = node.alone
+    ? undefined
+    : relayPositions({ cluster, time, positions, fleet, store, live: registry.live, onError: report('position relay') });
   const queries = new Queries({ store, fleet, positions, clock, config, estimator, actorName: (a) => accounts.actorName(a) });
   const responders = createResponders(
     {
@@ -214,13 +234,20 @@ export async function openSamaritan(options: SamaritanOptions): Promise<Samarita
       aeds: registry.aeds,
       firstUnitEtaS: (incident) => firstUnitEta(queries, travel, incident),
       travel,
+      cluster,
+      relay: !node.alone,
     },
     options.responders,
   );
   const handovers = createHandOvers({ store, writer, tail, queries, time, partners: options.partners ?? loadPartners() }, options.handovers);
-  const webhooks = createWebhooks(
+  const webhookTerm = createWebhooks(
     { store, outbox: tables.outbox, tail, queries, time, subscribers: options.webhooks ?? loadWebhooks() },
     options.webhookOptions,
+  );
+  const leader = new LeaderWork(
+    cluster,
+    [{ name: 'volunteer responses and alert delivery', start: () => responders.lead(), stop: () => responders.unlead() }, handovers.term, webhookTerm],
+    (what, e) => report(what)(e),
   );
   const app: Samaritan = {
     config,
@@ -242,24 +269,36 @@ export async function openSamaritan(options: SamaritanOptions): Promise<Samarita
     ...(registry.demoVolunteers ? { demoVolunteers: registry.demoVolunteers } : {}),
     responders,
     handovers,
-    webhooks,
+    get webhooks() {
+      return webhookTerm.sender;
+    },
+    cluster,
+    leader,
+    positionRelay,
+    storeDescription: node.description,
     writable: () => tables.writable(),
     close: async () => {
       closing = true;
       stopWatching();
+      stopAppended();
+      // The leader's work stops first; the lead passes to another node when the cluster closes.
+      await leader.close();
+      positionRelay?.close();
       await handovers.sender.close();
-      await webhooks.close();
+      await webhookTerm.sender.close();
       await responders.close();
       await travelWorker?.close();
       registry.close();
+      await cluster.close();
       await tables.close();
     },
   };
   if (options.background !== false) {
     await travelWorker?.started;
+    // Alone, this node leads at once and the leader's work has started when `idle` resolves.
+    leader.campaign();
+    await leader.idle();
     await responders.start();
-    await handovers.sender.start();
-    await webhooks.start();
   }
   return app;
 }

@@ -2,6 +2,7 @@ import type { StreamState } from '../core/loaded.ts';
 import type { WebhookSubscriber } from '../config/webhooks-config.ts';
 import type { LogTail } from '../log/log-tail.ts';
 import type { Queries } from '../read-models/queries.ts';
+import { PerTerm } from './background.ts';
 import { WebhookSender } from '../reactors/webhook-sender.ts';
 import type { EventStore } from '../store/event-store.ts';
 import type { OutboxStore } from '../store/outbox-store.ts';
@@ -19,27 +20,29 @@ export interface WebhookOptions {
   readonly log?: (line: string) => void;
 }
 
-/** Builds the sender of the integration webhooks, following the log. */
+/** Builds the sender of the integration webhooks, following the log; it runs on the leader only (a fresh one each term). */
 export function createWebhooks(
   d: { store: EventStore<StreamState>; outbox: OutboxStore; tail: LogTail; queries: Queries; time: Clock; subscribers: readonly WebhookSubscriber[] },
   options: WebhookOptions = {},
-): WebhookSender {
+): PerTerm<WebhookSender> {
   const centre = ourCentre();
-  const sender = new WebhookSender({
-    store: d.store,
-    cursors: d.outbox,
-    subscribers: d.subscribers,
-    eido: async (incidentId) => {
-      const doc = await currentEido(d, incidentId, centre);
-      return doc === undefined ? undefined : JSON.stringify(doc);
-    },
-    time: d.time,
-    random: options.random ?? Math.random,
-    ...(options.backoffMs === undefined ? {} : { backoffMs: options.backoffMs }),
-    ...(options.maxBackoffMs === undefined ? {} : { maxBackoffMs: options.maxBackoffMs }),
-    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-    log: options.log ?? ((line) => process.stderr.write(`${line}\n`)),
-  });
-  d.tail.follow((events) => sender.notice(events));
-  return sender;
+  const make = () =>
+    new WebhookSender({
+      store: d.store,
+      cursors: d.outbox,
+      subscribers: d.subscribers,
+      eido: async (incidentId) => {
+        const doc = await currentEido(d, incidentId, centre);
+        return doc === undefined ? undefined : JSON.stringify(doc);
+      },
+      time: d.time,
+      random: options.random ?? Math.random,
+      ...(options.backoffMs === undefined ? {} : { backoffMs: options.backoffMs }),
+      ...(options.maxBackoffMs === undefined ? {} : { maxBackoffMs: options.maxBackoffMs }),
+      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+      log: options.log ?? ((line) => process.stderr.write(`${line}\n`)),
+    });
+  const term = new PerTerm('webhooks', make);
+  d.tail.follow((events) => term.sender.notice(events));
+  return term;
 }

@@ -11,6 +11,12 @@ export interface PositionFix {
   readonly atMs: number;
 }
 
+/** Where the fixes taken here go besides this node's index: the other nodes (geo/position-relay.ts). */
+export interface PositionSink {
+  taken(fix: PositionFix, unit: boolean): void;
+  forgotten(id: string): void;
+}
+
 /**
  * What became of a fix: `record` (indexed, and due for the store: append `UnitPositionRecorded`),
  * `live` (indexed only), `out_of_order` (older than the fix held: dropped).
@@ -43,6 +49,7 @@ export class PositionIntake {
   readonly index: LiveIndex;
   /** Units' sampling state (last fix written to the store); volunteers are never sampled. */
   readonly units: LivePositions;
+  private sink: PositionSink | undefined;
 
   constructor(
     readonly attrs: ResponderAttrs,
@@ -51,6 +58,24 @@ export class PositionIntake {
   ) {
     this.index = new LiveIndex({ ...indexOptions, staleAfterMs: sampling.staleAfterMs });
     this.units = new LivePositions(sampling);
+  }
+
+  /** Hands every fix taken from now on, and every id forgotten, to `sink` too (the other nodes). */
+  relayTo(sink: PositionSink): void {
+    this.sink = sink;
+  }
+
+  /**
+   * A fix another node took: into the index only, with the attribute word this node's read model
+   * gives. It is not sampled for the log (the node that took it did that) nor passed on.
+   */
+  takeRelayed(fix: PositionFix, attrs: number): boolean {
+    return this.index.upsert(fix.id, fix.lat, fix.lon, fix.atMs, attrs);
+  }
+
+  /** An id another node forgot. */
+  forgetRelayed(id: string): void {
+    this.index.remove(id);
   }
 
   /** Seeds a unit with its last written fix: in the index, and as the sampling's starting point. */
@@ -62,7 +87,9 @@ export class PositionIntake {
   /** Takes one fix with the id's current attribute word: into the index at once; says whether it is due for the store. */
   take(fix: PositionFix, attrs: number): FixOutcome {
     if (!this.index.upsert(fix.id, fix.lat, fix.lon, fix.atMs, attrs)) return 'out_of_order';
-    if (!this.attrs.bits.has(attrs, 'unit')) return 'live';
+    const unit = this.attrs.bits.has(attrs, 'unit');
+    this.sink?.taken(fix, unit);
+    if (!unit) return 'live';
     return this.units.update(fix.id, { location: { lat: fix.lat, lon: fix.lon }, at: fix.atMs }) ? 'record' : 'live';
   }
 
@@ -74,7 +101,9 @@ export class PositionIntake {
     const taken = this.index.upsertMany(fixes);
     return fixes.map((f, j): FixOutcome => {
       if (taken[j] === 0) return 'out_of_order';
-      if (!this.attrs.bits.has(f.attrs, 'unit')) return 'live';
+      const unit = this.attrs.bits.has(f.attrs, 'unit');
+      this.sink?.taken(f, unit);
+      if (!unit) return 'live';
       return this.units.update(f.id, { location: { lat: f.lat, lon: f.lon }, at: f.atMs }) ? 'record' : 'live';
     });
   }
@@ -87,5 +116,6 @@ export class PositionIntake {
   /** Forgets an id (unit decommissioned, volunteer signed off). */
   forget(id: string): void {
     this.index.remove(id);
+    this.sink?.forgotten(id);
   }
 }

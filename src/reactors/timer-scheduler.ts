@@ -31,11 +31,20 @@ export interface TimerDeps {
   /** The first retry after a failed firing (ms, default 500), doubled each time up to `retryMaxMs` (30 s). */
   readonly retryBaseMs?: number;
   readonly retryMaxMs?: number;
+  /**
+   * Runs one incident's firing holding the claim on `key` (Cluster.claim): with several nodes, the
+   * one that holds it fires and the others look again `claimRetryMs` later (default 1 s), to find
+   * the deadline done, or still due if that node died. Alone, omit it.
+   */
+  readonly claim?: (key: string, fn: () => Promise<void>) => Promise<{ readonly claimed: boolean }>;
+  readonly claimRetryMs?: number;
 }
 
 const ACTOR = { actor: systemActor('timer') } as const;
 /** After a version conflict a deadline is tried again this much later. */
 const CONFLICT_RETRY_MS = 200;
+/** A deadline another node holds the claim on is looked at again this much later. */
+const CLAIM_RETRY_MS = 1_000;
 
 /**
  * Fires the persisted deadlines of volunteer responses: the next wave's `dueAt`
@@ -44,7 +53,8 @@ const CONFLICT_RETRY_MS = 200;
  * wake-up on the clock at the earliest of all. When it fires, the response's snapshot is read
  * again and `dueTimers` gives the commands due; the core accepts each once and rejects a repeat
  * (WaveNotScheduled, AlertNotOpen), so after a restart — which re-reads every alerting
- * response — a due wave or expiry happens exactly once.
+ * response — a due wave or expiry happens exactly once. With several nodes, each arms the
+ * deadlines it reads from the log and fires an incident's only while holding its claim.
  */
 export class TimerScheduler {
   /** Incident → epoch ms of its earliest deadline. */
@@ -168,7 +178,12 @@ export class TimerScheduler {
     const due = [...this.earliest].filter(([, at]) => at <= now).map(([id]) => id);
     for (const incidentId of due) {
       try {
-        await this.fireIncident(incidentId, now);
+        const claim = this.d.claim;
+        if (claim === undefined) await this.fireIncident(incidentId, now);
+        else if (!(await claim(`timer:${incidentId}`, () => this.fireIncident(incidentId, now))).claimed) {
+          this.earliest.set(incidentId, now + (this.d.claimRetryMs ?? CLAIM_RETRY_MS));
+          continue;
+        }
         this.retries.succeeded(incidentId, now);
       } catch (e) {
         // Still due: without a later deadline the wake-up would fire it again at once, in a loop.

@@ -31,6 +31,8 @@ export interface RegistryOptions {
 export interface VolunteerRegistry {
   readonly volunteers: Volunteers;
   readonly aeds: AedRegistry;
+  /** Volunteers in the live index (fixes relayed from other nodes are indexed with its words). */
+  readonly live: VolunteerLiveIndex;
   readonly demoVolunteers?: DemoVolunteersInfo;
   close(): void;
 }
@@ -87,6 +89,7 @@ export async function openVolunteerRegistry(
   return {
     volunteers,
     aeds,
+    live,
     ...(record === undefined ? {} : { demoVolunteers: { ...record, loadedNow, placed } }),
     close: () => {
       unsubscribe();
