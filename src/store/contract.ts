@@ -9,6 +9,7 @@ import { outboxRules } from './contract/outbox.ts';
 import { profileAndAedRules } from './contract/profiles-and-aeds.ts';
 import { receiptRules } from './contract/receipts.ts';
 import { recordWriteRules } from './contract/record-writes.ts';
+import { shortLivedRules } from './contract/short-lived.ts';
 import { snapshotRules } from './contract/snapshots.ts';
 
 export type { OpenStore, StoreContractOptions } from './contract/harness.ts';
@@ -35,6 +36,7 @@ export function describeStoreContract(name: string, open: OpenStore, options: St
     profileAndAedRules(h);
     outboxRules(h);
     receiptRules(h);
+    shortLivedRules(h);
     durabilityRules(h);
   });
 }

@@ -2,6 +2,7 @@ import type { AccountStore } from './account-store.ts';
 import type { AedStore } from './aed-store.ts';
 import type { EventStore } from './event-store.ts';
 import type { OutboxStore } from './outbox-store.ts';
+import type { ShortLivedStore } from './short-lived-store.ts';
 import type { VolunteerProfileStore } from './volunteer-profile-store.ts';
 
 /**
@@ -14,6 +15,8 @@ export interface Store<S> {
   readonly profiles: VolunteerProfileStore;
   readonly aeds: AedStore;
   readonly outbox: OutboxStore;
+  /** Throttle counts and one-time secrets, shared by every node on the database. */
+  readonly shortLived: ShortLivedStore;
   /**
    * Whether a write can be committed now. After a write failed for a storage reason
    * (`StorageUnavailable`), the answer comes from a small write of its own, so it turns true again

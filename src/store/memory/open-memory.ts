@@ -15,6 +15,7 @@ import { Gate } from './gate.ts';
 import { MemoryAccounts } from './memory-accounts.ts';
 import { MemoryAeds } from './memory-aeds.ts';
 import { MemoryOutbox } from './memory-outbox.ts';
+import { MemoryShortLived } from './memory-short-lived.ts';
 import { MemoryStore, type MemoryRetention } from './memory-store.ts';
 
 export type { MemoryRetention } from './memory-store.ts';
@@ -36,5 +37,6 @@ export function openMemoryStore<S>(projector: Projector<S>, clock: () => number 
     clock,
     retention,
   );
-  return { events, accounts, profiles, aeds, outbox, writable: () => Promise.resolve(true), close: () => events.close() };
+  const shortLived = new MemoryShortLived(gate);
+  return { events, accounts, profiles, aeds, outbox, shortLived, writable: () => Promise.resolve(true), close: () => events.close() };
 }

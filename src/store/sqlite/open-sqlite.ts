@@ -4,6 +4,7 @@ import type { Store } from '../store.ts';
 import { SqliteAccounts } from './sqlite-accounts.ts';
 import { SqliteAeds } from './sqlite-aeds.ts';
 import { SqliteOutbox } from './sqlite-outbox.ts';
+import { SqliteShortLived } from './sqlite-short-lived.ts';
 import { SqliteStore } from './sqlite-store.ts';
 import { SqliteVolunteerProfiles } from './sqlite-volunteer-profiles.ts';
 import { asStorageError, guardStorage } from './storage-errors.ts';
@@ -38,5 +39,6 @@ export function openSqliteStore<S>(dataDir: string, projector: Projector<S>, clo
   const guard = <T extends object>(t: T) => guardStorage(t, () => log.noticeStorageFailure());
   const [accounts, profiles, aeds, outbox] = tables.map(guard) as typeof tables;
   const events = guard(log);
-  return { events, accounts, profiles, aeds, outbox, writable: () => log.writable(), close: () => log.close() };
+  const shortLived = guard(new SqliteShortLived(db));
+  return { events, accounts, profiles, aeds, outbox, shortLived, writable: () => log.writable(), close: () => log.close() };
 }

@@ -34,6 +34,13 @@ CREATE TABLE IF NOT EXISTS meta (
   key   TEXT PRIMARY KEY,
   value TEXT NOT NULL
 );
+-- Throttle counts and one-time secrets (sqlite-short-lived.ts): JSON under a key until expires_at (epoch ms).
+CREATE TABLE IF NOT EXISTS short_lived (
+  key        TEXT    PRIMARY KEY,
+  value      TEXT    NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS short_lived_by_expiry ON short_lived (expires_at);
 -- Snapshots are derived from the log: deleting any marks the projection stale, so the next open rebuilds it.
 CREATE TRIGGER IF NOT EXISTS snapshots_deleted AFTER DELETE ON snapshots
 BEGIN
