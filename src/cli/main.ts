@@ -15,6 +15,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<CliCommand>>> = {
   sim: async () => (await import('./sim.ts')).sim,
   token: async () => (await import('./accounts.ts')).token,
   user: async () => (await import('./accounts.ts')).user,
+  migrate: async () => (await import('./migrate.ts')).migrate,
 };
 
 /** Runs one CLI command; returns the process exit code. */

@@ -24,6 +24,11 @@ export const COMMAND_USAGE: Readonly<Record<string, string>> = {
   user: `  samaritan user add --role <role> --name <name> --password <pw> [--data-dir <dir>]
       Add a console user.
 `,
+  migrate: `  samaritan migrate [--database-url <postgres://…>]
+      Bring the PostgreSQL database (DATABASE_URL, or --database-url) up to this
+      release's schema and print the migrations applied; each node also does it on
+      start, one at a time. Without a database set, SQLite needs no migration.
+`,
   route: `  samaritan route --from <lat,lon> --to <lat,lon> [--profile drive|walk] [--unit-type <t>] [--json]
       The quickest road route on the San Francisco demo graph: time, distance and line.
 `,

@@ -19,9 +19,14 @@ export const MIGRATION_LOCK = 0x53414d4d4947;
  * Applies the migrations the database has not had, each in its own transaction with its row in
  * `schema_migrations`, so a failure leaves the database at the last whole version. The whole run
  * holds MIGRATION_LOCK: a second node starting at the same moment waits, then finds nothing to do.
- * A version the database has and this list lacks (a newer node ran) is left alone.
+ * A version the database has and this list lacks (a newer node ran) is left alone. `migrations`
+ * is for tests.
  */
-export async function runMigrations(pool: pg.Pool, log: (line: string) => void = () => {}): Promise<{ applied: number[] }> {
+export async function runMigrations(
+  pool: pg.Pool,
+  log: (line: string) => void = () => {},
+  migrations: typeof MIGRATIONS = MIGRATIONS,
+): Promise<{ applied: number[] }> {
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
@@ -36,7 +41,7 @@ export async function runMigrations(pool: pg.Pool, log: (line: string) => void =
       );
       const done = new Set((await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version));
       const applied: number[] = [];
-      for (const m of [...MIGRATIONS].sort((a, b) => a.version - b.version)) {
+      for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
         if (done.has(m.version)) continue;
         await client.query('BEGIN');
         try {

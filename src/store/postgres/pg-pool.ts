@@ -36,7 +36,9 @@ export function describeDatabase(url: string): string {
 /**
  * A pool of connections to the database at `url`. A connection that fails while idle in the pool
  * (the server restarted, an administrator ended it) is dropped and replaced on the next use; the
- * error would otherwise be thrown from the pool's 'error' event and end the process.
+ * error would otherwise be thrown from the pool's 'error' event and end the process. One that
+ * fails while in use fails its queries, which is where the caller hears of it: the client's own
+ * 'error' event (unheard, it too would end the process) has nothing more to say.
  */
 export function openPool(url: string): pg.Pool {
   const pool = new pg.Pool({
@@ -49,5 +51,6 @@ export function openPool(url: string): pg.Pool {
     idleTimeoutMillis: 30_000,
   });
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   return pool;
 }

@@ -1,9 +1,12 @@
+import { createServer, connect, type Server, type Socket } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPostgres, type TestPostgres } from '../../../test/support/postgres.ts';
-import type { StoredEvent } from '../../core/events.ts';
+import type { PendingEvent, StoredEvent } from '../../core/events.ts';
 import { describeStoreContract, testProjector, type TestState } from '../contract.ts';
 import { added, req, stored } from '../contract/test-model.ts';
+import { IDEMPOTENCY_TTL_MS, type AppendRequest } from '../event-store.ts';
+import { StorageUnavailable } from '../storage-unavailable.ts';
 import type { Store } from '../store.ts';
 import { openPostgresStore, type PostgresHandle } from './open-postgres.ts';
 import { LOG_CHANNEL } from './postgres-store.ts';
@@ -38,6 +41,29 @@ describeStoreContract(
     },
   },
 );
+
+describe('PostgreSQL: Idempotency-Key records', () => {
+  it('expired records are deleted from the table by the next write of a key, not only hidden', async () => {
+    let now = Date.parse('2025-06-01T12:00:00.000Z');
+    const { store, pool } = await openPostgresStore(await server.createDatabase('idem'), testProjector, () => now);
+    try {
+      const keyed = (stream: string, key: string): AppendRequest => ({
+        expected: new Map([[stream, 0]]),
+        events: [{ stream, type: 'Added', at: new Date(now).toISOString(), data: { item: stream } } as unknown as PendingEvent],
+        actor: { kind: 'system', id: 'test' },
+        idempotency: { key, fingerprint: key, result: stream },
+      });
+      const keys = async () => (await pool.query<{ key: string }>('SELECT key FROM idempotency ORDER BY key')).rows.map((r) => r.key);
+      stored(await store.events.append(keyed('box-1', 'old-1')));
+      stored(await store.events.append(keyed('box-2', 'old-2')));
+      now += IDEMPOTENCY_TTL_MS + 60_000;
+      stored(await store.events.append(keyed('box-3', 'new')));
+      expect(await keys()).toEqual(['new']);
+    } finally {
+      await store.close();
+    }
+  });
+});
 
 describe('PostgreSQL: two nodes on one database', () => {
   const open = async (url: string) => openPostgresStore<TestState>(url, testProjector);
@@ -103,6 +129,67 @@ describe('PostgreSQL: two nodes on one database', () => {
       expect(heard).toEqual(['2', '3']);
     } finally {
       await listener.end();
+    }
+  });
+});
+
+/** A TCP relay to the test server that can be taken down and brought back on the same port: the server, as the nodes see it. */
+async function relayTo(target: { readonly hostname: string; readonly port: number }) {
+  const sockets = new Set<Socket>();
+  let server: Server | undefined;
+  const up = (port: number) =>
+    new Promise<number>((resolve, reject) => {
+      if (server?.listening) return resolve(port);
+      server = createServer((client) => {
+        const upstream = connect(target.port, target.hostname);
+        for (const s of [client, upstream]) {
+          sockets.add(s);
+          s.on('error', () => {});
+          s.on('close', () => {
+            sockets.delete(s);
+            client.destroy();
+            upstream.destroy();
+          });
+        }
+        client.pipe(upstream).pipe(client);
+      });
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => resolve((server!.address() as { port: number }).port));
+    });
+  const port = await up(0);
+  return {
+    port,
+    down: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server!.close(() => resolve());
+      }),
+    up: () => up(port),
+  };
+}
+
+describe('PostgreSQL: a server that cannot be reached', () => {
+  it('an append is refused with StorageUnavailable and writable() says false; both recover when the server is back, with no gap in seq', async () => {
+    const url = new URL(await server.createDatabase('outage'));
+    const relay = await relayTo({ hostname: url.hostname, port: Number(url.port) });
+    url.port = String(relay.port);
+    const { store } = await openPostgresStore<TestState>(url.toString(), testProjector);
+    try {
+      stored(await store.events.append(req([added('box-1', 'a')])));
+      expect(await store.writable()).toBe(true);
+      await relay.down();
+      const refused = await store.events.append(req([added('box-2', 'b')])).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(StorageUnavailable);
+      expect(refused).toMatchObject({ failure: 'cannot_open' });
+      expect(await store.writable()).toBe(false);
+      await expect(store.events.headSeq()).rejects.toBeInstanceOf(StorageUnavailable);
+      await relay.up();
+      expect(await store.writable()).toBe(true);
+      expect(stored(await store.events.append(req([added('box-2', 'b')])))[0]?.seq).toBe(2);
+    } finally {
+      await relay.up();
+      await store.close();
+      await relay.down();
     }
   });
 });
