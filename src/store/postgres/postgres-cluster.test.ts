@@ -149,6 +149,35 @@ describe('PostgreSQL cluster', () => {
     expect(events).toEqual(['a gained', 'a lost', 'b gained']);
   });
 
+  it('stops leading when its leader connection stops answering, before another node can lead', async (ctx) => {
+    const { url, admin } = await database();
+    const pool = testPool(url);
+    const a = await openPostgresCluster(pool, url, { onError: () => {}, heartbeatMs: 100, heartbeatTimeoutMs: 300 });
+    cleanup.push(() => a.close());
+    const b = (await node(url)).cluster;
+    const events: string[] = [];
+    a.lead(leadership(events, 'a'));
+    await eventually(() => a.isLeader);
+    b.lead(leadership(events, 'b'));
+    const r = await admin.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [`samaritan-leader:${a.nodeId}`]);
+    const pid = r.rows[0]!.pid;
+    // The server process of a's session is frozen: it holds the lock but answers nothing, as behind a dead link.
+    try {
+      process.kill(pid, 'SIGSTOP');
+    } catch {
+      ctx.skip(); // a server on another machine, or of another user
+    }
+    try {
+      await eventually(() => !a.isLeader);
+      expect(b.isLeader).toBe(false);
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    // a said goodbye when it gave up on the session: the server ends it, and frees the lock.
+    await eventually(() => b.isLeader);
+    expect(events).toEqual(['a gained', 'a lost', 'b gained']);
+  });
+
   it('lets exactly one of two nodes claiming a key at once run fn', async () => {
     const { url, admin } = await database();
     const [a, b] = [(await node(url)).cluster, (await node(url)).cluster];
