@@ -19,6 +19,7 @@ import type { Router } from '../routing/router.ts';
 import { serviceAreaOf } from '../routing/graph-hull.ts';
 import { loadSfRouter } from '../routing/sf-demo.ts';
 import type { EventStore } from '../store/event-store.ts';
+import type { ShortLivedStore } from '../store/short-lived-store.ts';
 import type { Store } from '../store/store.ts';
 import type { Cluster } from '../store/cluster.ts';
 import { systemClock, type Clock } from '../time/clock.ts';
@@ -129,6 +130,8 @@ export interface Samaritan {
   readonly positionRelay: PositionRelay | undefined;
   /** Which store this node uses, for the start-up banner (no password). */
   readonly storeDescription: string;
+  /** Throttle counts and one-time secrets, in the database so that every node sees them. */
+  readonly shortLived: ShortLivedStore;
   /** Whether the store can commit a write now (GET /readyz); turns true by itself when the disk recovers. */
   writable(): Promise<boolean>;
   close(): Promise<void>;
@@ -276,6 +279,7 @@ export async function openSamaritan(options: SamaritanOptions): Promise<Samarita
     leader,
     positionRelay,
     storeDescription: node.description,
+    shortLived: tables.shortLived,
     writable: () => tables.writable(),
     close: async () => {
       closing = true;

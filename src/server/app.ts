@@ -140,7 +140,7 @@ export async function buildServer(app: Samaritan, options: ServerOptions = {}): 
   const { queries } = app;
   const deps = { app, queries };
   await server.register(metaRoutes(deps));
-  await server.register(sessionRoutes(deps, new SignInThrottle(app.clock)));
+  await server.register(sessionRoutes(deps, new SignInThrottle(app.shortLived, app.clock)));
   await server.register(accountRoutes(deps));
   await server.register(incidentRoutes(deps));
   await server.register(unitRoutes(deps));

@@ -1,46 +1,43 @@
 import { createHash, randomInt } from 'node:crypto';
-
-/** Outstanding secrets kept at most; the oldest go first. */
-const MAX_OUTSTANDING = 10_000;
+import type { ShortLivedStore } from '../store/short-lived-store.ts';
 
 const hash = (s: string) => createHash('sha256').update(s).digest('base64url');
 
 /**
  * Short-lived, single-use secrets, each bound to what it stands for (a device credential, a
- * volunteer): a WebSocket ticket, an enrolment code. Only a hash of each is kept, in memory: a
- * restart forgets them, and the holder asks again.
+ * volunteer): a WebSocket ticket, an enrolment code. Only a hash of each is kept, as a short-lived
+ * record in the database under `prefix`: a secret issued by one node is spent on any, and once only.
+ * Expired ones are deleted by the store's purge.
  */
 export class OneTimeSecrets<T> {
-  private readonly byHash = new Map<string, { readonly value: T; readonly expiresAt: number }>();
-
   constructor(
+    private readonly records: ShortLivedStore,
+    /** Sets this kind of secret apart from the others in the store (`secret:<kind>:`). */
+    private readonly prefix: string,
     private readonly clock: () => number,
     readonly ttlMs: number,
     private readonly normalise: (presented: string) => string = (s) => s,
   ) {}
 
   /** Keeps a new secret for `value`; the secret itself is returned once, not kept. */
-  issue(secret: string, value: T): { expiresAt: string } {
-    const now = this.clock();
-    for (const [h, t] of this.byHash) if (t.expiresAt <= now) this.byHash.delete(h);
-    while (this.byHash.size >= MAX_OUTSTANDING) this.byHash.delete(this.byHash.keys().next().value!);
-    const expiresAt = now + this.ttlMs;
-    this.byHash.set(hash(this.normalise(secret)), { value, expiresAt });
+  async issue(secret: string, value: T): Promise<{ expiresAt: string }> {
+    const expiresAt = this.clock() + this.ttlMs;
+    await this.records.put(this.key(secret), value, expiresAt);
     return { expiresAt: new Date(expiresAt).toISOString() };
   }
 
   /** Spends a secret: what it was issued for, unless unknown, already spent or expired. */
-  take(presented: string): T | undefined {
-    const h = hash(this.normalise(presented));
-    const t = this.byHash.get(h);
-    if (t === undefined) return undefined;
-    this.byHash.delete(h);
-    return t.expiresAt > this.clock() ? t.value : undefined;
+  async take(presented: string): Promise<T | undefined> {
+    return (await this.records.take(this.key(presented), this.clock())) as T | undefined;
   }
 
   /** Drops every outstanding secret issued for something (a revoked device, say). */
-  forget(matches: (value: T) => boolean): void {
-    for (const [h, t] of this.byHash) if (matches(t.value)) this.byHash.delete(h);
+  forget(matches: (value: T) => boolean): Promise<number> {
+    return this.records.deleteWhere(this.prefix, (v) => matches(v as T));
+  }
+
+  private key(secret: string): string {
+    return `${this.prefix}${hash(this.normalise(secret))}`;
   }
 }
 

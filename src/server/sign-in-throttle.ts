@@ -1,4 +1,5 @@
 import { isIPv6 } from 'node:net';
+import type { ShortLivedStore } from '../store/short-lived-store.ts';
 
 export interface SignInThrottleOptions {
   /** Failures a name and address may have before each further attempt waits. */
@@ -22,12 +23,14 @@ export const SIGN_IN_THROTTLE: SignInThrottleOptions = {
   forgetMs: 24 * 60 * 60_000,
 };
 
-/** Entries kept per map: past this the oldest go first, so a spray of names cannot fill memory. */
-const MAX_ENTRIES = 100_000;
-
 interface PairFailures {
-  count: number;
-  last: number;
+  readonly count: number;
+  readonly last: number;
+}
+
+interface NameFailures {
+  readonly count: number;
+  readonly since: number;
 }
 
 /**
@@ -37,13 +40,12 @@ interface PairFailures {
  * spray of one name from many addresses, a name with many recent failures lets each address that
  * has already failed for it only one free failure: the spray still costs the guesser an address per
  * guess or two, and an address that never failed for the name (the real user) still goes straight
- * in. In memory: a restart forgives.
+ * in. The counts are short-lived records in the database, so every node counts the same failures;
+ * each attempt reads and books them in one update, serialised per name and address across nodes.
  */
 export class SignInThrottle {
-  private readonly pairs = new Map<string, PairFailures>();
-  private readonly names = new Map<string, { count: number; since: number }>();
-
   constructor(
+    private readonly records: ShortLivedStore,
     private readonly clock: () => number,
     private readonly o: SignInThrottleOptions = SIGN_IN_THROTTLE,
   ) {}
@@ -54,69 +56,68 @@ export class SignInThrottle {
    * before them, and a right password gives its booking back (`succeeded`). Else the ms to wait,
    * and nothing is booked.
    */
-  attempt(name: string, ip: string): number {
-    const wait = this.waitMs(name, ip);
-    if (wait === 0) this.failed(name, ip);
-    return wait;
+  attempt(name: string, ip: string): Promise<number> {
+    const now = this.clock();
+    return this.records.update([pairKey(name, ip), nameKey(name)], now, (current) => {
+      const [pair, names] = this.read(current, now);
+      const wait = this.waitMs(pair, names, now);
+      const [p, n] = wait === 0 ? this.failed(pair, names, now) : [pair, names];
+      return { values: [p, n], expiresAt: this.expiry(p, n, now), result: wait };
+    });
   }
 
   /** Ms until this name may be tried from this address again; 0 when it may be tried now. */
-  private waitMs(name: string, ip: string): number {
-    const now = this.clock();
-    const pair = this.pair(name, ip, now);
+  private waitMs(pair: PairFailures | undefined, names: NameFailures | undefined, now: number): number {
     if (pair === undefined) return 0;
-    const free = this.sprayed(name, now) ? 1 : this.o.freeFailures;
+    const free = this.sprayed(names, now) ? 1 : this.o.freeFailures;
     if (pair.count < free) return 0;
     const delay = Math.min(this.o.baseDelayMs * 2 ** Math.min(pair.count - free, 40), this.o.maxDelayMs);
     return Math.max(0, pair.last + delay - now);
   }
 
-  private failed(name: string, ip: string): void {
-    const now = this.clock();
-    const key = pairKey(name, ip);
-    const pair = this.pair(name, ip, now) ?? { count: 0, last: now };
-    remember(this.pairs, key, { count: pair.count + 1, last: now });
-    const n = this.names.get(name);
-    remember(
-      this.names,
-      name,
+  private failed(pair: PairFailures | undefined, n: NameFailures | undefined, now: number): [PairFailures, NameFailures] {
+    return [
+      { count: (pair?.count ?? 0) + 1, last: now },
       n === undefined || now - n.since > this.o.sprayWindowMs ? { count: 1, since: now } : { count: n.count + 1, since: n.since },
-    );
+    ];
   }
 
   /**
    * The right password from this address: its own failures are forgiven, and the booking of this
    * attempt is taken back from the name's count (the name's other failures still count).
    */
-  succeeded(name: string, ip: string): void {
-    this.pairs.delete(pairKey(name, ip));
-    const n = this.names.get(name);
-    if (n !== undefined && n.count > 0) this.names.set(name, { count: n.count - 1, since: n.since });
+  async succeeded(name: string, ip: string): Promise<void> {
+    const now = this.clock();
+    await this.records.update([pairKey(name, ip), nameKey(name)], now, (current) => {
+      const [, n] = this.read(current, now);
+      const names = n !== undefined && n.count > 0 ? { count: n.count - 1, since: n.since } : n;
+      return { values: [undefined, names], expiresAt: this.expiry(undefined, names, now), result: undefined };
+    });
   }
 
-  private pair(name: string, ip: string, now: number): PairFailures | undefined {
-    const key = pairKey(name, ip);
-    const pair = this.pairs.get(key);
-    if (pair !== undefined && now - pair.last > this.o.forgetMs) {
-      this.pairs.delete(key);
-      return undefined;
-    }
-    return pair;
+  /** The pair's failures (none once forgotten) and the name's, as stored. */
+  private read(current: readonly unknown[], now: number): [PairFailures | undefined, NameFailures | undefined] {
+    const pair = current[0] as PairFailures | undefined;
+    return [pair !== undefined && now - pair.last > this.o.forgetMs ? undefined : pair, current[1] as NameFailures | undefined];
   }
 
-  private sprayed(name: string, now: number): boolean {
-    const n = this.names.get(name);
+  private sprayed(n: NameFailures | undefined, now: number): boolean {
     return n !== undefined && now - n.since <= this.o.sprayWindowMs && n.count >= this.o.sprayFailures;
   }
+
+  /**
+   * Both records are written together with one expiry: the later of the two moments past which the
+   * logic above would no longer count them. Each still carries its own times, which the logic reads.
+   */
+  private expiry(pair: PairFailures | undefined, names: NameFailures | undefined, now: number): number {
+    const ends = [...(pair ? [pair.last + this.o.forgetMs] : []), ...(names ? [names.since + this.o.sprayWindowMs] : [])];
+    return ends.length === 0 ? now : Math.max(...ends) + 1;
+  }
 }
 
-function remember<V>(map: Map<string, V>, key: string, value: V): void {
-  map.delete(key); // re-inserted at the end: the map stays in order of last change
-  map.set(key, value);
-  if (map.size > MAX_ENTRIES) map.delete(map.keys().next().value!);
-}
-
-const pairKey = (name: string, ip: string) => `${addressKey(ip)} ${name}`;
+// A name may hold a line break, an address (addressKey) never: the last one in a pair's key separates them.
+const pairKey = (name: string, ip: string) => `signin:pair:${name}\n${addressKey(ip)}`;
+const nameKey = (name: string) => `signin:name:${name}`;
 
 /**
  * The part of an address that one client holds: an IPv4 address as is (also when mapped into

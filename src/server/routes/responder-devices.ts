@@ -36,13 +36,13 @@ export class ResponderDevices {
   readonly codes: OneTimeSecrets<{ volunteerId: string; byTokenId: string }>;
 
   constructor(private readonly app: Samaritan) {
-    this.tickets = new OneTimeSecrets(app.clock, TICKET_TTL_MS);
-    this.codes = new OneTimeSecrets(app.clock, CODE_TTL_MS, normaliseCode);
+    this.tickets = new OneTimeSecrets(app.shortLived, 'secret:device-ticket:', app.clock, TICKET_TTL_MS);
+    this.codes = new OneTimeSecrets(app.shortLived, 'secret:enrolment-code:', app.clock, CODE_TTL_MS, normaliseCode);
   }
 
   /** The device principal a ticket was issued to, if the ticket is good and that device token still works. */
   async redeemTicket(ticket: string): Promise<Principal | undefined> {
-    const p = this.tickets.take(ticket);
+    const p = await this.tickets.take(ticket);
     if (p?.subject === undefined) return undefined;
     return (await this.app.accounts.activeDevices(p.subject)).has(p.credentialId) ? p : undefined;
   }
@@ -66,7 +66,7 @@ export const responderDeviceRoutes =
       async (req) => {
         const p = principalOf(req);
         const ticket = `vtk_${randomBytes(24).toString('base64url')}`;
-        return { ticket, ...devices.tickets.issue(ticket, p) };
+        return { ticket, ...(await devices.tickets.issue(ticket, p)) };
       },
     );
 
@@ -87,13 +87,13 @@ export const responderDeviceRoutes =
         const p = principalOf(req);
         if (p.subject === undefined) return sendError(reply, 'UnknownVolunteer', 'This token is not bound to a volunteer');
         const code = newEnrolmentCode();
-        const { expiresAt } = devices.codes.issue(code, { volunteerId: p.subject, byTokenId: p.credentialId });
+        const { expiresAt } = await devices.codes.issue(code, { volunteerId: p.subject, byTokenId: p.credentialId });
         const logged = await app.writer.record(
           [{ type: 'EnrolmentCodeIssued', stream: DEVICES_STREAM, at: new Date(app.clock()).toISOString(), data: { volunteerId: p.subject, byTokenId: p.credentialId, expiresAt } }],
           writeContext(req),
         );
         if (failed(reply, logged)) {
-          devices.codes.take(code);
+          await devices.codes.take(code);
           return reply;
         }
         return reply.code(201).send({ code, expiresAt });
@@ -113,7 +113,7 @@ export const responderDeviceRoutes =
       },
       async (req, reply) => {
         const invalid = () => sendError(reply, 'EnrolmentCodeInvalid', 'This code is not valid: mistyped, expired (10 min) or already used; ask the enrolled phone for a new one');
-        const bound = devices.codes.take(req.body.code);
+        const bound = await devices.codes.take(req.body.code);
         if (bound === undefined) return invalid();
         // The phone that asked must still be enrolled, and the volunteer still registered.
         const active = await app.accounts.activeDevices(bound.volunteerId);

@@ -29,7 +29,7 @@ export const sessionRoutes =
         // A throttled attempt is not even checked: it can neither succeed nor count as a failure.
         // One that may go ahead is counted as failed before the slow check, so a burst of parallel
         // guesses cannot all pass the throttle while none has failed yet.
-        const waitMs = throttle.attempt(name, req.ip);
+        const waitMs = await throttle.attempt(name, req.ip);
         if (waitMs > 0) {
           const retryAfterS = Math.ceil(waitMs / 1000);
           reply.header('retry-after', String(retryAfterS));
@@ -37,7 +37,7 @@ export const sessionRoutes =
         }
         const signedIn = await app.accounts.signIn(name, password, req.ip);
         if (!signedIn) return sendError(reply, 'Unauthenticated', 'Wrong name or password');
-        throttle.succeeded(name, req.ip);
+        await throttle.succeeded(name, req.ip);
         const { user, token, csrf } = signedIn;
         reply.header('set-cookie', sessionSetCookie(req, token, SESSION_TTL_MS / 1000));
         return reply.code(201).send({ user: { id: user.id, name: user.name, role: user.role }, csrfToken: csrf });

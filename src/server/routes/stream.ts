@@ -1,11 +1,13 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { Principal } from '../../accounts/accounts.ts';
+import type { ShortLivedStore } from '../../store/short-lived-store.ts';
 import { visibleTo } from '../../read-models/event-visibility.ts';
 import { principalOf, sessionCookie } from '../auth.ts';
 import { sendError } from '../error-handler.ts';
+import { OneTimeSecrets } from '../one-time-secrets.ts';
 import { HttpError } from '../error-status.ts';
 import type { RouteDeps } from '../route-deps.ts';
 import type { SocketGate } from '../socket-limits.ts';
@@ -19,9 +21,6 @@ export interface StreamOptions extends Partial<StreamLimits> {
 }
 
 const DEFAULTS = { pageSize: 500, maxQueued: 10_000, heartbeatMs: 15_000, ticketTtlMs: 30_000 } as const;
-/** Outstanding tickets kept at most; the oldest go first. */
-const MAX_TICKETS = 10_000;
-
 const StreamQuery = Type.Object(
   {
     after: Type.Optional(
@@ -38,37 +37,26 @@ const TicketAnswer = Type.Object({ ticket: Type.String(), expiresAt: Type.String
  * Single-use tickets for opening the stream with the session cookie. A browser's WebSocket sends
  * the cookie whichever page opens it, so the cookie alone would let another site read the stream;
  * a ticket can only be obtained with the session's CSRF token, is bound to the credential that
- * asked for it, and is spent on first use. Only a hash of each ticket is kept.
+ * asked for it, and is spent on first use (on whichever node it is presented). Only a hash of each
+ * ticket is kept.
  */
 class StreamTickets {
-  private readonly byHash = new Map<string, { readonly credentialId: string; readonly expiresAt: number }>();
+  private readonly secrets: OneTimeSecrets<{ readonly credentialId: string }>;
 
-  constructor(
-    private readonly clock: () => number,
-    private readonly ttlMs: number,
-  ) {}
+  constructor(records: ShortLivedStore, clock: () => number, ttlMs: number) {
+    this.secrets = new OneTimeSecrets(records, 'secret:stream-ticket:', clock, ttlMs);
+  }
 
-  issue(credentialId: string): { ticket: string; expiresAt: string } {
-    const now = this.clock();
-    for (const [h, t] of this.byHash) if (t.expiresAt <= now) this.byHash.delete(h);
-    while (this.byHash.size >= MAX_TICKETS) this.byHash.delete(this.byHash.keys().next().value!);
+  async issue(credentialId: string): Promise<{ ticket: string; expiresAt: string }> {
     const ticket = `stk_${randomBytes(24).toString('base64url')}`;
-    const expiresAt = now + this.ttlMs;
-    this.byHash.set(hash(ticket), { credentialId, expiresAt });
-    return { ticket, expiresAt: new Date(expiresAt).toISOString() };
+    return { ticket, ...(await this.secrets.issue(ticket, { credentialId })) };
   }
 
   /** Spends a ticket: true if it was issued to this credential and has not expired. */
-  redeem(ticket: string, credentialId: string): boolean {
-    const h = hash(ticket);
-    const t = this.byHash.get(h);
-    if (t === undefined) return false;
-    this.byHash.delete(h);
-    return t.credentialId === credentialId && t.expiresAt > this.clock();
+  async redeem(ticket: string, credentialId: string): Promise<boolean> {
+    return (await this.secrets.take(ticket))?.credentialId === credentialId;
   }
 }
-
-const hash = (s: string) => createHash('sha256').update(s).digest('base64url');
 
 /**
  * The console's live stream: `GET /api/stream?after=<seq>` upgraded to a WebSocket, one JSON
@@ -83,7 +71,7 @@ export const streamRoutes =
       maxQueued: options.maxQueued ?? DEFAULTS.maxQueued,
       heartbeatMs: options.heartbeatMs ?? DEFAULTS.heartbeatMs,
     };
-    const tickets = new StreamTickets(app.clock, options.ticketTtlMs ?? DEFAULTS.ticketTtlMs);
+    const tickets = new StreamTickets(app.shortLived, app.clock, options.ticketTtlMs ?? DEFAULTS.ticketTtlMs);
 
     server.post(
       '/api/stream/ticket',
@@ -118,7 +106,7 @@ export const streamRoutes =
           if (ticket === undefined) {
             throw new HttpError('Unauthenticated', 'With the session cookie, open the stream with ?ticket= from POST /api/stream/ticket');
           }
-          if (!tickets.redeem(ticket, principalOf(req).credentialId)) {
+          if (!(await tickets.redeem(ticket, principalOf(req).credentialId))) {
             throw new HttpError('Unauthenticated', 'The stream ticket is not valid: expired, already used, or issued to another sign-in');
           }
         }
