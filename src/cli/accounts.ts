@@ -2,6 +2,7 @@ import { isRole, isScope, type Scope } from '../core/roles.ts';
 import { daysToMs } from '../accounts/account-settings.ts';
 import { openSamaritan } from '../composition/samaritan.ts';
 import { DEFAULT_DATA_DIR, parse } from './args.ts';
+import { databaseFromEnv } from './database-url.ts';
 import { UsageError } from './usage-error.ts';
 
 /**
@@ -32,7 +33,7 @@ export async function token(args: string[]): Promise<number> {
   const days = values['expires-in-days'] === undefined ? undefined : Number(values['expires-in-days']);
   if (days !== undefined && !(Number.isInteger(days) && days >= 1 && days <= 3650)) throw new UsageError('--expires-in-days must be a whole number of days from 1 to 3650');
   if (days !== undefined && volunteer !== undefined) throw new UsageError('--expires-in-days is for integration tokens; a volunteer’s device token does not expire');
-  const app = await openSamaritan({ dataDir: values['data-dir'] ?? DEFAULT_DATA_DIR, demoCity: false, background: false });
+  const app = await openSamaritan({ dataDir: values['data-dir'] ?? DEFAULT_DATA_DIR, demoCity: false, background: false, ...databaseFromEnv() });
   try {
     if (volunteer !== undefined && !(await app.store.load([`volunteer-${volunteer}`])).has(`volunteer-${volunteer}`)) {
       throw new UsageError(`no volunteer has id ${volunteer}`);
@@ -67,7 +68,7 @@ export async function user(args: string[]): Promise<number> {
   if (!isRole(role)) throw new UsageError(`--role must be one of call_taker, dispatcher, supervisor, admin, volunteer, integration`);
   if (!values.name) throw new UsageError('--name is required');
   if (!values.password || values.password.length < 12) throw new UsageError('--password must have at least 12 characters');
-  const app = await openSamaritan({ dataDir: values['data-dir'] ?? DEFAULT_DATA_DIR, demoCity: false, background: false });
+  const app = await openSamaritan({ dataDir: values['data-dir'] ?? DEFAULT_DATA_DIR, demoCity: false, background: false, ...databaseFromEnv() });
   try {
     if (await app.accounts.userByName(values.name)) throw new UsageError(`user ${values.name} already exists`);
     const u = await app.accounts.addUser(values.name, role, values.password, 'cli');

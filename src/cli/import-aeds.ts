@@ -3,6 +3,7 @@ import { basename, extname } from 'node:path';
 import { AedRegistry, type AedFormat } from '../volunteers/aeds.ts';
 import { openSamaritan } from '../composition/samaritan.ts';
 import { DEFAULT_DATA_DIR, parse } from './args.ts';
+import { databaseFromEnv } from './database-url.ts';
 import { UsageError } from './usage-error.ts';
 
 /**
@@ -38,7 +39,7 @@ export async function importAeds(args: string[]): Promise<number> {
     for (const p of parsed.problems) process.stderr.write(`  ${format === 'csv' ? 'line' : 'feature'} ${p.row}${p.field ? ` ${p.field}` : ''}: ${p.message}\n`);
     return 1;
   }
-  const app = await openSamaritan({ dataDir: values['data-dir'] ?? DEFAULT_DATA_DIR, demoCity: false, background: false });
+  const app = await openSamaritan({ dataDir: values['data-dir'] ?? DEFAULT_DATA_DIR, demoCity: false, background: false, ...databaseFromEnv() });
   try {
     const { created, updated, total } = await app.aeds.save(parsed.records, { source: basename(file), format, by: 'cli' });
     process.stdout.write(`Imported ${parsed.records.length} AEDs from ${file}: ${created} new, ${updated} replaced; the registry holds ${total}.\n`);

@@ -8,6 +8,7 @@ import { PROJECT_ROOT } from '../config/configuration.ts';
 import { openSamaritan } from '../composition/samaritan.ts';
 import { callsToIncidents } from '../interop/datasf-calls.ts';
 import { DEFAULT_DATA_DIR, parse } from './args.ts';
+import { databaseFromEnv } from './database-url.ts';
 import { UsageError } from './usage-error.ts';
 import { progressBar } from './progress.ts';
 import { readCallsFile } from './calls-file.ts';
@@ -22,7 +23,7 @@ export async function importCalls(args: string[]): Promise<number> {
   const callTypes = JSON.parse(readFileSync(`${PROJECT_ROOT}config/sf-call-types.json`, 'utf8')) as Record<string, string>;
   const parsed = callsToIncidents(records, callTypes);
 
-  const app = await openSamaritan({ dataDir: values['data-dir'] ?? DEFAULT_DATA_DIR, demoCity: false, background: false });
+  const app = await openSamaritan({ dataDir: values['data-dir'] ?? DEFAULT_DATA_DIR, demoCity: false, background: false, ...databaseFromEnv() });
   const started = performance.now();
   const bar = progressBar(parsed.incidents.length, 'incidents');
   let imported = 0;

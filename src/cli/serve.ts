@@ -2,6 +2,7 @@ import { openSamaritan, type Samaritan } from '../composition/samaritan.ts';
 import { ensureDemoVolunteerToken, ensureFirstAccounts, writeFirstStartPasswords, type DemoVolunteerSignIn } from '../composition/first-start.ts';
 import { buildServer } from '../server/app.ts';
 import { DEFAULT_DATA_DIR, parse } from './args.ts';
+import { databaseFromEnv } from './database-url.ts';
 import { UsageError } from './usage-error.ts';
 
 export async function serve(args: string[]): Promise<number> {
@@ -13,8 +14,9 @@ export async function serve(args: string[]): Promise<number> {
   const port = Number(values.port ?? process.env['PORT'] ?? 8080);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0..65535, not ${values.port}`);
   const dataDir = values['data-dir'] ?? DEFAULT_DATA_DIR;
-  const app = await openSamaritan({ dataDir, demoVolunteers: true });
-  const created = await ensureFirstAccounts(app);
+  const app = await openSamaritan({ dataDir, demoVolunteers: true, ...databaseFromEnv() });
+  // Two nodes starting on an empty database: one makes the first accounts, the other finds them.
+  const created = await app.cluster.exclusive('first-accounts', () => ensureFirstAccounts(app));
   const passwordsFile = created.length > 0 ? writeFirstStartPasswords(dataDir, created) : undefined;
   const demoVolunteer = await ensureDemoVolunteerToken(app);
   const server = await buildServer(app, { logger: { level: process.env['LOG_LEVEL'] ?? 'info' } });
@@ -25,6 +27,7 @@ export async function serve(args: string[]): Promise<number> {
       `  console: ${address}/   (dispatchers sign in in the page)\n` +
       `  responder app, for volunteers' phones: ${address}/responder/\n` +
       `  data: ${dataDir}${app.demoCityLoaded ? ' (new: San Francisco demo city loaded)' : ''}\n` +
+      `  store: ${app.storeDescription}\n` +
       `  city: ${stations} stations, ${units} units\n` +
       volunteerLines(app, address, demoVolunteer) +
       `  API docs: ${address}/docs\n` +

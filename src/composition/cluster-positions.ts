@@ -39,10 +39,8 @@ export function relayPositions(d: {
         for (const f of batch.volunteers) {
           const v = loaded.get(volunteerStream(f.id))?.state as VolunteerState | undefined;
           if (v !== undefined && matchable(v)) positions.takeRelayed(f, d.live.attrsOf(v));
-          else positions.forgetRelayed(f.id);
         }
       }
-      for (const id of batch.forgotten) positions.forgetRelayed(id);
     },
     d.onError,
   );

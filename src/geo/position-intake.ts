@@ -11,10 +11,13 @@ export interface PositionFix {
   readonly atMs: number;
 }
 
-/** Where the fixes taken here go besides this node's index: the other nodes (geo/position-relay.ts). */
+/**
+ * Where the fixes taken here go besides this node's index: the other nodes (geo/position-relay.ts).
+ * Forgetting is not passed on: an id is forgotten for what the log says (off duty, deleted), which
+ * every node reads for itself; passed on, a node late on the log would undo a newer fix elsewhere.
+ */
 export interface PositionSink {
   taken(fix: PositionFix, unit: boolean): void;
-  forgotten(id: string): void;
 }
 
 /**
@@ -73,11 +76,6 @@ export class PositionIntake {
     return this.index.upsert(fix.id, fix.lat, fix.lon, fix.atMs, attrs);
   }
 
-  /** An id another node forgot. */
-  forgetRelayed(id: string): void {
-    this.index.remove(id);
-  }
-
   /** Seeds a unit with its last written fix: in the index, and as the sampling's starting point. */
   seedUnit(fix: PositionFix, attrs: number): void {
     this.index.upsert(fix.id, fix.lat, fix.lon, fix.atMs, attrs);
@@ -116,6 +114,5 @@ export class PositionIntake {
   /** Forgets an id (unit decommissioned, volunteer signed off). */
   forget(id: string): void {
     this.index.remove(id);
-    this.sink?.forgotten(id);
   }
 }

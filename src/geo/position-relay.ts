@@ -8,8 +8,8 @@ export const RELAY_EVERY_MS = 20;
 /** Room left in a broadcast for its envelope besides the items measured. */
 const SLACK_BYTES = 64;
 
-/** A unit's or a volunteer's fix (`u`, `v`: id, lat, lon, epoch ms), or an id to forget (`x`). */
-type Item = readonly ['u' | 'v', string, number, number, number] | readonly ['x', string];
+/** A unit's or a volunteer's fix: kind (`u`, `v`), id, lat, lon, epoch ms. */
+type Item = readonly ['u' | 'v', string, number, number, number];
 interface Batch {
   readonly f: readonly Item[];
 }
@@ -18,7 +18,6 @@ interface Batch {
 export interface RelayedPositions {
   readonly units: readonly PositionFix[];
   readonly volunteers: readonly PositionFix[];
-  readonly forgotten: readonly string[];
 }
 
 const itemBytes = (x: Item) => Buffer.byteLength(JSON.stringify(x)) + 1;
@@ -28,7 +27,9 @@ const itemBytes = (x: Item) => Buffer.byteLength(JSON.stringify(x)) + 1;
  * node the fix came in on, yet a volunteer's position never enters the log (docs/privacy.md). So
  * the fixes taken here are held for {@link RELAY_EVERY_MS} (the latest per id) and broadcast to
  * the other nodes in batches that fit a message; each node puts what it receives into its index
- * only — no log write, and never passed on again.
+ * only — no log write, and never passed on again. A volunteer going off duty or deleted leaves
+ * every node's index from the log, which each node follows, and a fix relayed after that is
+ * refused by the receiver's own reading of the volunteer.
  */
 export class PositionRelay implements PositionSink {
   private readonly pending = new Map<string, Item>();
@@ -53,10 +54,6 @@ export class PositionRelay implements PositionSink {
 
   taken(fix: PositionFix, unit: boolean): void {
     this.hold([unit ? 'u' : 'v', fix.id, fix.lat, fix.lon, fix.atMs]);
-  }
-
-  forgotten(id: string): void {
-    this.hold(['x', id]);
   }
 
   /** Resolves once every batch received so far is in the index. */
@@ -109,10 +106,6 @@ export class PositionRelay implements PositionSink {
 function read(b: Batch): RelayedPositions {
   const units: PositionFix[] = [];
   const volunteers: PositionFix[] = [];
-  const forgotten: string[] = [];
-  for (const item of Array.isArray(b?.f) ? b.f : []) {
-    if (item[0] === 'x') forgotten.push(item[1]);
-    else (item[0] === 'u' ? units : volunteers).push({ id: item[1], lat: item[2], lon: item[3], atMs: item[4] });
-  }
-  return { units, volunteers, forgotten };
+  for (const item of Array.isArray(b?.f) ? b.f : []) (item[0] === 'u' ? units : volunteers).push({ id: item[1], lat: item[2], lon: item[3], atMs: item[4] });
+  return { units, volunteers };
 }

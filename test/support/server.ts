@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { openSamaritan, type Samaritan } from '../../src/composition/samaritan.ts';
+import { openSamaritan, type Samaritan, type SamaritanOptions } from '../../src/composition/samaritan.ts';
+import type { RespondersOptions } from '../../src/composition/responders.ts';
+import type { Cluster } from '../../src/store/cluster.ts';
 import { openMemoryStore } from '../../src/store/memory/open-memory.ts';
 import { buildServer } from '../../src/server/app.ts';
 import type { Role, Scope } from '../../src/core/roles.ts';
@@ -48,7 +50,13 @@ export async function startTestServer(
     clock?: Clock;
     dataDir?: string;
     demoVolunteers?: boolean | number;
-    store?: 'memory' | 'sqlite';
+    /** A store of the test's own (several nodes on one store, with `cluster`). */
+    store?: 'memory' | 'sqlite' | NonNullable<SamaritanOptions['store']>;
+    /** A PostgreSQL URL: the node is one of those on that database. */
+    database?: string;
+    /** This node's place among several in one process (LocalHub.join()). */
+    cluster?: Cluster;
+    responders?: RespondersOptions;
     accounts?: AccountsOptions;
     partners?: readonly Partner[];
     webhooks?: readonly WebhookSubscriber[];
@@ -56,10 +64,14 @@ export async function startTestServer(
   } = {},
 ): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'samaritan-test-'));
-  const inMemory = (options.store ?? (options.dataDir === undefined ? 'memory' : 'sqlite')) === 'memory';
+  const own = typeof options.store === 'function' ? options.store : undefined;
+  const inMemory = own === undefined && options.database === undefined && (options.store ?? (options.dataDir === undefined ? 'memory' : 'sqlite')) === 'memory';
   const app = await openSamaritan({
     dataDir,
-    ...(inMemory ? { store: (projector, clock) => openMemoryStore(projector, clock) } : {}),
+    ...(own ? { store: own } : inMemory ? { store: (projector, clock) => openMemoryStore(projector, clock) } : {}),
+    ...(options.database === undefined ? {} : { database: options.database }),
+    ...(options.cluster ? { cluster: options.cluster } : {}),
+    ...(options.responders ? { responders: options.responders } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.demoVolunteers === undefined ? {} : { demoVolunteers: options.demoVolunteers }),
     ...(options.accounts ? { accounts: options.accounts } : {}),
