@@ -214,8 +214,8 @@ export function createResponders(d: RespondersDeps, o: RespondersOptions = {}): 
     store,
     writer: d.writer,
     clock: d.time,
-    // The purge is the leader's; the firings are claimed one by one.
-    housekeeping: (now) => (leading ? outbox.purgeAlertPositions(now) : Promise.resolve()),
+    // The purges are the leader's (the alert audit's, and expired throttle counts and secrets); the firings are claimed one by one.
+    housekeeping: (now) => (leading ? Promise.all([outbox.purgeAlertPositions(now), d.tables.shortLived.purge(now)]) : Promise.resolve()),
     claim: (key, fn) => d.cluster.claim(key, fn),
     onError: (e) => (o.onError ?? toStderr)('volunteer timers', e),
     random,
