@@ -9,7 +9,7 @@ import { IDEMPOTENCY_TTL_MS, type AppendRequest } from '../event-store.ts';
 import { StorageUnavailable } from '../storage-unavailable.ts';
 import type { Store } from '../store.ts';
 import { openPostgresStore, type PostgresHandle } from './open-postgres.ts';
-import { LOG_CHANNEL } from './postgres-store.ts';
+import { LOG_CHANNEL, LOG_LOCK } from './postgres-store.ts';
 
 let server: TestPostgres;
 beforeAll(async () => {
@@ -167,6 +167,37 @@ async function relayTo(target: { readonly hostname: string; readonly port: numbe
     up: () => up(port),
   };
 }
+
+describe('PostgreSQL: a group commit whose connection dies', () => {
+  it('fails every request of the group with StorageUnavailable, writes none of them, and the log goes on without a gap', async () => {
+    const url = await server.createDatabase('group_dies');
+    const { store } = await openPostgresStore<TestState>(url, testProjector);
+    const holder = new pg.Client({ connectionString: url });
+    await holder.connect();
+    try {
+      stored(await store.events.append(req([added('box-0', 'x')])));
+      // Another node holds the log: the group's transaction waits for the lock, then its connection is ended.
+      await holder.query('BEGIN');
+      await holder.query('SELECT pg_advisory_xact_lock($1)', [LOG_LOCK]);
+      const group = [1, 2, 3].map((i) => store.events.append(req([added(`box-${i}`, 'a')])).catch((e: unknown) => e));
+      let waiting: number | undefined;
+      while (waiting === undefined) {
+        const { rows } = await holder.query<{ pid: number }>(
+          "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND wait_event = 'advisory'",
+        );
+        waiting = rows[0]?.pid;
+      }
+      await holder.query('SELECT pg_terminate_backend($1)', [waiting]);
+      await holder.query('COMMIT');
+      for (const outcome of await Promise.all(group)) expect(outcome).toBeInstanceOf(StorageUnavailable);
+      expect(await store.events.headSeq()).toBe(1);
+      expect(stored(await store.events.append(req([added('box-1', 'a')])))[0]?.seq).toBe(2);
+    } finally {
+      await holder.end();
+      await store.close();
+    }
+  });
+});
 
 describe('PostgreSQL: a server that cannot be reached', () => {
   it('an append is refused with StorageUnavailable and writable() says false; both recover when the server is back, with no gap in seq', async () => {

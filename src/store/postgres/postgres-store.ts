@@ -116,9 +116,11 @@ export class PostgresStore<S> implements EventStore<S> {
     let refusedAlone = false;
     let released = false;
     try {
-      await client.query('BEGIN');
-      await client.query('SELECT pg_advisory_xact_lock($1)', [LOG_LOCK]);
-      const start = (await client.query<{ head: number }>('SELECT coalesce(max(seq), 0) AS head FROM events')).rows[0]!.head;
+      // One round trip each for the opening and the closing statements (no parameters: constants only).
+      const opened = (await client.query(
+        `BEGIN; SELECT pg_advisory_xact_lock(${LOG_LOCK}); SELECT coalesce(max(seq), 0) AS head FROM events`,
+      )) as unknown as pg.QueryResult<{ head: number }>[];
+      const start = opened[2]!.rows[0]!.head;
       let head = start;
       const folded = new Map<string, SnapshotState<S>>();
       for (const { request } of batch) {
@@ -142,11 +144,12 @@ export class PostgresStore<S> implements EventStore<S> {
       if (refusedAlone) {
         await client.query('ROLLBACK');
       } else {
-        if (head > start) {
-          await putMeta(client, 'projected_seq', String(head));
-          await client.query('SELECT pg_notify($1, $2)', [LOG_CHANNEL, String(head)]);
-        }
-        await client.query('COMMIT');
+        await client.query(
+          head > start
+            ? `INSERT INTO meta (key, value) VALUES ('projected_seq', '${head}') ON CONFLICT (key) DO UPDATE SET value = excluded.value;
+               SELECT pg_notify('${LOG_CHANNEL}', '${head}'); COMMIT`
+            : 'COMMIT',
+        );
       }
     } catch (e) {
       // COMMIT itself may fail with the connection lost: the outcome is then unknown to us, and the
