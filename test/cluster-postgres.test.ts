@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../src/core/events.ts';
 import { addVolunteer, CITY_HALL, eventually, offset, ofType, postIncident } from './support/responders.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createToken, killAllServers, spawnServer } from './support/child-server.ts';
 import { startTestPostgres, type TestPostgres } from './support/postgres.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
 
@@ -22,6 +26,7 @@ describe('two nodes on PostgreSQL', () => {
     await eventually(() => leaderOf(), 10_000, 'a leader');
   }, 120_000);
   afterAll(async () => {
+    await killAllServers();
     for (const t of nodes) await t.close();
     await pg?.stop();
   });
@@ -73,4 +78,23 @@ describe('two nodes on PostgreSQL', () => {
     await next.app.leader.idle();
     expect(next.app.leader.active).toBe(true);
   });
+
+  it('`serve` and the CLI open the database DATABASE_URL names: serve says so, and a token made by the CLI signs in there', async () => {
+    const env = { DATABASE_URL: await pg.createDatabase('serve') };
+    const dirs = [mkdtempSync(join(tmpdir(), 'samaritan-pg-serve-')), mkdtempSync(join(tmpdir(), 'samaritan-pg-cli-'))] as const;
+    try {
+      const served = await spawnServer(dirs[0], { env, timeoutMs: 60_000 });
+      // The banner follows the listen that /healthz answered on.
+      await eventually(() => (served.output().includes('API docs') ? true : undefined), 10_000, 'the banner');
+      expect(served.output()).toMatch(/store: PostgreSQL \S+\/\S+/);
+      expect(served.output()).not.toContain('samaritan-test');
+      // Made from another data dir: the token lives in the database, not in the dir.
+      const token = await createToken(dirs[1], 'dispatcher', env);
+      const res = await served.request('GET', '/api/incidents', undefined, { authorization: `Bearer ${token}` });
+      expect(res.status).toBe(200);
+      await served.kill('SIGTERM');
+    } finally {
+      for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
