@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { CallerLocationDesk } from '../src/reactors/caller-location.ts';
 import { ManualClock } from '../src/time/clock.ts';
 import { CIVIC_CENTER, createIncident, expectError } from './support/api.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
@@ -101,6 +103,40 @@ describe('POST /api/aml and GET /api/aml on a real server', () => {
       if (placed === undefined) await new Promise((r) => setTimeout(r, 20));
     }
     expect(placed!.radiusM).toBe(40);
+  });
+
+  it('other nodes on the same store offer the fix the first one holds, and of all those following the log only one places it', async () => {
+    const errors: unknown[] = [];
+    // Two more nodes' desks, beside the server's: they follow the same log and share its short-lived records.
+    const others = [1, 2].map(
+      () =>
+        new CallerLocationDesk({
+          store: t.app.store,
+          records: t.app.shortLived,
+          writer: t.app.writer,
+          tail: t.app.tail,
+          clock: t.app.clock,
+          newId: () => randomUUID(),
+          onError: (e) => errors.push(e),
+        }),
+    );
+    try {
+      const posted = await t.request('POST', '/api/aml', form({ ...HTTPS_SAMPLE, device_number: '+14155550166' }), { ...gateway, ...FORM });
+      expect(posted.body, posted.text).toMatchObject({ placed: 'offered' });
+      for (const desk of others) expect((await desk.offered('415 555 0166'))?.id).toBe(posted.body.fixId);
+      const id = await createIncident(t, { location: CIVIC_CENTER, nature: 'medical', priority: 2, callbackNumber: '4155550166' });
+      const placements = async () =>
+        ((await t.request('GET', '/api/events?after=0&limit=1000')).body.events as { type: string; data: { incidentId?: string } }[]).filter(
+          (e) => e.type === 'CallerLocationReceived' && e.data.incidentId === id,
+        ).length;
+      // The node that claimed the incident for the fix may be any of the three: wait for its write.
+      for (let tries = 0; (await placements()) === 0 && tries < 500; tries++) await new Promise((r) => setTimeout(r, 20));
+      for (const desk of others) await desk.settled();
+      expect(await placements()).toBe(1);
+      expect(errors).toEqual([]);
+    } finally {
+      for (const desk of others) desk.close();
+    }
   });
 
   it('refuses bad messages with a 4xx code that names the field, and writes nothing', async () => {

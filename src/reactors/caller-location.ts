@@ -7,14 +7,17 @@ import { OPEN_INCIDENT_STATUSES } from '../core/statuses.ts';
 import { incidentStream } from '../core/streams.ts';
 import type { AmlFix } from '../interop/aml/aml.ts';
 import { sameLine } from '../interop/aml/aml.ts';
-import { CallerFixes, type HeldFix } from '../interop/aml/caller-fixes.ts';
+import { AML_FIX_TTL_MS, type HeldFix, latestFix, lineBucket, withFix } from '../interop/aml/caller-fixes.ts';
 import type { LogTail } from '../log/log-tail.ts';
 import type { WriteContext, Writer } from '../log/writer.ts';
 import type { EventStore } from '../store/event-store.ts';
+import type { ShortLivedStore } from '../store/short-lived-store.ts';
 import type { StreamState } from '../core/loaded.ts';
 
 export interface CallerLocationDeps {
   readonly store: EventStore<StreamState>;
+  /** Where the fixes not yet placed are held, shared by every node. */
+  readonly records: ShortLivedStore;
   readonly writer: Writer;
   readonly tail: LogTail;
   readonly clock: () => number;
@@ -42,17 +45,22 @@ const dataOf = (fix: AmlFix): CallerLocationData => ({
   via: fix.via,
 });
 
+/** The fixes held for one line (caller-fixes.ts), and the fix each incident last got. */
+const fixesKey = (bucket: string) => `aml:fixes:${bucket}`;
+const placedKey = (incidentId: string) => `aml:placed:${incidentId}`;
+
 /**
  * Places a caller's phone position (AML) on the incident being taken for that number: the open
- * incident with the same callback number received last. With none yet, the fix is held in memory
- * (CallerFixes) and offered to the call-taker's form; an incident created or completed with that
- * number within the hour gets it then. Every placement is a `CallerLocationReceived` on the
- * incident's stream, which the live stream carries to the console.
+ * incident with the same callback number received last. With none yet, the fix is held for an hour
+ * as a short-lived record (by line, caller-fixes.ts) and offered to the call-taker's form, on
+ * whichever node it is asked; an incident created or completed with that number within the hour
+ * gets it then. Every node follows the log, and the one that first claims the incident for the fix
+ * places it: a `CallerLocationReceived` on the incident's stream, which the live stream carries to
+ * the console.
  */
 export class CallerLocationDesk {
-  private readonly fixes = new CallerFixes();
-  /** Which fix each incident last got, so a detail change does not place the same fix twice. */
-  private readonly placed = new Map<string, string>();
+  /** The placements started from the log and not finished yet. */
+  private readonly pending = new Set<Promise<void>>();
   private readonly stop: () => void;
 
   constructor(private readonly d: CallerLocationDeps) {
@@ -63,10 +71,24 @@ export class CallerLocationDesk {
     this.stop();
   }
 
+  /** Resolves once every placement started from the log so far has finished. */
+  async settled(): Promise<void> {
+    while (this.pending.size > 0) await Promise.all(this.pending);
+  }
+
   /** Takes a fix from the gateway: places it on the incident of its number, or offers it. */
   async take(fix: AmlFix, ctx: WriteContext): Promise<Placement> {
     const now = this.d.clock();
-    const held = this.fixes.put(this.d.newId(), fix, now);
+    const held: HeldFix = { id: this.d.newId(), fix, receivedAt: now, expiresAt: now + AML_FIX_TTL_MS };
+    const bucket = lineBucket(fix.number);
+    // A number too short to be any line's is never matched: nothing to hold.
+    if (bucket !== undefined) {
+      await this.d.records.update([fixesKey(bucket)], now, ([current]) => ({
+        values: [withFix((current as HeldFix[] | undefined) ?? [], held, now)],
+        expiresAt: held.expiresAt,
+        result: undefined,
+      }));
+    }
     const expiresAt = new Date(held.expiresAt).toISOString();
     const incident = await this.incidentFor(fix.number);
     if (incident) {
@@ -80,8 +102,11 @@ export class CallerLocationDesk {
   }
 
   /** The latest fix from a line, for the form of a new incident. */
-  offered(number: string): HeldFix | undefined {
-    return this.fixes.latest(number, this.d.clock());
+  async offered(number: string): Promise<HeldFix | undefined> {
+    const bucket = lineBucket(number);
+    if (bucket === undefined) return undefined;
+    const now = this.d.clock();
+    return latestFix(((await this.d.records.get(fixesKey(bucket), now)) as HeldFix[] | undefined) ?? [], number, now);
   }
 
   private async incidentFor(number: string): Promise<IncidentState | undefined> {
@@ -91,8 +116,16 @@ export class CallerLocationDesk {
       .sort((a, b) => b.receivedAt.localeCompare(a.receivedAt))[0];
   }
 
+  /**
+   * Writes the fix on the incident, unless it is the fix the incident last got: claimed first, so
+   * that of the nodes following the log, and of a detail change after it, only one places it.
+   */
   private async place(held: HeldFix, incidentId: string, ctx: { actor: Actor; requestId?: string }): Promise<void> {
-    this.placed.set(incidentId, held.id);
+    const now = this.d.clock();
+    const claimed = await this.d.records.update([placedKey(incidentId)], now, ([last]) =>
+      last === held.id ? { values: [last], expiresAt: held.expiresAt, result: false } : { values: [held.id], expiresAt: held.expiresAt, result: true },
+    );
+    if (!claimed) return;
     const event: PendingEvent = {
       type: 'CallerLocationReceived',
       stream: incidentStream(incidentId as IncidentId),
@@ -101,7 +134,11 @@ export class CallerLocationDesk {
     };
     const outcome = await this.d.writer.record([event], ctx);
     if (!outcome.ok) {
-      this.placed.delete(incidentId);
+      await this.d.records.update([placedKey(incidentId)], now, ([last]) => ({
+        values: [last === held.id ? undefined : last],
+        expiresAt: held.expiresAt,
+        result: undefined,
+      }));
       throw new Error(`caller location: ${outcome.message}`);
     }
   }
@@ -113,10 +150,12 @@ export class CallerLocationDesk {
       const { incidentId } = e.data;
       const number = e.type === 'IncidentReceived' ? e.data.callbackNumber : e.data.changes.callbackNumber;
       if (number === undefined) continue;
-      const held = this.fixes.latest(number, this.d.clock());
-      if (!held || this.placed.get(incidentId) === held.id) continue;
       const requestId = e.requestId;
-      this.place(held, incidentId, { actor: ACTOR, ...(requestId === undefined ? {} : { requestId }) }).catch(this.d.onError);
+      const placing = this.offered(number)
+        .then((held) => (held ? this.place(held, incidentId, { actor: ACTOR, ...(requestId === undefined ? {} : { requestId }) }) : undefined))
+        .catch(this.d.onError);
+      this.pending.add(placing);
+      void placing.finally(() => this.pending.delete(placing));
     }
   }
 }

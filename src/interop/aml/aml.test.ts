@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAmlForm, parseAmlSms, sameLine } from './aml.ts';
-import { CallerFixes } from './caller-fixes.ts';
+import { latestFix, lineBucket, withFix } from './caller-fixes.ts';
 
 /** Samples written from the fields of ETSI TS 103 625 V1.1.1 (see test/fixtures/standards/aml/README.md). */
 const SAMPLES = join(import.meta.dirname, '..', '..', '..', 'test', 'fixtures', 'standards', 'aml');
@@ -179,16 +179,22 @@ describe('matching a line and holding fixes', () => {
     expect(sameLine('123', '123')).toBe(false);
   });
 
-  it('offers the latest fix of a line for an hour, then forgets it', () => {
-    const fixes = new CallerFixes(60_000);
+  it('holds a line’s fixes in one bucket (its last 7 digits) and offers the latest until it expires', () => {
     const a = parseAmlSms(SMS_SAMPLE, '+14155550123');
     if (!a.ok) throw new Error(a.message);
-    fixes.put('one', a.fix, 0);
-    fixes.put('two', { ...a.fix, radiusM: 5 }, 10_000);
-    expect(fixes.latest('415 555 0123', 20_000)?.id).toBe('two');
-    expect(fixes.latest('415 555 0199', 20_000)).toBeUndefined();
-    expect(fixes.latest('415 555 0123', 69_999)?.id).toBe('two');
-    expect(fixes.latest('415 555 0123', 70_000)).toBeUndefined();
-    expect(fixes.size).toBe(0);
+    expect(lineBucket('+1 (415) 555-0123')).toBe('5550123');
+    expect(lineBucket('415 555 0123')).toBe('5550123');
+    expect(lineBucket('555 012')).toBeUndefined();
+    const one = { id: 'one', fix: a.fix, receivedAt: 0, expiresAt: 60_000 };
+    const two = { id: 'two', fix: { ...a.fix, radiusM: 5 }, receivedAt: 10_000, expiresAt: 70_000 };
+    const other = { id: 'other', fix: { ...a.fix, number: '+33 6 05 55 01 23' }, receivedAt: 15_000, expiresAt: 75_000 };
+    const bucket = withFix(withFix(withFix([], one, 0), two, 10_000), other, 15_000);
+    expect(latestFix(bucket, '415 555 0123', 20_000)?.id).toBe('two');
+    expect(latestFix(bucket, '6 05 55 01 23', 20_000)?.id).toBe('other');
+    expect(latestFix(bucket, '415 555 0199', 20_000)).toBeUndefined();
+    expect(latestFix(bucket, '415 555 0123', 69_999)?.id).toBe('two');
+    expect(latestFix(bucket, '415 555 0123', 70_000)).toBeUndefined();
+    // What expired goes with the next fix added.
+    expect(withFix(bucket, { ...one, id: 'three', receivedAt: 70_000, expiresAt: 130_000 }, 70_000).map((h) => h.id)).toEqual(['other', 'three']);
   });
 });

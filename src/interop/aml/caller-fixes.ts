@@ -10,41 +10,31 @@ export interface HeldFix {
 
 /** A fix is offered for an hour: longer than almost any call, short enough to be forgotten soon. */
 export const AML_FIX_TTL_MS = 60 * 60 * 1000;
-/** Held at most; the oldest go first, so a flood cannot fill memory. */
-const MAX_HELD = 10_000;
+/** Held at most per bucket; the oldest go first, so a flood on one line does not grow without end. */
+const MAX_PER_BUCKET = 100;
+/** The digits two numbers of one line always share (`sameLine` needs at least this many to match). */
+const BUCKET_DIGITS = 7;
 
 /**
- * The recent AML fixes, in memory only. A fix is personal data (where a person is, by their
- * number); while it matches no incident it is useful only during the call, so it is not written to
- * the log or a table, and a restart forgets it (the phone sends again on its next call). Once it
- * matches an incident it goes on that incident's stream, like the caller's number already does.
+ * The recent AML fixes are held in buckets, by the last 7 digits of their number: any two numbers
+ * that are the same line (`sameLine`) end with the same 7 digits, so a line's fixes are all in one
+ * bucket. Undefined for a number too short to match any line.
  */
-export class CallerFixes {
-  private held: HeldFix[] = [];
+export function lineBucket(number: string): string | undefined {
+  const digits = number.replace(/\D/g, '');
+  return digits.length < BUCKET_DIGITS ? undefined : digits.slice(-BUCKET_DIGITS);
+}
 
-  constructor(private readonly ttlMs: number = AML_FIX_TTL_MS) {}
+/** A bucket with `held` added last and what expired at `now` gone. */
+export function withFix(bucket: readonly HeldFix[], held: HeldFix, now: number): HeldFix[] {
+  return [...bucket.filter((h) => h.expiresAt > now), held].slice(-MAX_PER_BUCKET);
+}
 
-  put(id: string, fix: AmlFix, now: number): HeldFix {
-    this.expire(now);
-    const held: HeldFix = { id, fix, receivedAt: now, expiresAt: now + this.ttlMs };
-    this.held.push(held);
-    if (this.held.length > MAX_HELD) this.held.splice(0, this.held.length - MAX_HELD);
-    return held;
+/** The latest unexpired fix from this line in a bucket, if any. */
+export function latestFix(bucket: readonly HeldFix[], number: string, now: number): HeldFix | undefined {
+  for (let i = bucket.length - 1; i >= 0; i--) {
+    const h = bucket[i]!;
+    if (h.expiresAt > now && sameLine(h.fix.number, number)) return h;
   }
-
-  /** The latest unexpired fix from this line, if any. */
-  latest(number: string, now: number): HeldFix | undefined {
-    this.expire(now);
-    for (let i = this.held.length - 1; i >= 0; i--) if (sameLine(this.held[i]!.fix.number, number)) return this.held[i];
-    return undefined;
-  }
-
-  get size(): number {
-    return this.held.length;
-  }
-
-  private expire(now: number): void {
-    const firstLive = this.held.findIndex((h) => h.expiresAt > now);
-    if (firstLive !== 0) this.held.splice(0, firstLive < 0 ? this.held.length : firstLive);
-  }
+  return undefined;
 }

@@ -54,6 +54,7 @@ export const amlRoutes =
   async (server) => {
     const desk = new CallerLocationDesk({
       store: app.store,
+      records: app.shortLived,
       writer: app.writer,
       tail: app.tail,
       clock: app.clock,
@@ -117,7 +118,7 @@ export const amlRoutes =
         if (req.query.number.replace(/\D/g, '').length < 7) {
           throw new HttpError('ValidationFailed', 'number: at least 7 digits', [{ path: '/number', message: 'must have at least 7 digits' }]);
         }
-        const held = desk.offered(req.query.number);
+        const held = await desk.offered(req.query.number);
         if (!held) return { fix: null };
         const { fix } = held;
         return {
