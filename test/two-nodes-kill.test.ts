@@ -5,7 +5,7 @@ import { killRound } from './support/two-nodes.ts';
 /**
  * Two server processes on one PostgreSQL, a client on each, work on both; one node is killed with
  * SIGKILL and its client resumes on the other (test/support/two-nodes.ts). Three rounds here, the
- * first and third killing node A, the second node B; `bench/two-nodes-kill.ts` runs twenty.
+ * first and third killing the leader, the second the other node; `bench/two-nodes-kill.ts` runs twenty.
  */
 describe('two nodes on one PostgreSQL, one killed with SIGKILL', () => {
   let pg: TestPostgres;
@@ -26,6 +26,7 @@ describe('two nodes on one PostgreSQL, one killed with SIGKILL', () => {
       expect(figures.accepted).toBe(6);
       expect(figures.expired + figures.laterWaves).toBeGreaterThan(0);
       expect(figures.resumedFrom).toBeGreaterThan(0);
+      expect(figures.killedLeader).toBe(round % 2 === 0);
     }, 240_000);
   }
 });

@@ -40,7 +40,7 @@ export interface RoundFigures {
   readonly laterWaves: number;
   /** Which node was killed, and whether it was the leader then. */
   readonly killed: 'A' | 'B';
-  readonly killedLeader: boolean | undefined;
+  readonly killedLeader: boolean;
   /** ms from the SIGKILL to the first alert of an incident created on the survivor. */
   readonly alertAfterKillMs: number;
   /** Events the killed node's client received before the kill and after reconnecting. */
@@ -98,9 +98,10 @@ async function allEvents(node: ChildServer, token: string): Promise<Msg[]> {
   }
 }
 
-async function leaderOf(node: ChildServer): Promise<boolean | undefined> {
+async function leaderOf(node: ChildServer): Promise<boolean> {
   const health = (await node.request('GET', '/healthz')).body as { leader?: unknown } | undefined;
-  return typeof health?.leader === 'boolean' ? health.leader : undefined;
+  if (typeof health?.leader !== 'boolean') throw new Error(`GET /healthz on :${node.port} says nothing of the lead`);
+  return health.leader;
 }
 
 export async function killRound(pg: TestPostgres, round: number): Promise<RoundResult> {
@@ -179,10 +180,12 @@ export async function killRound(pg: TestPostgres, round: number): Promise<RoundR
       Array.from({ length: BEFORE_KILL }, (_, site) => (site % 2 === 0 ? shift(site, A, B) : shift(site, B, A))),
     );
 
-    // SIGKILL one node: no shutdown code runs.
-    const killed = round % 2 === 0 ? 'A' : 'B';
+    // SIGKILL one node, no shutdown code runs: the leader in even rounds, the other node in odd ones.
+    const leaders = await Promise.all([leaderOf(A), leaderOf(B)]);
+    if (leaders.filter((l) => l === true).length !== 1) problems.push(`not exactly one leader before the kill: ${JSON.stringify(leaders)}`);
+    const killed = (leaders[0] === true) === (round % 2 === 0) ? 'A' : 'B';
     const [victim, survivor, rVictim, rSurvivor] = killed === 'A' ? [A, B, rA, rB] : [B, A, rB, rA];
-    const killedLeader = await leaderOf(victim);
+    const killedLeader = leaders[killed === 'A' ? 0 : 1];
     const resumedFrom = rVictim.lastSeq;
     const killedAt = Date.now();
     await victim.kill('SIGKILL');
@@ -193,6 +196,7 @@ export async function killRound(pg: TestPostgres, round: number): Promise<RoundR
     for (const v of volunteers) if (v.home === victim) v.home = survivor;
     const before = incidents.length;
     await Promise.all(Array.from({ length: SITES.length - BEFORE_KILL }, (_, i) => shift(BEFORE_KILL + i, survivor, survivor)));
+    if ((await leaderOf(survivor)) !== true) problems.push('the survivor does not lead after the kill');
     const firstAlertAfterKill = await until('an alert after the kill', async () => {
       const ids = new Set(incidents.slice(before).map((x) => x.id));
       const m = rSurvivor.msgs.find((e) => e.type === 'VolunteerAlerted' && ids.has(e.data['incidentId'] as string));

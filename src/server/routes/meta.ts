@@ -6,9 +6,11 @@ export const metaRoutes =
   ({ app, queries }: RouteDeps): FastifyPluginAsyncTypebox =>
   async (server) => {
     // Liveness: the process answers and reads its log. Whether writes can be taken is /readyz.
-    server.get('/healthz', { schema: { tags: ['meta'], summary: 'The process is alive and reads its log' } }, async () => ({
+    server.get('/healthz', { schema: { tags: ['meta'], summary: 'The process is alive and reads its log; whether this node leads the work done once' } }, async () => ({
       status: 'ok',
       head: await app.store.headSeq(),
+      // Which node of several runs the alerting work, for operators and load balancers' dashboards.
+      leader: app.cluster.isLeader,
     }));
 
     server.get('/readyz', { schema: { tags: ['meta'], summary: 'Ready to take writes: 503 StorageUnavailable while the disk cannot' } }, async (_req, reply) => {
