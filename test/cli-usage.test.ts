@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { samaritan, type CliRun } from './support/cli.ts';
 
-const COMMANDS = ['serve', 'import-calls', 'import-aeds', 'token', 'user', 'route', 'calibrate'];
+const COMMANDS = ['serve', 'import-calls', 'import-aeds', 'token', 'user', 'route', 'calibrate', 'sim', 'migrate'];
 
 describe('samaritan <command> --help', () => {
   it.each(COMMANDS)('`samaritan %s --help` prints that command\'s usage on stdout and exits 0', async (name) => {
