@@ -35,7 +35,7 @@ describe('deleting a volunteer account', () => {
     await t.request('POST', '/api/volunteers/me/position', CIVIC_CENTER, me);
     await t.request('POST', `/api/volunteers/${id}/qualifications/cpr/verify`, {}, supervisor);
     await t.request('GET', `/api/volunteers/${id}?purpose=before%20deletion`, undefined, supervisor);
-    t.app.volunteers.addDevice(id, 'webpush', { endpoint: 'https://push.example/abc' });
+    await t.app.volunteers.addDevice(id, 'webpush', { endpoint: 'https://push.example/abc' });
     const second = await t.app.accounts.createToken({ name: 'volunteer device', role: 'volunteer', kind: 'device', subject: id, by: 'test' });
     other = second.token;
     expect(t.app.positions.index.get(id)).toBeDefined();

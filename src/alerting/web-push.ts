@@ -61,7 +61,7 @@ export interface PushSubscriptionRecord {
  */
 export interface PushSubscriptionStore {
   of(volunteerId: string): readonly PushSubscriptionRecord[];
-  remove(volunteerId: string, endpoint: string): void;
+  remove(volunteerId: string, endpoint: string): Promise<void>;
 }
 
 /** Push payloads must stay under the services' 4 kB: the route geometry stays in the app's GET. */
@@ -114,7 +114,7 @@ export class WebPushChannel implements Channel {
           const status = await postPinned(checked.url, checked.addresses, headers, req.body === null ? undefined : new Uint8Array(req.body), this.timeoutMs);
           if (status >= 200 && status < 300) return { ok: true, delivered: false, detail: `push service ${status}` };
           if (status === 404 || status === 410) {
-            this.subscriptions.remove(target.volunteerId, s.endpoint); // the browser unsubscribed
+            await this.subscriptions.remove(target.volunteerId, s.endpoint); // the browser unsubscribed
             return { ok: false, retry: false, error: `subscription gone (${status})` };
           }
           return { ok: false, retry: status === 429 || status >= 500, error: `push service answered ${status}` };

@@ -45,7 +45,8 @@ export interface DemoPopulationRecord {
 export interface VolunteerProfileStore {
   get(volunteerId: string): VolunteerProfile | undefined;
   getMany(volunteerIds: readonly string[]): Map<string, VolunteerProfile>;
-  update(volunteerId: string, changes: ProfileChanges, at: string): VolunteerProfile | undefined;
+  /** Resolves once the change is committed (an answered change survives a crash); undefined for no such volunteer. */
+  update(volunteerId: string, changes: ProfileChanges, at: string): Promise<VolunteerProfile | undefined>;
   demoPopulation(): DemoPopulationRecord | undefined;
   count(): number;
 }

@@ -17,10 +17,10 @@ export class PushDevices implements PushSubscriptionStore {
   constructor(private readonly volunteers: Volunteers) {}
 
   /** Registers (or replaces, by endpoint) a subscription; false when the volunteer has no personal data. */
-  register(volunteerId: string, sub: PushSubscriptionInput, credentialId: string): boolean {
-    this.remove(volunteerId, sub.endpoint);
+  async register(volunteerId: string, sub: PushSubscriptionInput, credentialId: string): Promise<boolean> {
+    await this.remove(volunteerId, sub.endpoint);
     const record = { endpoint: sub.endpoint, keys: { p256dh: sub.keys.p256dh, auth: sub.keys.auth }, credentialId };
-    return this.volunteers.addDevice(volunteerId, WEB_PUSH_CHANNEL, record) !== undefined;
+    return (await this.volunteers.addDevice(volunteerId, WEB_PUSH_CHANNEL, record)) !== undefined;
   }
 
   of(volunteerId: string): PushSubscriptionRecord[] {
@@ -33,9 +33,9 @@ export class PushDevices implements PushSubscriptionStore {
     });
   }
 
-  remove(volunteerId: string, endpoint: string): void {
+  async remove(volunteerId: string, endpoint: string): Promise<void> {
     for (const d of this.volunteers.profile(volunteerId)?.devices ?? []) {
-      if (d.channel === WEB_PUSH_CHANNEL && (d.subscription as { endpoint?: unknown }).endpoint === endpoint) this.volunteers.removeDevice(volunteerId, d.id);
+      if (d.channel === WEB_PUSH_CHANNEL && (d.subscription as { endpoint?: unknown }).endpoint === endpoint) await this.volunteers.removeDevice(volunteerId, d.id);
     }
   }
 }

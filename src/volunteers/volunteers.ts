@@ -141,7 +141,7 @@ export class Volunteers {
       ...(patch.phone === undefined ? {} : { phone: patch.phone.trim() }),
       ...(patch.languages === undefined ? {} : { languages: cleanLanguages(patch.languages) }),
     };
-    if (Object.keys(personal).length > 0) this.d.profiles.update(volunteerId, personal, this.iso());
+    if (Object.keys(personal).length > 0) await this.d.profiles.update(volunteerId, personal, this.iso());
     const now = epochMs(this.d.clock());
     if (patch.locationConsent !== undefined && patch.locationConsent !== v.locationConsent) {
       const failed = await this.run({ type: 'SetLocationConsent', now, volunteerId, consent: patch.locationConsent }, ctx);
@@ -256,19 +256,17 @@ export class Volunteers {
   }
 
   /** Devices for alert delivery (the delivery queue adds Web Push subscriptions here). */
-  addDevice(volunteerId: string, channel: string, subscription: Readonly<Record<string, unknown>>): VolunteerDevice | undefined {
+  async addDevice(volunteerId: string, channel: string, subscription: Readonly<Record<string, unknown>>): Promise<VolunteerDevice | undefined> {
     const p = this.d.profiles.get(volunteerId);
     if (!p) return undefined;
     const device: VolunteerDevice = { id: randomBytes(9).toString('base64url'), channel, subscription, addedAt: this.iso() };
-    this.d.profiles.update(volunteerId, { devices: [...p.devices, device] }, this.iso());
-    return device;
+    return (await this.d.profiles.update(volunteerId, { devices: [...p.devices, device] }, this.iso())) === undefined ? undefined : device;
   }
 
-  removeDevice(volunteerId: string, deviceId: string): boolean {
+  async removeDevice(volunteerId: string, deviceId: string): Promise<boolean> {
     const p = this.d.profiles.get(volunteerId);
     if (!p || !p.devices.some((d) => d.id === deviceId)) return false;
-    this.d.profiles.update(volunteerId, { devices: p.devices.filter((d) => d.id !== deviceId) }, this.iso());
-    return true;
+    return (await this.d.profiles.update(volunteerId, { devices: p.devices.filter((d) => d.id !== deviceId) }, this.iso())) !== undefined;
   }
 
   /** Re-reads a volunteer and brings the live index in line (their word, or out of it). */

@@ -134,7 +134,7 @@ export const volunteerAlertRoutes =
         const { volunteerId, credentialId } = volunteerOf(req);
         const checked = await r.push.endpoints.admit(req.body.endpoint);
         if (!checked.ok) return sendError(reply, 'PushEndpointNotAllowed', `This push endpoint is not allowed: ${checked.reason}`);
-        if (!r.pushDevices.register(volunteerId, req.body, credentialId)) {
+        if (!(await r.pushDevices.register(volunteerId, req.body, credentialId))) {
           return sendError(reply, 'VolunteerGone', `Volunteer ${volunteerId} has no personal data to keep a device with`);
         }
         await r.outbox.hurry(volunteerId, app.clock());

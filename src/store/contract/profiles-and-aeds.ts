@@ -47,9 +47,9 @@ export function profileAndAedRules(h: Harness): void {
       await write({ type: 'profile.add', profiles: [profile('V-1')] });
       const at = '2025-06-02T09:00:00.000Z';
       const expected = { ...profile('V-1'), name: 'New Name', languages: ['it'], updatedAt: at };
-      expect(h.store.profiles.update('V-1', { name: 'New Name', languages: ['it'] }, at)).toEqual(expected);
+      expect(await h.store.profiles.update('V-1', { name: 'New Name', languages: ['it'] }, at)).toEqual(expected);
       expect(h.store.profiles.get('V-1')).toEqual(expected);
-      expect(h.store.profiles.update('V-404', { name: 'Ghost' }, at)).toBeUndefined();
+      expect(await h.store.profiles.update('V-404', { name: 'Ghost' }, at)).toBeUndefined();
       expect(h.store.profiles.get('V-404')).toBeUndefined();
       expect(h.store.profiles.count()).toBe(1);
     });

@@ -75,12 +75,12 @@ export class MemoryVolunteerProfiles implements VolunteerProfileStore {
     return out;
   }
 
-  update(volunteerId: string, changes: ProfileChanges, at: string): VolunteerProfile | undefined {
+  update(volunteerId: string, changes: ProfileChanges, at: string): Promise<VolunteerProfile | undefined> {
     const current = this.get(volunteerId);
-    if (!current) return undefined;
+    if (!current) return Promise.resolve(undefined);
     const text = json(profileRow({ ...current, ...changes, updatedAt: at }));
     this.rows.set(volunteerId, text);
-    return parse<VolunteerProfile>(text);
+    return Promise.resolve(parse<VolunteerProfile>(text));
   }
 
   demoPopulation(): DemoPopulationRecord | undefined {

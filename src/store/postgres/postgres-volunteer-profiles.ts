@@ -9,7 +9,7 @@ import type {
   VolunteerProfileStore,
 } from '../volunteer-profile-store.ts';
 import { pgStorageFailureOf } from './postgres-errors.ts';
-import { announce, keysOf, MirrorQueue, RETRY_MS, TABLES_CHANNEL, type TableNews } from './postgres-table-news.ts';
+import { announce, keysOf, MirrorQueue, TABLES_CHANNEL, type TableNews } from './postgres-table-news.ts';
 
 const NEWS = 'p';
 const COLUMNS = 'volunteer_id, name, phone, languages, devices, synthetic, created_at, updated_at';
@@ -65,7 +65,6 @@ const toDemo = (r: DemoRow): DemoPopulationRecord => ({
   loadedAt: r.loaded_at,
 });
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 /**
  * Volunteers' personal data in PostgreSQL. The port reads synchronously, so each node keeps a
@@ -74,8 +73,9 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * profile writes (`settle`, whether it committed or not), and when another node's commit announces
  * them on TABLES_CHANNEL. An erasure deletes the row and drops the mirror's copy on every node.
  *
- * `update` answers at once from the mirror and writes behind it, in order, retrying while the
- * server is unreachable; `flush` waits for those writes.
+ * `update` resolves once the row is committed (an answered change survives a crash); the mirror
+ * shows it at once, and goes back to the table's row if the write fails. `flush` waits for the
+ * writes in flight.
  */
 export class PostgresVolunteerProfiles implements VolunteerProfileStore {
   private rows = new Map<string, string>();
@@ -184,14 +184,20 @@ export class PostgresVolunteerProfiles implements VolunteerProfileStore {
     return out;
   }
 
-  update(volunteerId: string, changes: ProfileChanges, at: string): VolunteerProfile | undefined {
-    const current = this.get(volunteerId);
-    if (!current) return undefined;
-    const text = profileText({ ...current, ...changes, updatedAt: at });
+  async update(volunteerId: string, changes: ProfileChanges, at: string): Promise<VolunteerProfile | undefined> {
+    const before = this.rows.get(volunteerId);
+    if (before === undefined) return undefined;
+    const text = profileText({ ...parse<VolunteerProfile>(before), ...changes, updatedAt: at });
     this.rows.set(volunteerId, text);
     this.unsaved.set(volunteerId, (this.unsaved.get(volunteerId) ?? 0) + 1);
-    void this.queue.run(() => this.save(parse<VolunteerProfile>(text))).catch(() => {});
-    return parse<VolunteerProfile>(text);
+    try {
+      await this.queue.run(() => this.save(parse<VolunteerProfile>(text)));
+    } catch (e) {
+      // Not written: the mirror must not show what the table does not hold (unless a later update replaced it).
+      if (this.rows.get(volunteerId) === text) this.rows.set(volunteerId, before);
+      throw pgStorageFailureOf(e) ?? e;
+    }
+    return this.get(volunteerId) === undefined ? undefined : parse<VolunteerProfile>(text);
   }
 
   demoPopulation(): DemoPopulationRecord | undefined {
@@ -205,21 +211,13 @@ export class PostgresVolunteerProfiles implements VolunteerProfileStore {
   /** Writes one `update`, then reads the row back (another node may have erased it meanwhile). */
   private async save(p: VolunteerProfile): Promise<void> {
     try {
-      for (;;) {
-        try {
-          await this.pool.query(
-            `WITH changed AS (
-               UPDATE volunteer_profiles SET name = $2, phone = $3, languages = $4, devices = $5, updated_at = $6
-               WHERE volunteer_id = $1 RETURNING volunteer_id)
-             SELECT pg_notify($7, $8) FROM changed`,
-            [p.volunteerId, p.name, p.phone, json(p.languages), json(p.devices), p.updatedAt, TABLES_CHANNEL, `${NEWS}:${json([p.volunteerId])}`],
-          );
-          break;
-        } catch (e) {
-          if (this.queue.closed || pgStorageFailureOf(e) === undefined) throw e;
-          await sleep(RETRY_MS);
-        }
-      }
+      await this.pool.query(
+        `WITH changed AS (
+           UPDATE volunteer_profiles SET name = $2, phone = $3, languages = $4, devices = $5, updated_at = $6
+           WHERE volunteer_id = $1 RETURNING volunteer_id)
+         SELECT pg_notify($7, $8) FROM changed`,
+        [p.volunteerId, p.name, p.phone, json(p.languages), json(p.devices), p.updatedAt, TABLES_CHANNEL, `${NEWS}:${json([p.volunteerId])}`],
+      );
     } finally {
       const left = (this.unsaved.get(p.volunteerId) ?? 1) - 1;
       if (left > 0) this.unsaved.set(p.volunteerId, left);

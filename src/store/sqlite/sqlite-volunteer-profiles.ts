@@ -113,7 +113,11 @@ export class SqliteVolunteerProfiles implements VolunteerProfileStore {
     return out;
   }
 
-  update(volunteerId: string, changes: ProfileChanges, at: string): VolunteerProfile | undefined {
+  update(volunteerId: string, changes: ProfileChanges, at: string): Promise<VolunteerProfile | undefined> {
+    return Promise.resolve(this.updateNow(volunteerId, changes, at));
+  }
+
+  private updateNow(volunteerId: string, changes: ProfileChanges, at: string): VolunteerProfile | undefined {
     const current = this.get(volunteerId);
     if (!current) return undefined;
     const next: VolunteerProfile = { ...current, ...changes, updatedAt: at };
