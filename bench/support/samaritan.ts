@@ -7,10 +7,18 @@ import { freePort, runNode, startChild, type ChildServer } from './children.ts';
  * starts. The first run makes the data directory; the others run `parallel` at a time (each is a
  * Node start-up and an open of the store, ~2 s; the store waits on its own lock).
  */
-export async function makeTokens(dataDir: string, role: string, names: readonly string[], parallel = 3): Promise<string[]> {
+export async function makeTokens(
+  dataDir: string,
+  role: string,
+  names: readonly string[],
+  parallel = 3,
+  /** Added to the CLI's environment: DATABASE_URL puts the tokens in that PostgreSQL, for every node on it. */
+  env: Readonly<Record<string, string>> = {},
+): Promise<string[]> {
   const one = async (name: string) => {
     const r = await runNode(['bin/samaritan.js', 'token', 'create', '--data-dir', dataDir, '--role', role, '--name', name], {
       LOG_LEVEL: 'warn',
+      ...env,
     });
     const token = r.stdout.trim();
     if (r.code !== 0 || token === '' || token.includes('\n'))
@@ -24,14 +32,17 @@ export async function makeTokens(dataDir: string, role: string, names: readonly 
   return tokens;
 }
 
-/** `node bin/samaritan.js serve --port P --data-dir D` with LOG_LEVEL=warn, ready when /healthz answers. */
-export async function startSamaritan(dataDir: string, port?: number): Promise<ChildServer> {
+/**
+ * `node bin/samaritan.js serve --port P --data-dir D` with LOG_LEVEL=warn, ready when /healthz
+ * answers. `env` is added to its environment (DATABASE_URL makes it a node on that PostgreSQL).
+ */
+export async function startSamaritan(dataDir: string, port?: number, env: Readonly<Record<string, string>> = {}, name = 'samaritan'): Promise<ChildServer> {
   const p = port ?? (await freePort());
   return startChild({
-    name: 'samaritan',
+    name,
     port: p,
     args: ['bin/samaritan.js', 'serve', '--port', String(p), '--data-dir', dataDir],
-    env: { LOG_LEVEL: 'warn' },
+    env: { LOG_LEVEL: 'warn', ...env },
     healthPath: '/healthz',
     startTimeoutMs: 120_000,
   });
@@ -107,3 +118,18 @@ export class IncidentCounter {
 
 /** Every incident in the product's log (see {@link IncidentCounter}), read from the start. */
 export const countIncidents = (base: string, token: string): Promise<number> => new IncidentCounter(base, token).count();
+
+/**
+ * A store's count once it stops moving (two reads 100 ms apart agree, or 5 s pass): the answers of
+ * requests in flight when a load stops are dropped, but the server still commits them.
+ */
+export async function settledCount(count: () => Promise<number>): Promise<number> {
+  let last = await count();
+  for (let i = 0; i < 50; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    const now = await count();
+    if (now === last) return now;
+    last = now;
+  }
+  return last;
+}
