@@ -166,6 +166,11 @@ export class SocketRelay implements Channel {
       held.set(v, { credentials: new Set(credentials), at: now });
       if (before === undefined || now - before.at > PRESENCE_EXPIRES_MS) this.onRemoteAttach(v);
     }
+    // A node that went quiet (killed, restarted under a new id) leaves nothing behind.
+    for (const [node, entries] of this.remote) {
+      for (const [v, h] of entries) if (now - h.at > PRESENCE_EXPIRES_MS) entries.delete(v);
+      if (entries.size === 0 && node !== from) this.remote.delete(node);
+    }
   }
 
   /** Splits the frame's text into parts that each fit a broadcast, for `node` to put back together. */

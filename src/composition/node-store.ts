@@ -13,7 +13,7 @@ export interface NodeStore {
   readonly cluster: Cluster;
   /** No other node can exist (SQLite or memory with a cluster of its own): nothing to relay. */
   readonly alone: boolean;
-  /** Other processes on the same SQLite file announce nothing: their commits are found by reading the head. */
+  /** Read the head every second for commits nobody announced (other processes on one SQLite file), or whose notice was missed. */
   readonly pollHead: boolean;
   /** For the start-up banner: which store, without a password. */
   readonly description: string;
@@ -60,7 +60,9 @@ export async function openNodeStore(o: NodeStoreOptions, clock: () => number): P
       await store.close();
       throw e;
     }
-    return { tables: store, cluster, alone: false, pollHead: false, description: `PostgreSQL ${describeDatabase(o.database)}` };
+    // LISTEN brings other nodes' commits within milliseconds; the head is still read every second, to
+    // make good a notice that came before the listener was set up or whose read failed.
+    return { tables: store, cluster, alone: false, pollHead: true, description: `PostgreSQL ${describeDatabase(o.database)}` };
   }
   const tables = o.store ? o.store(domainProjector, clock) : openDataDirStore(o.dataDir, clock);
   return {

@@ -132,13 +132,22 @@ export class CallerLocationDesk {
       at: new Date(this.d.clock()).toISOString(),
       data: { incidentId, ...dataOf(held.fix) },
     };
-    const outcome = await this.d.writer.record([event], ctx);
-    if (!outcome.ok) {
-      await this.d.records.update([placedKey(incidentId)], now, ([last]) => ({
+    // Not placed (refused, or the store failed): the claim goes, so that a later try may place it.
+    const release = () =>
+      this.d.records.update([placedKey(incidentId)], now, ([last]) => ({
         values: [last === held.id ? undefined : last],
         expiresAt: held.expiresAt,
         result: undefined,
       }));
+    let outcome;
+    try {
+      outcome = await this.d.writer.record([event], ctx);
+    } catch (e) {
+      await release().catch(() => {});
+      throw e;
+    }
+    if (!outcome.ok) {
+      await release();
       throw new Error(`caller location: ${outcome.message}`);
     }
   }

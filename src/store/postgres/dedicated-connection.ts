@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { CONNECTION_SETTINGS } from './pg-pool.ts';
 
 export interface DedicatedConnectionOptions {
   readonly url: string;
@@ -53,7 +54,7 @@ export class DedicatedConnection {
   start(): void {
     if (this.closed || this.current !== undefined || this.retry !== undefined) return;
     const o = this.options;
-    const client = new pg.Client({ connectionString: o.url, application_name: o.applicationName, keepAlive: true });
+    const client = new pg.Client({ connectionString: o.url, application_name: o.applicationName, ...CONNECTION_SETTINGS });
     this.current = client;
     client.on('error', (e) => this.lose(client, e));
     client.on('end', () => this.lose(client, undefined));

@@ -210,6 +210,21 @@ describe('PostgreSQL cluster', () => {
     expect(await cluster.claim('timer:inc-2', () => Promise.resolve(1))).toEqual({ claimed: true, value: 1 });
   });
 
+  it('lives on when the session of a claim in progress is ended by the server (a restart, a failover): the firing stands, the next claim works', async () => {
+    const { url, admin } = await database();
+    const { cluster } = await node(url);
+    const fired = cluster.claim('timer:inc-3', async () => {
+      const r = await admin.query("SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name LIKE 'samaritan-locks:%'");
+      expect(r.rows.length).toBeGreaterThan(0);
+      // The claim's connection hears of it while idle in its transaction, before the COMMIT.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      return 'fired';
+    });
+    // What fn did is done (its writes went through other connections); only the bookkeeping was lost.
+    expect(await fired).toEqual({ claimed: true, value: 'fired' });
+    expect(await cluster.claim('timer:inc-3', () => Promise.resolve('again'))).toEqual({ claimed: true, value: 'again' });
+  });
+
   it('runs exclusives of one name on two nodes one after the other', async () => {
     const { url } = await database();
     const [a, b] = [(await node(url)).cluster, (await node(url)).cluster];

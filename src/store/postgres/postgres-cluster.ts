@@ -3,6 +3,7 @@ import pg from 'pg';
 import { checkBroadcastSize, type Cluster } from '../cluster.ts';
 import { EXCLUSIVE_LOCK_SPACE, Leadership } from './cluster-leadership.ts';
 import { BUS_CHANNEL, ClusterListener } from './cluster-listener.ts';
+import { CONNECTION_SETTINGS } from './pg-pool.ts';
 
 export interface PostgresClusterOptions {
   /** Defaults to a random id. */
@@ -84,8 +85,11 @@ class PostgresCluster implements Cluster {
       onError: this.onError,
     });
     this.leadership = new Leadership({ ...timing, url, nodeId: this.nodeId, retryMs: options.leaderRetryMs ?? 500, onError: this.onError });
-    this.locks = new pg.Pool({ connectionString: url, max: options.lockConnections ?? 4, application_name: `samaritan-locks:${this.nodeId}`, keepAlive: true });
+    this.locks = new pg.Pool({ connectionString: url, max: options.lockConnections ?? 4, application_name: `samaritan-locks:${this.nodeId}`, ...CONNECTION_SETTINGS });
     this.locks.on('error', this.onError);
+    // A claim's connection sits idle in its transaction while the firing writes elsewhere: a session
+    // ended meanwhile (a restart, a failover) is an 'error' on the client, which unheard ends the process.
+    this.locks.on('connect', (client) => client.on('error', () => {}));
   }
 
   get isLeader(): boolean {

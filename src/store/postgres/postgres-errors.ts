@@ -20,7 +20,7 @@ const SQLSTATES: readonly (readonly [RegExp, StorageFailure, string])[] = [
 const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE']);
 
 /** pg's own errors for a connection that ended or never came, which carry no code. */
-const LOST_CONNECTION = /Connection terminated|connection error|not queryable|timeout exceeded when trying to connect|Connection closed/i;
+const LOST_CONNECTION = /Connection terminated|connection error|not queryable|timeout exceeded when trying to connect|Connection closed|Query read timeout/i;
 
 /** `e` as a StorageUnavailable when PostgreSQL (or the way to it) failed; otherwise undefined. */
 export function pgStorageFailureOf(e: unknown): StorageUnavailable | undefined {

@@ -118,7 +118,8 @@ export class PostgresStore<S> implements EventStore<S> {
     try {
       // One round trip each for the opening and the closing statements (no parameters: constants only).
       const opened = (await client.query(
-        `BEGIN; SELECT pg_advisory_xact_lock(${LOG_LOCK}); SELECT coalesce(max(seq), 0) AS head FROM events`,
+        // READ COMMITTED whatever the server's default: the head must be read after the lock is held.
+        `BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(${LOG_LOCK}); SELECT coalesce(max(seq), 0) AS head FROM events`,
       )) as unknown as pg.QueryResult<{ head: number }>[];
       const start = opened[2]!.rows[0]!.head;
       let head = start;
