@@ -43,8 +43,11 @@ export interface RoundFigures {
   readonly killedLeader: boolean;
   /** ms from the SIGKILL to the first alert of an incident created on the survivor. */
   readonly alertAfterKillMs: number;
-  /** Events the killed node's client received before the kill and after reconnecting. */
+  /** The last seq the killed node's client had received when the node was killed. */
   readonly resumedFrom: number;
+  /** Creates the killed node answered 201 while being killed (each must be in the log), and requests cut off unanswered. */
+  readonly answeredDuringKill: number;
+  readonly cutByKill: number;
 }
 
 export interface RoundResult {
@@ -186,9 +189,29 @@ export async function killRound(pg: TestPostgres, round: number): Promise<RoundR
     const killed = (leaders[0] === true) === (round % 2 === 0) ? 'A' : 'B';
     const [victim, survivor, rVictim, rSurvivor] = killed === 'A' ? [A, B, rA, rB] : [B, A, rB, rA];
     const killedLeader = leaders[killed === 'A' ? 0 : 1];
+    // Writes keep coming to the victim until it dies: whatever it answered 201 must be in the log.
+    const answered: string[] = [];
+    let cut = 0;
+    let stop = false;
+    const writing = (async () => {
+      for (let i = 0; !stop; i++) {
+        try {
+          const res = await victim.request('POST', '/api/incidents', { location: offset(SITES[0]!, 300 + i, 300), nature: 'alarm', priority: 3, address: `Alarm ${i}` }, auth);
+          if (res.status === 201) answered.push((res.body as { id: string }).id);
+          else throw new Error(`in-flight create: ${res.status} ${JSON.stringify(res.body)}`);
+        } catch (e) {
+          if (String(e).includes('in-flight create')) throw e;
+          cut++; // the connection died with the node: no answer, no promise
+          return;
+        }
+      }
+    })();
+    await until('creates answered by the victim', async () => (answered.length >= 5 ? true : undefined));
     const resumedFrom = rVictim.lastSeq;
     const killedAt = Date.now();
     await victim.kill('SIGKILL');
+    stop = true;
+    await writing;
     await rVictim.closed;
     // Its client reconnects to the other node and resumes after the last seq it received.
     const rResumed = stream(survivor, Math.max(0, rVictim.lastSeq));
@@ -236,6 +259,7 @@ export async function killRound(pg: TestPostgres, round: number): Promise<RoundR
     for (const i of incidents) if (count('IncidentReceived', 'incidentId', i.id) !== 1) problems.push(`incident ${i.id}: not received exactly once`);
     for (const id of dispatched) if (count('UnitsDispatched', 'incidentId', id) !== 1) problems.push(`incident ${id}: dispatch not in the log once`);
     for (const id of accepted) if (count('VolunteerAccepted', 'alertId', id) !== 1) problems.push(`alert ${id}: acceptance not in the log once`);
+    for (const id of answered) if (count('IncidentReceived', 'incidentId', id) !== 1) problems.push(`incident ${id}, answered 201 just before the kill: not in the log once`);
     // Every timer fired once: an expiry per alert at most, a wave per number at most.
     const expiries = log.filter((e) => e.type === 'VolunteerAlertExpired').map((e) => e.data['alertId'] as string);
     if (expiries.length !== new Set(expiries).size) problems.push('an alert expired twice');
@@ -258,6 +282,8 @@ export async function killRound(pg: TestPostgres, round: number): Promise<RoundR
         killedLeader,
         alertAfterKillMs: firstAlertAfterKill - killedAt,
         resumedFrom,
+        answeredDuringKill: answered.length,
+        cutByKill: cut,
       },
     };
   } finally {
