@@ -63,7 +63,24 @@ export interface AlertPosition {
 
 export type QueuedMessage = OutboxMessage & { readonly state: OutboxState; readonly channels?: string };
 
-/** The delivery queue, its receipts and the alert-position audit. */
+/**
+ * How long a message `due()` handed out is held for its caller: longer than a message's gate check,
+ * sends (each channel times out within seconds) and receipts take, so that no other worker takes it
+ * while it is being sent.
+ */
+export const OUTBOX_LEASE_MS = 60_000;
+
+/**
+ * The delivery queue, its receipts and the alert-position audit.
+ *
+ * Leases: where several nodes share the queue (PostgreSQL), `due(now)` claims what it returns until
+ * `now + OUTBOX_LEASE_MS`: another `due()` before then does not return it, even on another node (a
+ * new leader whose predecessor still has sends in flight), unless it was retried; `finish` and
+ * `retry` end the lease, and one that ends with the message still pending (its worker stopped or
+ * died) makes it due again. A single-node store (memory, SQLite), whose one worker never asks
+ * again before its sends are done, may keep no leases: its `due()` returns a pending message each
+ * time it is due.
+ */
 export interface OutboxStore {
   /** The seq of the last log event turned into messages; undefined for a new queue. */
   cursor(): Promise<number | undefined>;
@@ -80,16 +97,21 @@ export interface OutboxStore {
    * many messages were added.
    */
   enqueue(messages: readonly NewMessage[], cursor: number, now: number, positions?: readonly AlertPosition[]): Promise<number>;
-  /** Pending messages due at `now`, oldest first. */
+  /** Pending messages due at `now` and not leased to another caller, oldest first; leases them. */
   due(now: number, limit: number): Promise<OutboxMessage[]>;
+  /** When the next pending message falls due: for a leased one, when its lease ends. */
   nextDueAt(): Promise<number | undefined>;
   get(id: number): Promise<QueuedMessage | undefined>;
   /** Every message to one volunteer, in queue order. */
   ofVolunteer(volunteerId: string): Promise<QueuedMessage[]>;
   /** Closes a pending message with no receipt to record (e.g. `skipped`). */
   finish(id: number, state: Exclude<OutboxState, 'pending'>, attempts: number, now: number, error?: string): Promise<void>;
+  /** Puts a pending message back, due at `dueAt`, its lease ended. */
   retry(id: number, attempts: number, dueAt: number, error: string): Promise<void>;
-  /** Makes a volunteer's pending messages due now (their app just connected); returns how many. */
+  /**
+   * Makes a volunteer's pending messages due now (their app just connected); returns how many. A
+   * leased message is being sent: it is left to its lease.
+   */
   hurry(volunteerId: string, now: number): Promise<number>;
   receipt(alertId: string, message: DeliveryMessageKind): Promise<ReceiptRow | undefined>;
   receiptsOfIncident(incidentId: string): Promise<ReceiptRow[]>;

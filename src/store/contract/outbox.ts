@@ -1,11 +1,17 @@
 import { describe, expect, it } from 'vitest';
+import { OUTBOX_LEASE_MS } from '../outbox-store.ts';
 import type { Harness } from './harness.ts';
 import { tryToChange } from './snapshots.ts';
 import { added, req, stored } from './test-model.ts';
 import { message, position } from './test-records.ts';
 
-/** The delivery queue and the alert-position audit. */
+/**
+ * The delivery queue and the alert-position audit. A store may lease what `due()` returns (see
+ * OutboxStore) or not: each rule asks `due()` again only once an earlier call's lease has ended,
+ * and asks `nextDueAt()` while nothing is leased, except the rules about leases themselves.
+ */
 export function outboxRules(h: Harness): void {
+  const LEASE = OUTBOX_LEASE_MS;
   describe('delivery queue', () => {
     const ids = async (volunteerId: string) => (await h.store.outbox.ofVolunteer(volunteerId)).map((m) => m.id);
 
@@ -17,6 +23,7 @@ export function outboxRules(h: Harness): void {
       ]);
       expect(added).toBe(2);
       expect(await h.store.outbox.cursor()).toBe(3);
+      expect(await h.store.outbox.nextDueAt()).toBe(1000);
       const due = await h.store.outbox.due(1000, 10);
       expect(due).toEqual([
         { id: expect.any(Number), ...message(3, 'V-1'), attempts: 0, createdAt: 1000 },
@@ -25,7 +32,6 @@ export function outboxRules(h: Harness): void {
       expect(due[0]!.id).toBeLessThan(due[1]!.id);
       expect(await h.store.outbox.get(due[0]!.id)).toEqual({ ...due[0], state: 'pending' });
       expect(await h.store.outbox.get(-1)).toBeUndefined();
-      expect(await h.store.outbox.nextDueAt()).toBe(1000);
       expect(await h.store.outbox.alertPosition('A-3-V-1')).toEqual({
         lat: 46.9481,
         lon: 7.4474,
@@ -52,26 +58,29 @@ export function outboxRules(h: Harness): void {
     });
 
     it('due returns pending messages due at now, oldest first, at most limit; nextDueAt is the earliest pending due time', async () => {
+      // Each due() after the last one's lease has ended: T, T + LEASE, …
+      const later = 1000 + 2 * LEASE;
       await h.store.outbox.enqueue([message(1, 'V-1'), message(2, 'V-2'), message(3, 'V-3')], 3, 1000);
-      await h.store.outbox.enqueue([message(4, 'V-4')], 4, 2000);
+      await h.store.outbox.enqueue([message(4, 'V-4')], 4, later);
+      expect(await h.store.outbox.nextDueAt()).toBe(1000);
       expect((await h.store.outbox.due(999, 10)).map((m) => m.seq)).toEqual([]);
-      expect((await h.store.outbox.due(1500, 10)).map((m) => m.seq)).toEqual([1, 2, 3]);
       expect((await h.store.outbox.due(1500, 2)).map((m) => m.seq)).toEqual([1, 2]);
-      expect((await h.store.outbox.due(2000, 10)).map((m) => m.seq)).toEqual([1, 2, 3, 4]);
+      expect((await h.store.outbox.due(1500 + LEASE, 10)).map((m) => m.seq)).toEqual([1, 2, 3]);
+      expect((await h.store.outbox.due(later + LEASE, 10)).map((m) => m.seq)).toEqual([1, 2, 3, 4]);
       const [first, second, third, fourth] = [
         ...(await ids('V-1')),
         ...(await ids('V-2')),
         ...(await ids('V-3')),
         ...(await ids('V-4')),
       ];
-      await h.store.outbox.retry(first!, 1, 5000, 'timeout');
+      const retryAt = later + 10 * LEASE;
+      await h.store.outbox.retry(first!, 1, retryAt, 'timeout');
       await h.store.outbox.finish(second!, 'skipped', 0, 1500);
       await h.store.outbox.finish(third!, 'undelivered', 5, 1500, 'gave up');
-      expect((await h.store.outbox.due(2000, 10)).map((m) => m.id)).toEqual([fourth]);
-      expect(await h.store.outbox.nextDueAt()).toBe(2000);
-      await h.store.outbox.finish(fourth!, 'skipped', 0, 2000);
-      expect(await h.store.outbox.nextDueAt()).toBe(5000);
-      expect((await h.store.outbox.due(5000, 10)).map((m) => [m.id, m.attempts])).toEqual([[first, 1]]);
+      expect((await h.store.outbox.due(later + 2 * LEASE, 10)).map((m) => m.id)).toEqual([fourth]);
+      await h.store.outbox.finish(fourth!, 'skipped', 0, later + 2 * LEASE);
+      expect(await h.store.outbox.nextDueAt()).toBe(retryAt);
+      expect((await h.store.outbox.due(retryAt, 10)).map((m) => [m.id, m.attempts])).toEqual([[first, 1]]);
     });
 
     it('retry puts a pending message back with its attempts and due time; a finished message is not retried', async () => {
@@ -165,13 +174,37 @@ export function outboxRules(h: Harness): void {
       await h.store.outbox.finish(c!, 'sent', 1, 1100);
       await h.store.outbox.retry(other!, 1, 9000, 'offline');
       expect(await h.store.outbox.hurry('V-1', 3000)).toBe(2);
+      expect(await h.store.outbox.nextDueAt()).toBe(3000);
       expect((await h.store.outbox.due(3000, 10)).map((m) => m.id)).toEqual([a, b]);
       expect(await h.store.outbox.get(c!)).toMatchObject({ state: 'sent' });
       expect(await h.store.outbox.hurry('V-1', 3000)).toBe(0);
-      expect(await h.store.outbox.nextDueAt()).toBe(3000);
       await h.store.outbox.finish(a!, 'sent', 2, 3000);
       await h.store.outbox.finish(b!, 'sent', 2, 3000);
       expect(await h.store.outbox.nextDueAt()).toBe(9000);
+    });
+
+    it('a message due() returned and neither finished nor retried is due again once its lease has ended, and nextDueAt is no later', async () => {
+      await h.store.outbox.enqueue([message(1, 'V-1'), message(2, 'V-2')], 2, 1000);
+      const taken = await h.store.outbox.due(1000, 10);
+      expect(taken.map((m) => m.seq)).toEqual([1, 2]);
+      const next = await h.store.outbox.nextDueAt();
+      expect(next).toBeGreaterThanOrEqual(1000);
+      expect(next).toBeLessThanOrEqual(1000 + LEASE);
+      // Its worker stopped before sending it: the message is not lost.
+      expect(await h.store.outbox.due(1000 + LEASE, 10)).toEqual(taken);
+      expect(await h.store.outbox.get(taken[0]!.id)).toMatchObject({ state: 'pending', attempts: 0 });
+    });
+
+    it('retry and finish end the lease due() took: a retried message is due at its new time, a finished one not at all', async () => {
+      await h.store.outbox.enqueue([message(1, 'V-1'), message(2, 'V-2')], 2, 1000);
+      const [a, b] = await h.store.outbox.due(1000, 10);
+      await h.store.outbox.retry(a!.id, 1, 1500, 'no route');
+      await h.store.outbox.finish(b!.id, 'sent', 1, 1200);
+      expect(await h.store.outbox.nextDueAt()).toBe(1500);
+      expect((await h.store.outbox.due(1500, 10)).map((m) => [m.id, m.attempts])).toEqual([[a!.id, 1]]);
+      await h.store.outbox.retry(a!.id, 2, 1600, 'no route');
+      expect(await h.store.outbox.hurry('V-1', 1550)).toBe(1);
+      expect((await h.store.outbox.due(1550, 10)).map((m) => [m.id, m.attempts])).toEqual([[a!.id, 2]]);
     });
 
     it('a caller cannot change a queued message’s body through what it read', async () => {

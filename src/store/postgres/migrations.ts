@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { CLUSTER_SCHEMA } from './schema-cluster.ts';
 import { LOG_SCHEMA } from './schema-log.ts';
+import { OUTBOX_LEASE_SCHEMA } from './schema-outbox-lease.ts';
 import { SHORT_LIVED_SCHEMA } from './schema-short-lived.ts';
 import { TABLES_SCHEMA } from './schema-tables.ts';
 
@@ -10,6 +11,7 @@ export const MIGRATIONS: readonly { readonly version: number; readonly name: str
   { version: 2, name: 'tables beside the log', sql: TABLES_SCHEMA },
   { version: 3, name: 'short-lived records', sql: SHORT_LIVED_SCHEMA },
   { version: 4, name: 'cluster', sql: CLUSTER_SCHEMA },
+  { version: 5, name: 'delivery queue leases', sql: OUTBOX_LEASE_SCHEMA },
 ];
 
 /** The session advisory lock held while migrating ("SAMMIG"): two nodes starting at once take turns. */

@@ -1,6 +1,15 @@
 import type pg from 'pg';
 import type { DeliveryMessageKind } from '../../core/events.ts';
-import type { AlertPosition, NewMessage, OutboxMessage, OutboxState, OutboxStore, QueuedMessage, ReceiptRow } from '../outbox-store.ts';
+import {
+  OUTBOX_LEASE_MS,
+  type AlertPosition,
+  type NewMessage,
+  type OutboxMessage,
+  type OutboxState,
+  type OutboxStore,
+  type QueuedMessage,
+  type ReceiptRow,
+} from '../outbox-store.ts';
 import type { RecordWrite } from '../record-writes.ts';
 import { PostgresReceipts } from './postgres-receipts.ts';
 
@@ -39,8 +48,23 @@ const toQueued = (r: Row): QueuedMessage => ({
   ...(r.channels === null ? {} : { channels: r.channels }),
 });
 
-const FINISH_SQL = `UPDATE alert_outbox SET state = $2, attempts = $3, done_at = $4, channels = $5, last_error = $6, payload = NULL
+const FINISH_SQL = `UPDATE alert_outbox SET state = $2, attempts = $3, done_at = $4, channels = $5, last_error = $6, payload = NULL, leased_until = NULL
   WHERE id = $1 AND state = 'pending'`;
+
+/**
+ * Leases the pending messages due at $1 that no one holds, oldest first, at most $2, until $3.
+ * SKIP LOCKED passes over rows another node is leasing this moment; a row leased by a commit
+ * after this statement began is re-checked against the WHERE on its new version, and left out.
+ */
+const LEASE_SQL = `WITH picked AS MATERIALIZED (
+    SELECT id FROM alert_outbox
+    WHERE state = 'pending' AND due_at <= $1::bigint AND (leased_until IS NULL OR leased_until <= $1::bigint)
+    ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED
+  ), leased AS (
+    UPDATE alert_outbox o SET leased_until = $3::bigint FROM picked WHERE o.id = picked.id
+    RETURNING o.*
+  )
+  SELECT ${COLUMNS} FROM leased ORDER BY id`;
 
 /**
  * The delivery queue, its receipts and the alert-position audit in PostgreSQL. The queue's own
@@ -48,7 +72,9 @@ const FINISH_SQL = `UPDATE alert_outbox SET state = $2, attempts = $3, done_at =
  * log, so they commit with synchronous_commit off, as SQLite's take synchronous=NORMAL: should the
  * server lose them, the cursor goes back with them and the messages are made again from the log.
  * Receipts and `outbox.finish`, which travel with events, commit with the log's durable appends.
- * One node (the leader) runs the delivery worker and the materializer, so the queue has one writer.
+ * One node (the leader) runs the delivery worker and the materializer, so the queue has one writer
+ * but for a hand-over, when the old leader may still be sending what it took: hence the leases
+ * `due` takes (see OutboxStore). A lease commits durably: lost, it would let a message go twice.
  */
 export class PostgresOutbox implements OutboxStore {
   private readonly receipts: PostgresReceipts;
@@ -163,15 +189,14 @@ export class PostgresOutbox implements OutboxStore {
   }
 
   async due(now: number, limit: number): Promise<OutboxMessage[]> {
-    const r = await this.pool.query<Row>(`SELECT ${COLUMNS} FROM alert_outbox WHERE state = 'pending' AND due_at <= $1 ORDER BY id LIMIT $2`, [
-      now,
-      limit,
-    ]);
+    const r = await this.pool.query<Row>(LEASE_SQL, [now, limit, now + OUTBOX_LEASE_MS]);
     return r.rows.map(toMessage);
   }
 
   async nextDueAt(): Promise<number | undefined> {
-    const r = await this.pool.query<{ due: string | number | null }>(`SELECT min(due_at) AS due FROM alert_outbox WHERE state = 'pending'`);
+    const r = await this.pool.query<{ due: string | number | null }>(
+      `SELECT min(GREATEST(due_at, COALESCE(leased_until, due_at))) AS due FROM alert_outbox WHERE state = 'pending'`,
+    );
     const due = r.rows[0]?.due ?? null;
     return due === null ? undefined : Number(due);
   }
@@ -192,13 +217,22 @@ export class PostgresOutbox implements OutboxStore {
 
   async retry(id: number, attempts: number, dueAt: number, error: string): Promise<void> {
     await this.derived((c) =>
-      c.query(`UPDATE alert_outbox SET attempts = $2, due_at = $3, last_error = $4 WHERE id = $1 AND state = 'pending'`, [id, attempts, dueAt, error]),
+      c.query(`UPDATE alert_outbox SET attempts = $2, due_at = $3, last_error = $4, leased_until = NULL WHERE id = $1 AND state = 'pending'`, [
+        id,
+        attempts,
+        dueAt,
+        error,
+      ]),
     );
   }
 
   hurry(volunteerId: string, now: number): Promise<number> {
     return this.derived(async (c) => {
-      const r = await c.query(`UPDATE alert_outbox SET due_at = $2 WHERE state = 'pending' AND volunteer_id = $1 AND due_at > $2`, [volunteerId, now]);
+      const r = await c.query(
+        `UPDATE alert_outbox SET due_at = $2
+         WHERE state = 'pending' AND volunteer_id = $1 AND due_at > $2 AND (leased_until IS NULL OR leased_until <= $2)`,
+        [volunteerId, now],
+      );
       return r.rowCount ?? 0;
     });
   }
