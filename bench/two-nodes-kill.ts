@@ -1,8 +1,8 @@
 // Benchmark: the two-node kill test, twenty times. Two `samaritan serve` processes on one
 // PostgreSQL, a live-stream client on each, incidents, dispatches and accepted alerts on both; one
 // node is killed with SIGKILL while creates keep coming to it, its client resumes on the other, and
-// the work goes on there (test/support/two-nodes.ts, which the test suite runs three times). Even
-// rounds kill the leader, odd rounds the other node.
+// the work goes on there (test/support/two-nodes.ts, which the test suite runs three times). The
+// 1st, 3rd, 5th… rounds kill the leader, the others the other node.
 //
 //   npx tsx bench/two-nodes-kill.ts          (or: npm run bench -- two-nodes-kill)
 //
