@@ -121,7 +121,7 @@ describe('two nodes on one store', () => {
     expect(res.body.id).toBe(id);
   });
 
-  it('a unit fix taken by one node is in the other’s live index, with the word that node gives the unit', async () => {
+  it('a unit fix taken by one node is in the other’s live index, with the word that node gives the unit, and its routes show it', async () => {
     const unit = leader.app.fleet.units()[0]!;
     const at = offset(CITY_HALL, -321, 123);
     const res = await leader.request('POST', `/api/units/${unit.id}/position`, at);
@@ -131,6 +131,10 @@ describe('two nodes on one store', () => {
     expect(held).toMatchObject({ lat: at.lat, lon: at.lon });
     const u = other.app.fleet.unit(unit.id)!;
     expect(held?.attrs).toBe(other.app.positions.attrs.unit(u.status, u.capabilities));
+    // What the other node's routes show and recommend from, not only its index.
+    const shown = await other.request('GET', `/api/units/${unit.id}`);
+    expect(shown.status, shown.text).toBe(200);
+    expect(shown.body.livePosition).toMatchObject({ lat: at.lat, lon: at.lon, stale: false });
   });
 
   it('a volunteer’s position taken by the other node is in the leader’s index and never in the log; off duty, it leaves both', async () => {

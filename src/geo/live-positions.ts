@@ -49,6 +49,15 @@ export class LivePositions {
     return due;
   }
 
+  /**
+   * A fix another node took and passed on: it is the unit's latest here too (what the reads and the
+   * recommendation use), but the log's sampling stays with the node that took it.
+   */
+  relayed(id: string, fix: Fix): void {
+    const prior = this.live.get(id);
+    if (prior === undefined || prior.at <= fix.at) this.live.set(id, fix);
+  }
+
   /** The latest fix if it is fresh at `now` (epoch ms). */
   fresh(id: string, now: number): Fix | undefined {
     const f = this.live.get(id);

@@ -73,7 +73,9 @@ export class PositionIntake {
    * gives. It is not sampled for the log (the node that took it did that) nor passed on.
    */
   takeRelayed(fix: PositionFix, attrs: number): boolean {
-    return this.index.upsert(fix.id, fix.lat, fix.lon, fix.atMs, attrs);
+    if (!this.index.upsert(fix.id, fix.lat, fix.lon, fix.atMs, attrs)) return false;
+    if (this.attrs.bits.has(attrs, 'unit')) this.units.relayed(fix.id, { location: { lat: fix.lat, lon: fix.lon }, at: fix.atMs });
+    return true;
   }
 
   /** Seeds a unit with its last written fix: in the index, and as the sampling's starting point. */
