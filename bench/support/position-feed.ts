@@ -1,6 +1,7 @@
 // A closed-loop feed of unit position batches (POST /api/positions) whose last fix is a marker,
-// and a watcher that polls another (or the same) node until it shows that marker: how many fixes a
-// node takes per second, and how soon a reader of some node holds the last fix of each batch.
+// and a watcher that polls another (or the same) node until it shows that marker as the unit's
+// live position: how many fixes a node takes per second, and how soon the live positions of some
+// node hold the last fix of each batch.
 import { prng } from './workload.ts';
 
 const BOX = { south: 37.7, north: 37.8, west: -122.5, east: -122.4 };
@@ -13,6 +14,10 @@ const SPOT_STEP_DEG = 0.006;
 const PER_TOKEN_PER_MINUTE = 588;
 /** A batch the watched node never shows within this long after its answer counts as missing. */
 export const SHOW_TIMEOUT_MS = 5_000;
+/** Pause between polls that showed nothing new (ms): the resolution of the delays. */
+const POLL_GAP_MS = 2;
+/** At most this many pending batches are polled at once (one GET per unit), oldest first. */
+const POLL_AT_ONCE = 8;
 
 export type Motion = 'spread' | 'drive';
 
@@ -54,11 +59,16 @@ export interface FeedRound {
   readonly non2xx: number;
   readonly errors: number;
   readonly latencies: readonly number[];
-  /** ms from a timed batch's answer to the first poll of the watched node that showed its last fix. */
+  /** Batches whose marker was watched. */
+  readonly timed: number;
+  /** ms from a timed batch's answer to the end of the first poll whose `livePosition` held its last fix (or a later one). */
   readonly shown: readonly number[];
-  /** Of those, how many the node showed as its live position (`livePosition`), not only as the logged `position`. */
-  readonly shownLive: number;
+  /** The same, from the moment the batch was sent. */
+  readonly shownFromSend: readonly number[];
+  /** Timed batches not shown within {@link SHOW_TIMEOUT_MS} of their answer. */
   readonly missing: number;
+  /** GET /api/units/:id sent by the watcher. */
+  readonly polls: number;
   readonly budgetWaits: number;
   readonly firstProblem: string | undefined;
 }
@@ -77,31 +87,34 @@ async function send(base: string, method: string, path: string, token: string, b
   }
 }
 
-/** A unit's times as a reader of `base` shows them: its logged position's and its live position's (epoch ms, NaN when none). */
-async function shownAt(base: string, unit: string, token: string): Promise<{ logged: number; live: number }> {
+/** The time of a unit's live position as a reader of `base` sees it (epoch ms, NaN when none). */
+async function liveAt(base: string, unit: string, token: string): Promise<number> {
   const r = await send(base, 'GET', `/api/units/${unit}`, token);
   if (r.status !== 200) throw new Error(`GET /api/units/${unit} answered ${r.status}: ${r.text.slice(0, 200)}`);
-  const u = JSON.parse(r.text) as { position?: { at?: string }; livePosition?: { at?: string } };
-  return { logged: Date.parse(u.position?.at ?? ''), live: Date.parse(u.livePosition?.at ?? '') };
+  const u = JSON.parse(r.text) as { livePosition?: { at?: string } };
+  return Date.parse(u.livePosition?.at ?? '');
 }
 
 interface Marker {
   readonly id: string;
   readonly spots: readonly { readonly lat: number; readonly lon: number }[];
-  /** The spot of its last fix written to the log (-1: none yet from this feed). */
+  /** The spot of its last fix the log keeps (-1: none yet from this feed). */
   spot: number;
   loggedAt: number;
   stamp: number;
 }
 
 /**
- * A connection's marker units, each given as the last fix of a batch in turn. The log keeps a
- * unit's fix only every {@link SAMPLE_MIN_INTERVAL_MS} and only when it moved, so only some
- * batches' last fix can reach another node's read routes: a marker due for a sample moves to its
- * other spot (that batch is timed); one that is not stays on its spot (no route could show it).
+ * A connection's marker units, each the last fix of a batch in turn (round robin, so that a
+ * marker's fix is not replaced by its next one before a node passes it on). Every marker fix is
+ * the unit's live position wherever it is shown; the log keeps one only every
+ * {@link SAMPLE_MIN_INTERVAL_MS} and when the unit moved, so a marker due for a sample moves to its
+ * other spot and one that is not stays on its spot: the log gets a few samples a second, as from
+ * units that drive, not one per batch.
  */
 export class MarkerPool {
   private readonly markers: Marker[];
+  private turn = 0;
 
   /** `units` with their logged position if they have one (each spot is then 670 m or more from it). */
   constructor(units: readonly { readonly id: string; readonly lat: number; readonly lon: number }[]) {
@@ -114,24 +127,23 @@ export class MarkerPool {
     }));
   }
 
-  /** The next marker fix (stamped `now` or just after its last), and whether the log will keep it. */
-  next(now: number): { readonly id: string; readonly json: string; readonly stamp: number; readonly timed: boolean } {
-    const m = this.markers.reduce((x, y) => (y.loggedAt < x.loggedAt ? y : x));
+  /** The next marker fix (stamped `now` or just after its last). */
+  next(now: number): { readonly id: string; readonly json: string; readonly stamp: number } {
+    const m = this.markers[this.turn++ % this.markers.length]!;
     m.stamp = Math.max(m.stamp + 1, now);
-    const timed = m.stamp - m.loggedAt >= SAMPLE_MIN_INTERVAL_MS;
-    if (timed) {
+    if (m.stamp - m.loggedAt >= SAMPLE_MIN_INTERVAL_MS) {
       m.spot = m.spot === 0 ? 1 : 0;
       m.loggedAt = m.stamp;
     }
     const at = m.spots[Math.max(0, m.spot)]!;
-    return { id: m.id, json: JSON.stringify({ unitId: m.id, ...at, at: new Date(m.stamp).toISOString() }), stamp: m.stamp, timed };
+    return { id: m.id, json: JSON.stringify({ unitId: m.id, ...at, at: new Date(m.stamp).toISOString() }), stamp: m.stamp };
   }
 }
 
 /**
  * One connection's feed for one round: batches into `feedBase` back to back for `seconds`, each
- * ending with a marker's fix; meanwhile `watchBase` is polled (GET /api/units/:id) for the markers
- * whose fix the log will keep, until it shows each one's stamp (or a later one).
+ * ending with a marker's fix; meanwhile `watchBase` is polled (GET /api/units/:id) for the marker
+ * of every `timeEvery`th batch until its `livePosition` shows that fix's stamp (or a later one).
  */
 export async function feedRound(o: {
   readonly feedBase: string;
@@ -142,14 +154,17 @@ export async function feedRound(o: {
   readonly markers: MarkerPool;
   readonly bodies: readonly string[];
   readonly seconds: number;
+  readonly timeEvery: number;
 }): Promise<FeedRound> {
   const t0 = performance.now();
   const end = t0 + o.seconds * 1000;
-  const pending: { unit: string; stamp: number; answeredAt: number }[] = [];
+  const pending: { unit: string; stamp: number; sentAt: number; answeredAt: number }[] = [];
   const latencies: number[] = [];
   const shown: number[] = [];
-  let shownLive = 0;
+  const shownFromSend: number[] = [];
+  let timed = 0;
   let missing = 0;
+  let polls = 0;
   let requests = 0;
   let accepted = 0;
   let recorded = 0;
@@ -161,37 +176,47 @@ export async function feedRound(o: {
   let feeding = true;
   let lastAnswer = t0;
 
+  // The oldest pending batches are polled together, one GET per unit, so that a slow answer (the
+  // watched node busy with a batch) does not leave later batches waiting on the watcher.
   const watch = async () => {
     while (feeding || pending.length > 0) {
-      const p = pending[0];
-      if (p === undefined) {
+      if (pending.length === 0) {
         await new Promise((r) => setTimeout(r, 5));
         continue;
       }
-      let seen: { logged: number; live: number };
-      try {
-        seen = await shownAt(o.watchBase, p.unit, o.watchToken);
-      } catch (e) {
-        errors++;
-        firstProblem ??= String(e);
-        await new Promise((r) => setTimeout(r, 50));
-        seen = { logged: Number.NaN, live: Number.NaN };
+      const units = [...new Set(pending.slice(0, POLL_AT_ONCE).map((p) => p.unit))];
+      const seen = new Map<string, { live: number; at: number }>();
+      await Promise.all(
+        units.map(async (unit) => {
+          polls++;
+          let live = Number.NaN;
+          try {
+            live = await liveAt(o.watchBase, unit, o.watchToken);
+          } catch (e) {
+            errors++;
+            firstProblem ??= String(e);
+          }
+          seen.set(unit, { live, at: performance.now() });
+        }),
+      );
+      let resolved = 0;
+      for (let k = 0; k < pending.length;) {
+        const p = pending[k]!;
+        const s = seen.get(p.unit);
+        if (s !== undefined && s.live >= p.stamp) {
+          shown.push(s.at - p.answeredAt);
+          shownFromSend.push(s.at - p.sentAt);
+        } else if (s !== undefined && s.at - p.answeredAt > SHOW_TIMEOUT_MS) {
+          missing++;
+          firstProblem ??= `unit ${p.unit}'s fix stamped ${new Date(p.stamp).toISOString()} not its livePosition within ${SHOW_TIMEOUT_MS} ms`;
+        } else {
+          k++;
+          continue;
+        }
+        pending.splice(k, 1);
+        resolved++;
       }
-      const now = performance.now();
-      const live = seen.live >= p.stamp;
-      if (live || seen.logged >= p.stamp) {
-        shown.push(now - p.answeredAt);
-        if (live) shownLive++;
-        pending.shift();
-        continue;
-      }
-      if (now - p.answeredAt > SHOW_TIMEOUT_MS) {
-        missing++;
-        firstProblem ??= `unit ${p.unit}'s fix stamped ${new Date(p.stamp).toISOString()} not shown within ${SHOW_TIMEOUT_MS} ms`;
-        pending.shift();
-        continue;
-      }
-      await new Promise((r) => setTimeout(r, 2));
+      if (resolved === 0) await new Promise((r) => setTimeout(r, POLL_GAP_MS));
     }
   };
   const watching = watch();
@@ -231,7 +256,10 @@ export async function feedRound(o: {
     recorded += a.recorded;
     rejected += a.rejected.length;
     if (a.rejected.length > 0) firstProblem ??= `fixes rejected: ${JSON.stringify(a.rejected[0])}`;
-    if (marker.timed) pending.push({ unit: marker.id, stamp: marker.stamp, answeredAt: lastAnswer });
+    if (i % o.timeEvery === 0) {
+      timed++;
+      pending.push({ unit: marker.id, stamp: marker.stamp, sentAt, answeredAt: lastAnswer });
+    }
   }
   feeding = false;
   await watching;
@@ -244,9 +272,11 @@ export async function feedRound(o: {
     non2xx,
     errors,
     latencies,
+    timed,
     shown,
-    shownLive,
+    shownFromSend,
     missing,
+    polls,
     budgetWaits,
     firstProblem,
   };
