@@ -25,3 +25,36 @@ export function failureText(e: unknown): string {
   if (e instanceof StorageUnavailable) return e.message;
   return e instanceof Error ? (e.stack ?? e.message) : String(e);
 }
+
+/**
+ * Every method of `target`, with a storage failure (as `failureOf` recognises the database's
+ * errors) thrown or rejected as StorageUnavailable and reported to `noticed`: the tables beside the
+ * log have many methods, each of which can meet a full disk or a server that is down.
+ */
+export function guardStorage<T extends object>(
+  target: T,
+  failureOf: (e: unknown) => StorageUnavailable | undefined,
+  noticed: (e: StorageUnavailable) => void,
+): T {
+  const mapped = (e: unknown): unknown => {
+    const failure = failureOf(e);
+    if (failure === undefined) return e;
+    noticed(failure);
+    return failure;
+  };
+  return new Proxy(target, {
+    get(t, key) {
+      const value: unknown = Reflect.get(t, key, t);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        let result: unknown;
+        try {
+          result = (value as (...a: unknown[]) => unknown).apply(t, args);
+        } catch (e) {
+          throw mapped(e);
+        }
+        return result instanceof Promise ? result.catch((e: unknown) => Promise.reject(mapped(e))) : result;
+      };
+    },
+  });
+}

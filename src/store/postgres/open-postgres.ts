@@ -3,7 +3,8 @@ import type { Projector } from '../event-store.ts';
 import type { Store } from '../store.ts';
 import { runMigrations } from './migrations.ts';
 import { openPool } from './pg-pool.ts';
-import { guardPgStorage, pgStorageFailureOf } from './postgres-errors.ts';
+import { pgStorageFailureOf } from './postgres-errors.ts';
+import { guardStorage } from '../storage-unavailable.ts';
 import { PostgresShortLived } from './postgres-short-lived.ts';
 import { PostgresStore } from './postgres-store.ts';
 import { openPostgresTables } from './postgres-tables.ts';
@@ -33,7 +34,7 @@ export async function openPostgresStore<S>(
     const tables = await openPostgresTables(pool);
     log.applyRecord = (client, w) => tables.apply(client, w);
     log.settle = (records) => tables.settle(records);
-    const guard = <T extends object>(t: T) => guardPgStorage(t, () => log.noticeStorageFailure());
+    const guard = <T extends object>(t: T) => guardStorage(t, pgStorageFailureOf, () => log.noticeStorageFailure());
     let closing: Promise<void> | undefined;
     const store: Store<S> = {
       events: guard(log),

@@ -41,32 +41,3 @@ export function pgStorageFailureOf(e: unknown): StorageUnavailable | undefined {
   }
   return undefined;
 }
-
-/**
- * Every method of `target`, with a storage failure rejected (or thrown) as StorageUnavailable and
- * reported to `noticed`: the tables beside the log have many methods, each of which can meet a
- * server that is down.
- */
-export function guardPgStorage<T extends object>(target: T, noticed: (e: StorageUnavailable) => void): T {
-  const mapped = (e: unknown): unknown => {
-    const failure = pgStorageFailureOf(e);
-    if (failure === undefined) return e;
-    noticed(failure);
-    return failure;
-  };
-  return new Proxy(target, {
-    get(t, key) {
-      const value: unknown = Reflect.get(t, key, t);
-      if (typeof value !== 'function') return value;
-      return (...args: unknown[]) => {
-        let result: unknown;
-        try {
-          result = (value as (...a: unknown[]) => unknown).apply(t, args);
-        } catch (e) {
-          throw mapped(e);
-        }
-        return result instanceof Promise ? result.catch((e: unknown) => Promise.reject(mapped(e))) : result;
-      };
-    },
-  });
-}

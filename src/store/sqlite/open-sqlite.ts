@@ -7,7 +7,8 @@ import { SqliteOutbox } from './sqlite-outbox.ts';
 import { SqliteShortLived } from './sqlite-short-lived.ts';
 import { SqliteStore } from './sqlite-store.ts';
 import { SqliteVolunteerProfiles } from './sqlite-volunteer-profiles.ts';
-import { asStorageError, guardStorage } from './storage-errors.ts';
+import { guardStorage } from '../storage-unavailable.ts';
+import { asStorageError, storageFailureOf } from './storage-errors.ts';
 
 /** The one database file of a data dir. */
 export const DB_FILE = 'samaritan.db';
@@ -36,7 +37,7 @@ export function openSqliteStore<S>(dataDir: string, projector: Projector<S>, clo
     // A reader in another process kept part of the WAL: the next checkpoint takes the rest.
     if (r !== undefined && r.busy !== 0) process.stderr.write('after an erasure, the WAL checkpoint was partial (a reader held it)\n');
   };
-  const guard = <T extends object>(t: T) => guardStorage(t, () => log.noticeStorageFailure());
+  const guard = <T extends object>(t: T) => guardStorage(t, storageFailureOf, () => log.noticeStorageFailure());
   const [accounts, profiles, aeds, outbox] = tables.map(guard) as typeof tables;
   const events = guard(log);
   const shortLived = guard(new SqliteShortLived(db));

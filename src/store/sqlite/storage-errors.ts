@@ -21,32 +21,3 @@ export function storageFailureOf(e: unknown): StorageUnavailable | undefined {
 
 /** `e` itself, or its StorageUnavailable form. */
 export const asStorageError = (e: unknown): unknown => storageFailureOf(e) ?? e;
-
-/**
- * Every method of `target`, with a storage failure thrown or rejected as StorageUnavailable and
- * reported to `noticed`: the tables beside the log have many methods, and each of them can meet a
- * full or read-only disk.
- */
-export function guardStorage<T extends object>(target: T, noticed: (e: StorageUnavailable) => void): T {
-  const mapped = (e: unknown): unknown => {
-    const failure = storageFailureOf(e);
-    if (failure === undefined) return e;
-    noticed(failure);
-    return failure;
-  };
-  return new Proxy(target, {
-    get(t, key) {
-      const value: unknown = Reflect.get(t, key, t);
-      if (typeof value !== 'function') return value;
-      return (...args: unknown[]) => {
-        let result: unknown;
-        try {
-          result = (value as (...a: unknown[]) => unknown).apply(t, args);
-        } catch (e) {
-          throw mapped(e);
-        }
-        return result instanceof Promise ? result.catch((e: unknown) => Promise.reject(mapped(e))) : result;
-      };
-    },
-  });
-}
