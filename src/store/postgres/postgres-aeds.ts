@@ -3,7 +3,7 @@ import type { AedRecord } from '../../core/aed.ts';
 import type { AedStore } from '../aed-store.ts';
 import { parse } from '../memory/json.ts';
 import type { RecordWrite } from '../record-writes.ts';
-import { announce, keysOf, MirrorQueue, type TableNews } from './postgres-table-news.ts';
+import { announce, followNews, MirrorQueue, type TableNews } from './postgres-table-news.ts';
 
 const NEWS = 'a';
 
@@ -30,14 +30,7 @@ export class PostgresAeds implements AedStore {
 
   /** Keeps the mirror in step with other nodes' commits. */
   follow(news: TableNews): void {
-    news.on(
-      (payload) => {
-        const keys = keysOf(payload, NEWS);
-        if (keys === undefined) return;
-        void this.queue.run(() => (keys === 'all' ? this.reloadAll() : this.reread(keys))).catch(() => {});
-      },
-      () => void this.queue.run(() => this.reloadAll()).catch(() => {}),
-    );
+    followNews(news, NEWS, this.queue, (keys) => this.reread(keys), () => this.reloadAll());
   }
 
   all(): AedRecord[] {

@@ -146,3 +146,24 @@ export class MirrorQueue {
     this.timer.unref();
   }
 }
+
+/**
+ * Keeps a mirror in step with other nodes' commits: the keys announced under `prefix` are read
+ * again, and everything once the news connection was lost and made again (news may have been missed).
+ */
+export function followNews(
+  news: TableNews,
+  prefix: string,
+  queue: MirrorQueue,
+  reread: (keys: readonly string[]) => Promise<void>,
+  reloadAll: () => Promise<void>,
+): void {
+  news.on(
+    (payload) => {
+      const keys = keysOf(payload, prefix);
+      if (keys === undefined) return;
+      void queue.run(() => (keys === 'all' ? reloadAll() : reread(keys))).catch(() => {});
+    },
+    () => void queue.run(reloadAll).catch(() => {}),
+  );
+}

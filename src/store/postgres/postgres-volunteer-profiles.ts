@@ -9,7 +9,7 @@ import type {
   VolunteerProfileStore,
 } from '../volunteer-profile-store.ts';
 import { pgStorageFailureOf } from './postgres-errors.ts';
-import { announce, keysOf, MirrorQueue, TABLES_CHANNEL, type TableNews } from './postgres-table-news.ts';
+import { announce, followNews, MirrorQueue, TABLES_CHANNEL, type TableNews } from './postgres-table-news.ts';
 
 const NEWS = 'p';
 const COLUMNS = 'volunteer_id, name, phone, languages, devices, synthetic, created_at, updated_at';
@@ -95,14 +95,7 @@ export class PostgresVolunteerProfiles implements VolunteerProfileStore {
 
   /** Keeps the mirror in step with other nodes' commits. */
   follow(news: TableNews): void {
-    news.on(
-      (payload) => {
-        const keys = keysOf(payload, NEWS);
-        if (keys === undefined) return;
-        void this.queue.run(() => (keys === 'all' ? this.reloadAll() : this.reread(keys))).catch(() => {});
-      },
-      () => void this.queue.run(() => this.reloadAll()).catch(() => {}),
-    );
+    followNews(news, NEWS, this.queue, (keys) => this.reread(keys), () => this.reloadAll());
   }
 
   /** Applies a personal-data write inside the append's transaction; false for other writes. */
