@@ -1,55 +1,10 @@
 import type pg from 'pg';
-import type { Role, Scope } from '../../core/roles.ts';
 import type { AccountStore, TokenRecord, UserRecord } from '../account-store.ts';
+import { toToken, toUser, type CredentialRow, type UserRow } from '../account-rows.ts';
 import type { RecordWrite } from '../record-writes.ts';
-
-interface UserRow {
-  id: string;
-  name: string;
-  role: string;
-  password_hash: string;
-  created_at: string;
-  disabled_at: string | null;
-}
-interface CredentialRow {
-  id: string;
-  kind: string;
-  name: string;
-  role: string;
-  scopes: string;
-  subject: string | null;
-  hash: string;
-  csrf: string | null;
-  created_at: string;
-  expires_at: string | null;
-  revoked_at: string | null;
-}
 
 const USER_COLUMNS = 'id, name, role, password_hash, created_at, disabled_at';
 const CREDENTIAL_COLUMNS = 'id, kind, name, role, scopes, subject, hash, csrf, created_at, expires_at, revoked_at';
-
-const toUser = (r: UserRow): UserRecord => ({
-  id: r.id,
-  name: r.name,
-  role: r.role as Role,
-  passwordHash: r.password_hash,
-  createdAt: r.created_at,
-  ...(r.disabled_at === null ? {} : { disabledAt: r.disabled_at }),
-});
-
-const toToken = (r: CredentialRow): TokenRecord => ({
-  id: r.id,
-  kind: r.kind as TokenRecord['kind'],
-  name: r.name,
-  role: r.role as Role,
-  scopes: JSON.parse(r.scopes) as Scope[],
-  hash: r.hash,
-  createdAt: r.created_at,
-  ...(r.subject === null ? {} : { subject: r.subject }),
-  ...(r.csrf === null ? {} : { csrf: r.csrf }),
-  ...(r.expires_at === null ? {} : { expiresAt: r.expires_at }),
-  ...(r.revoked_at === null ? {} : { revokedAt: r.revoked_at }),
-});
 
 /**
  * Users and credentials in PostgreSQL, read by every node straight from the tables (a revocation on

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { Role, Scope } from '../../core/roles.ts';
 import type { AccountStore, TokenRecord, UserRecord } from '../account-store.ts';
+import { toToken, toUser, type CredentialRow, type UserRow } from '../account-rows.ts';
 import type { RecordWrite } from '../record-writes.ts';
 
 const SCHEMA = `
@@ -28,50 +28,6 @@ CREATE TABLE IF NOT EXISTS credentials (
 CREATE INDEX IF NOT EXISTS credentials_by_kind ON credentials (kind);
 `;
 
-interface UserRow {
-  id: string;
-  name: string;
-  role: string;
-  password_hash: string;
-  created_at: string;
-  disabled_at: string | null;
-}
-interface CredentialRow {
-  id: string;
-  kind: string;
-  name: string;
-  role: string;
-  scopes: string;
-  subject: string | null;
-  hash: string;
-  csrf: string | null;
-  created_at: string;
-  expires_at: string | null;
-  revoked_at: string | null;
-}
-
-const toUser = (r: UserRow): UserRecord => ({
-  id: r.id,
-  name: r.name,
-  role: r.role as Role,
-  passwordHash: r.password_hash,
-  createdAt: r.created_at,
-  ...(r.disabled_at === null ? {} : { disabledAt: r.disabled_at }),
-});
-
-const toToken = (r: CredentialRow): TokenRecord => ({
-  id: r.id,
-  kind: r.kind as TokenRecord['kind'],
-  name: r.name,
-  role: r.role as Role,
-  scopes: JSON.parse(r.scopes) as Scope[],
-  hash: r.hash,
-  createdAt: r.created_at,
-  ...(r.subject === null ? {} : { subject: r.subject }),
-  ...(r.csrf === null ? {} : { csrf: r.csrf }),
-  ...(r.expires_at === null ? {} : { expiresAt: r.expires_at }),
-  ...(r.revoked_at === null ? {} : { revokedAt: r.revoked_at }),
-});
 
 /** Users and credentials in the same SQLite file as the log; their writes commit with their audit events. */
 export class SqliteAccounts implements AccountStore {
