@@ -6,7 +6,7 @@ import { PROJECT_ROOT } from '../../src/config/configuration.ts';
 import { VOLUNTEER_POLICY_FILE } from '../../src/config/volunteer-policy-config.ts';
 import { createToken, spawnServer, type ChildServer } from './child-server.ts';
 import type { TestPostgres } from './postgres.ts';
-import { offset } from './responders.ts';
+import { eventually, offset } from './responders.ts';
 import { Reader, type Msg } from './stream-reader.ts';
 
 /**
@@ -27,6 +27,8 @@ const SITES = [
   { lat: 37.7510, lon: -122.4330 }, // Noe Valley
 ];
 const BEFORE_KILL = 4;
+/** How long a step of a round may take, on a machine the two nodes, PostgreSQL and the clients share. */
+const WAIT_MS = 20_000;
 
 export interface RoundFigures {
   /** Events in the log at the end. */
@@ -78,16 +80,6 @@ async function json(node: ChildServer, method: string, path: string, body: unkno
   const res = await node.request(method, path, body, token === '' ? {} : { authorization: `Bearer ${token}` });
   if (!expected.includes(res.status)) throw new Error(`${method} ${path} on :${node.port}: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
-}
-
-async function until<T>(what: string, check: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 /** Every event the token may read, from GET /api/events, in order. */
@@ -158,10 +150,14 @@ export async function killRound(pg: TestPostgres, round: number): Promise<RoundR
       const id = created.id as string;
       incidents.push({ id, site });
       // The other node may not have read the incident yet: it answers 404 until it has.
-      const rec = await until(`incident ${id} on :${via.port}`, async () => {
-        const res = await via.request('GET', `/api/incidents/${id}/recommendation`, undefined, auth);
-        return res.status === 200 ? (res.body as { candidates: { unitId: string }[] }) : undefined;
-      });
+      const rec = await eventually(
+        async () => {
+          const res = await via.request('GET', `/api/incidents/${id}/recommendation`, undefined, auth);
+          return res.status === 200 ? (res.body as { candidates: { unitId: string }[] }) : undefined;
+        },
+        WAIT_MS,
+        `incident ${id} on :${via.port}`,
+      );
       for (const c of rec.candidates) {
         const res = await via.request('POST', `/api/incidents/${id}/dispatch`, { unitIds: [c.unitId] }, auth);
         if (res.status === 200 || res.status === 201) {
@@ -172,10 +168,14 @@ export async function killRound(pg: TestPostgres, round: number): Promise<RoundR
       }
       const v = volunteers[site]!;
       const alertId = `${id}.${v.id}`;
-      await until(`alert ${alertId} on :${v.home.port}`, async () => {
-        const mine = (await json(v.home, 'GET', '/api/volunteers/me/alerts', undefined, v.token, [200])) as { alerts: { alertId: string }[] };
-        return mine.alerts.some((x) => x.alertId === alertId) ? true : undefined;
-      });
+      await eventually(
+        async () => {
+          const mine = (await json(v.home, 'GET', '/api/volunteers/me/alerts', undefined, v.token, [200])) as { alerts: { alertId: string }[] };
+          return mine.alerts.some((x) => x.alertId === alertId) ? true : undefined;
+        },
+        WAIT_MS,
+        `alert ${alertId} on :${v.home.port}`,
+      );
       await json(v.home, 'POST', `/api/volunteers/me/alerts/${alertId}/accept`, undefined, v.token, [200]);
       accepted.push(alertId);
     };
@@ -206,7 +206,7 @@ export async function killRound(pg: TestPostgres, round: number): Promise<RoundR
         }
       }
     })();
-    await until('creates answered by the victim', async () => (answered.length >= 5 ? true : undefined));
+    await eventually(() => (answered.length >= 5 ? true : undefined), WAIT_MS, 'creates answered by the victim');
     const resumedFrom = rVictim.lastSeq;
     const killedAt = Date.now();
     await victim.kill('SIGKILL');
@@ -220,28 +220,29 @@ export async function killRound(pg: TestPostgres, round: number): Promise<RoundR
     const before = incidents.length;
     await Promise.all(Array.from({ length: SITES.length - BEFORE_KILL }, (_, i) => shift(BEFORE_KILL + i, survivor, survivor)));
     if ((await leaderOf(survivor)) !== true) problems.push('the survivor does not lead after the kill');
-    const firstAlertAfterKill = await until('an alert after the kill', async () => {
-      const ids = new Set(incidents.slice(before).map((x) => x.id));
-      const m = rSurvivor.msgs.find((e) => e.type === 'VolunteerAlerted' && ids.has(e.data['incidentId'] as string));
-      return m === undefined ? undefined : Date.parse(m.at);
-    });
+    const afterKill = new Set(incidents.slice(before).map((x) => x.id));
+    const firstAlertAfterKill = await eventually(
+      () => {
+        const m = rSurvivor.msgs.find((e) => e.type === 'VolunteerAlerted' && afterKill.has(e.data['incidentId'] as string));
+        return m === undefined ? undefined : Date.parse(m.at);
+      },
+      WAIT_MS,
+      'an alert after the kill',
+    );
 
-    // Every alert ends accepted or expired: the expiry timers have fired.
-    const alertsSettled = async () => {
-      const log = await allEvents(survivor, token);
-      const alerted = new Set(log.filter((e) => e.type === 'VolunteerAlerted').map((e) => e.data['alertId'] as string));
-      const ended = new Set(
-        log.filter((e) => ['VolunteerAccepted', 'VolunteerDeclined', 'VolunteerAlertExpired'].includes(e.type)).map((e) => e.data['alertId'] as string),
-      );
-      const open = [...alerted].filter((x) => !ended.has(x));
-      return open.length === 0 ? log : undefined;
+    // Every alert ends accepted or expired: the expiry timers have fired. Watched on the survivor's
+    // live client, which holds every event already; the log itself is read once, after.
+    const ENDS = new Set(['VolunteerAccepted', 'VolunteerDeclined', 'VolunteerAlertExpired']);
+    const openAlerts = (msgs: readonly Msg[]) => {
+      const ended = new Set(msgs.filter((e) => ENDS.has(e.type)).map((e) => e.data['alertId'] as string));
+      return msgs.filter((e) => e.type === 'VolunteerAlerted' && !ended.has(e.data['alertId'] as string)).length;
     };
-    const log = await until('every alert answered or expired', alertsSettled, 60_000);
-    // Nothing moves any more once the waves stop; both clients catch up with the head.
-    const head = (await allEvents(survivor, token)).at(-1)!.seq;
+    await eventually(() => (openAlerts(rSurvivor.msgs) === 0 ? true : undefined), 60_000, 'every alert answered or expired');
+    const log = await allEvents(survivor, token);
+    const head = log.at(-1)!.seq;
     await rSurvivor.until((r) => r.lastSeq >= head, `survivor client at ${head}`, 20_000);
     await rResumed.until((r) => r.lastSeq >= head, `resumed client at ${head}`, 20_000);
-    const expected = (await allEvents(survivor, token)).filter((e) => e.seq <= head).map((e) => e.seq);
+    const expected = log.map((e) => e.seq);
 
     // Nothing lost, nothing twice: each client saw exactly the log, in order.
     const resumedSeqs = [...rVictim.seqs, ...rResumed.seqs].filter((s) => s <= head);
