@@ -7,7 +7,7 @@ export const TABLES_CHANNEL = 'samaritan_tables';
 /** NOTIFY takes up to 8,000 bytes: above this, news says "everything" instead of listing rows. */
 const MAX_NEWS_BYTES = 7_000;
 /** How long a mirror waits before reading again after the server could not be reached (ms). */
-export const RETRY_MS = 1_000;
+const RETRY_MS = 1_000;
 
 /**
  * News of `table` ('p' profiles, 'a' AEDs): the keys of the rows changed, or all of them. It goes
@@ -21,7 +21,7 @@ export async function announce(client: Queryable, table: string, keys: readonly 
 }
 
 /** The keys named by a news payload of `table`, 'all', or undefined for another table's news. */
-export function keysOf(news: string, table: string): readonly string[] | 'all' | undefined {
+function keysOf(news: string, table: string): readonly string[] | 'all' | undefined {
   if (!news.startsWith(`${table}:`)) return undefined;
   const rest = news.slice(table.length + 1);
   return rest === '*' ? 'all' : (JSON.parse(rest) as string[]);
@@ -110,7 +110,7 @@ export class TableNews {
 export class MirrorQueue {
   private chain: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
-  closed = false;
+  private closed = false;
 
   constructor(
     private readonly reloadAll: () => Promise<void>,
@@ -122,11 +122,6 @@ export class MirrorQueue {
     const run = this.chain.then(task);
     this.chain = run.catch((e: unknown) => this.failed(e));
     return run;
-  }
-
-  /** Resolves once everything queued so far is done. */
-  idle(): Promise<void> {
-    return this.chain;
   }
 
   close(): Promise<void> {

@@ -74,8 +74,7 @@ const toDemo = (r: DemoRow): DemoPopulationRecord => ({
  * them on TABLES_CHANNEL. An erasure deletes the row and drops the mirror's copy on every node.
  *
  * `update` resolves once the row is committed (an answered change survives a crash); the mirror
- * shows it at once, and goes back to the table's row if the write fails. `flush` waits for the
- * writes in flight.
+ * shows it at once, and goes back to the table's row if the write fails.
  */
 export class PostgresVolunteerProfiles implements VolunteerProfileStore {
   private rows = new Map<string, string>();
@@ -152,11 +151,6 @@ export class PostgresVolunteerProfiles implements VolunteerProfileStore {
     if (ids.length === 0 && !demo) return Promise.resolve();
     // A failed read is made good by the queue (it reads everything again): the append stays answered.
     return this.queue.run(() => (demo ? this.reloadAll() : this.reread(ids))).catch(() => {});
-  }
-
-  /** Resolves once every `update` made so far is written (or given up at close). */
-  flush(): Promise<void> {
-    return this.queue.idle();
   }
 
   async close(): Promise<void> {
